@@ -1,0 +1,201 @@
+import type {
+  ConnectionFact,
+  Diagnostic,
+  EnvironmentInfo,
+  Fact,
+  FileFormat,
+  HostInfo,
+  ParamValue,
+  Span,
+  Unit,
+} from '../model.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { DEFAULT_CONFIG } from '../config/types.js';
+import { SourceText, subSpan, type ValueLocation } from '../text/source.js';
+import { environmentOfPath, environmentOfVariable, pickEnvironment } from '../policy/environment.js';
+import { parseConnectionString } from '../connection/parse.js';
+import { findConnectionStrings } from '../connection/find.js';
+import { classifyHost } from '../connection/hosts.js';
+import { isPlaceholder } from '../connection/placeholder.js';
+import { maskConnectionString } from '../connection/mask.js';
+import { settingCategory } from './settings.js';
+
+/** What every extractor receives: a file's path and decoded text, and the configuration. */
+export interface ExtractInput {
+  /** POSIX path relative to the working directory. */
+  file: string;
+  text: string;
+  config?: ResolvedConfig;
+}
+
+export interface ExtractResult {
+  facts: Fact[];
+  diagnostics: Diagnostic[];
+}
+
+/** An extractor is a pure, synchronous function of (path, text, config). */
+export type Extractor = (input: ExtractInput) => ExtractResult;
+
+/** Options shared by assignment and value emission. */
+export interface EmitOptions {
+  unit?: Unit;
+  /** Environment of the unit (k8s namespace); the file's environment is used when absent. */
+  environment?: EnvironmentInfo;
+  /** Extra names that are local for this unit, with the reason (compose service names). */
+  localNames?: ReadonlyMap<string, string>;
+  consumer?: string;
+  /** Name of the variable or key holding the value. */
+  variable?: string;
+}
+
+/**
+ * Collects facts and diagnostics for one file. Extractors only find *where* values are; turning a
+ * value into connection and setting facts happens here, once, for every format.
+ */
+export class FactSink {
+  readonly file: string;
+  readonly format: FileFormat;
+  readonly source: SourceText;
+  readonly config: ResolvedConfig;
+  readonly fileEnvironment: EnvironmentInfo;
+  readonly facts: Fact[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(input: ExtractInput, format: FileFormat) {
+    this.file = input.file;
+    this.format = format;
+    this.source = new SourceText(input.text);
+    this.config = input.config ?? DEFAULT_CONFIG;
+    this.fileEnvironment = environmentOfPath(input.file, this.config);
+  }
+
+  get text(): string {
+    return this.source.text;
+  }
+
+  result(): ExtractResult {
+    return { facts: this.facts, diagnostics: this.diagnostics };
+  }
+
+  span(start: number, end: number): Span {
+    return this.source.span(start, end);
+  }
+
+  diagnostic(message: string, offset?: number): void {
+    const d: Diagnostic = { file: this.file, message };
+    if (offset !== undefined) {
+      const p = this.source.position(offset);
+      d.line = p.line;
+      d.column = p.column;
+    }
+    this.diagnostics.push(d);
+  }
+
+  environmentFor(options: EmitOptions, variable?: string): EnvironmentInfo {
+    return pickEnvironment(this.fileEnvironment, variable ? environmentOfVariable(variable) : undefined, options.environment);
+  }
+
+  /**
+   * An environment-style assignment `NAME=value` (env file line, compose/k8s/MCP env entry, code
+   * assignment to `process.env.NAME`). Emits a setting fact when NAME is TLS-relevant and connection
+   * facts for any connection string in the value. `value` undefined means "not a literal".
+   */
+  assignment(
+    name: string,
+    nameRange: { start: number; end: number },
+    value: string | undefined,
+    valueLoc: ValueLocation,
+    options: EmitOptions = {},
+  ): void {
+    const category = settingCategory(name);
+    const environment = this.environmentFor(options, name);
+    if (category) {
+      this.facts.push({
+        kind: 'setting',
+        file: this.file,
+        format: this.format,
+        span: this.span(nameRange.start, Math.max(nameRange.end, valueLoc.end)),
+        environment,
+        ...(options.unit ? { unit: options.unit } : {}),
+        category,
+        name,
+        nameSpan: this.span(nameRange.start, nameRange.end),
+        ...(value !== undefined ? { value } : {}),
+        valueSpan: this.span(valueLoc.start, valueLoc.end),
+        placeholder: value === undefined ? true : isPlaceholder(value),
+      });
+    }
+    if (value !== undefined) this.value(value, valueLoc, { ...options, variable: name, environment });
+  }
+
+  /** Any string value that may contain Postgres connection strings (URIs anywhere, a DSN as the whole value). */
+  value(value: string, loc: ValueLocation, options: EmitOptions = {}): void {
+    for (const found of findConnectionStrings(value)) {
+      this.connection(found.text, loc, found.start, options);
+    }
+  }
+
+  /** One connection string located at `offset` inside a value located at `loc`. */
+  connection(text: string, loc: ValueLocation, offset: number, options: EmitOptions): void {
+    const at = (s: number, e: number): Span => subSpan(this.source, loc, offset + s, offset + e);
+    const whole = at(0, text.length);
+    const parsed = parseConnectionString(text);
+    if (!parsed.ok) {
+      const where = loc.exact ? loc.start + offset + (parsed.offset ?? 0) : loc.start;
+      this.diagnostic(`invalid Postgres connection string (${parsed.error}): ${maskConnectionString(text)}`, where);
+      return;
+    }
+    const c = parsed.connection;
+    const param = (key: string): ParamValue | undefined => {
+      // libpq: the last occurrence of a keyword wins.
+      const p = [...c.params].reverse().find((x) => x.key === key);
+      return p ? { value: p.value, span: at(p.start, p.end) } : undefined;
+    };
+    const hosts: HostInfo[] = c.hosts.map((h) => {
+      const cls = classifyHost(h.host, { socket: h.socket, localHosts: this.config.localHosts, localNames: options.localNames });
+      return {
+        host: h.host,
+        ...(h.port !== undefined ? { port: h.port } : {}),
+        class: cls.class,
+        classReason: cls.reason,
+        ...(h.ip ? { ip: h.ip } : {}),
+        span: at(h.start, h.end),
+      };
+    });
+    const params: Record<string, ParamValue> = {};
+    for (const p of c.params) params[p.key] = { value: p.value, span: at(p.start, p.end) };
+    const environment = options.environment ?? this.environmentFor(options, options.variable);
+    const fact: ConnectionFact = {
+      kind: 'connection',
+      file: this.file,
+      format: this.format,
+      span: whole,
+      environment,
+      ...(options.unit ? { unit: options.unit } : {}),
+      form: c.form,
+      ...(c.scheme ? { scheme: c.scheme } : {}),
+      masked: maskConnectionString(text),
+      hosts,
+      ...(c.database !== undefined ? { database: c.database } : {}),
+      ...(c.user !== undefined ? { user: c.user } : {}),
+      password: c.password
+        ? { present: true, placeholder: isPlaceholder(c.password.value), span: at(c.password.start, c.password.end) }
+        : { present: false, placeholder: false },
+      params,
+      ...(options.variable ? { variable: options.variable } : {}),
+      ...(options.consumer ? { consumer: options.consumer } : {}),
+    };
+    const sslmode = param('sslmode');
+    if (sslmode) fact.sslmode = { ...sslmode, value: sslmode.value.toLowerCase() };
+    for (const key of ['ssl', 'sslrootcert', 'sslcert', 'sslkey', 'sslaccept'] as const) {
+      const p = param(key);
+      if (p) fact[key] = p;
+    }
+    this.facts.push(fact);
+  }
+}
+
+/** A unit id that is unique within a scan. */
+export function unitOf(file: string, kind: Unit['kind'], name: string): Unit {
+  return { id: `${file}#${kind}:${name}`, kind, name };
+}

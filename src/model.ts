@@ -1,0 +1,199 @@
+// The two types everything else is built around: the normalized *fact* that extractors emit and
+// rules read, and the *finding* that rules produce and reporters print. Both are contracts: later
+// work may add optional fields, never rename or remove one.
+
+/** A range in a file. Offsets index the decoded text (UTF-16 code units); lines and columns are 1-based. */
+export interface Span {
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export type Severity = 'error' | 'warning';
+export type SeverityOrOff = Severity | 'off';
+
+export type EnvironmentName = 'production' | 'staging' | 'development' | 'unknown';
+
+/** Where a fact runs, and why sslguard thinks so. */
+export interface EnvironmentInfo {
+  name: EnvironmentName;
+  /** Human-readable reason, e.g. "file name .env.production" or "namespace `production`". */
+  reason: string;
+}
+
+export type FileFormat = 'env' | 'compose' | 'kubernetes' | 'mcp' | 'source' | 'package-json' | 'certificate' | 'yaml' | 'json';
+
+/**
+ * The scope in which environment-style settings apply together: one env file, one compose service,
+ * one Kubernetes container, one MCP server, one source file. `PGSSLMODE` in a unit applies to every
+ * connection of that unit.
+ */
+export interface Unit {
+  /** Unique within a scan: `${file}#${kind}:${name}`. */
+  id: string;
+  kind: 'env-file' | 'compose-service' | 'k8s-container' | 'k8s-configmap' | 'k8s-secret' | 'mcp-server' | 'source-file' | 'package-script';
+  name: string;
+}
+
+/**
+ * `unknown` is a host written as a variable reference (`${DB_HOST}`, `<host>`): sslguard cannot
+ * tell, so rules that only matter off localhost treat it as remote only where the environment is
+ * production or staging.
+ */
+export type HostClass = 'local' | 'remote' | 'unknown';
+
+export interface HostInfo {
+  /** As written, percent-decoded; a Unix socket directory for socket connections; '' when absent. */
+  host: string;
+  port?: number;
+  class: HostClass;
+  /** Why it was classed so, e.g. "loopback address", "service `db` of this compose file". */
+  classReason: string;
+  /** 'v4' / 'v6' for IP literals. */
+  ip?: 'v4' | 'v6';
+  span?: Span;
+}
+
+/** A connection parameter (URI query parameter or DSN keyword) as written. */
+export interface ParamValue {
+  value: string;
+  span: Span;
+}
+
+/** Shared by every fact. */
+export interface FactBase {
+  /** POSIX path relative to the working directory. */
+  file: string;
+  format: FileFormat;
+  span: Span;
+  environment: EnvironmentInfo;
+  unit?: Unit;
+}
+
+export interface ConnectionFact extends FactBase {
+  kind: 'connection';
+  form: 'uri' | 'dsn';
+  /** `postgresql`, `postgres`, `postgresql+asyncpg`, `jdbc:postgresql`; absent for DSNs. */
+  scheme?: string;
+  /** The connection string with password and secrets masked; safe to print. */
+  masked: string;
+  hosts: HostInfo[];
+  database?: string;
+  user?: string;
+  password: { present: boolean; placeholder: boolean; span?: Span };
+  /** `sslmode` as written (lower-cased value), absent if the string sets none. */
+  sslmode?: ParamValue;
+  /** The `ssl` parameter (`ssl=true|false|1|0|no-verify`). */
+  ssl?: ParamValue;
+  sslrootcert?: ParamValue;
+  sslcert?: ParamValue;
+  sslkey?: ParamValue;
+  sslaccept?: ParamValue;
+  /** Every other parameter, keyed by lower-cased name (e.g. `ssl_min_protocol_version`, `uselibpqcompat`). */
+  params: Record<string, ParamValue>;
+  /** The variable or key that holds the string, if any (`DATABASE_URL`). */
+  variable?: string;
+  /** The program that will read this string, when known (`node-postgres`, `libpq`, `mcp:@modelcontextprotocol/server-postgres`). */
+  consumer?: string;
+}
+
+export type SettingCategory =
+  | 'sslmode' // PGSSLMODE, *_SSLMODE, *_SSL_MODE
+  | 'sslrootcert' // PGSSLROOTCERT
+  | 'sslcert' // PGSSLCERT
+  | 'sslkey' // PGSSLKEY
+  | 'node-tls-reject-unauthorized' // NODE_TLS_REJECT_UNAUTHORIZED
+  | 'reject-unauthorized' // *_REJECT_UNAUTHORIZED
+  | 'cert-path' // *SSL_CERT_PATH*, *_SSL_CA*, *_CA_CERT*
+  | 'password' // *PASSWORD*
+  | 'ssl-min-protocol'; // PGSSLMINPROTOCOLVERSION
+
+/** A TLS-relevant variable: env file entry, compose/k8s/MCP env entry, or an assignment in code. */
+export interface SettingFact extends FactBase {
+  kind: 'setting';
+  category: SettingCategory;
+  name: string;
+  nameSpan: Span;
+  /** The literal value; undefined when the value is not a literal (computed in code). */
+  value?: string;
+  valueSpan: Span;
+  /** For passwords: the value is a placeholder or a reference, not a secret. */
+  placeholder: boolean;
+}
+
+/** A literal value found in code; `unknown` when it cannot be decided statically. */
+export type LiteralValue = string | number | boolean | null | { unknown: true };
+
+export interface TlsOption {
+  value: LiteralValue;
+  /** Span of the whole `key: value` property. */
+  span: Span;
+  valueSpan: Span;
+}
+
+/** An object literal in code that carries TLS options (`{ rejectUnauthorized: false }`, `{ ssl: false }`). */
+export interface TlsOptionsFact extends FactBase {
+  kind: 'tls-options';
+  /** Options by name: `rejectUnauthorized`, `ssl`, `minVersion`, `maxVersion`, `secureProtocol`, `ca`, `checkServerIdentity`, `sslmode`. */
+  options: Record<string, TlsOption>;
+  /** The call that receives the object, when recognised (`pg.Pool`, `tls.connect`). */
+  sink?: string;
+}
+
+export type FileKind = 'certificate' | 'private-key' | 'env' | 'env-template';
+
+/** A file whose mere presence matters (certificate, key, env file), with its git state. */
+export interface FileFact extends FactBase {
+  kind: 'file';
+  fileKind: FileKind;
+  /** Tracked by git (in the index). Undefined outside a git work tree. */
+  tracked?: boolean;
+  /** Matched by .gitignore (git's own answer inside a work tree, the `ignore` package outside). */
+  ignored?: boolean;
+  /** Inside a git work tree. */
+  inGit: boolean;
+  /** POSIX permission bits, when the file system has them. */
+  mode?: number;
+}
+
+/** An X.509 certificate: a certificate file or a PEM block inline in another file. */
+export interface CertificateFact extends FactBase {
+  kind: 'certificate';
+  subject: string;
+  issuer: string;
+  /** ISO 8601. */
+  notBefore: string;
+  notAfter: string;
+  inline: boolean;
+}
+
+export type Fact = ConnectionFact | SettingFact | TlsOptionsFact | FileFact | CertificateFact;
+
+export type FactOf<K extends Fact['kind']> = Extract<Fact, { kind: K }>;
+
+/** A per-file problem that stopped sslguard from reading (part of) a file. Never a policy finding. */
+export interface Diagnostic {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  environment: EnvironmentName;
+  /** Why the environment was inferred. */
+  environmentReason?: string;
+  /** Set when an inline comment suppressed the finding. */
+  suppressed?: { kind: 'inline'; justification?: string };
+}

@@ -1,0 +1,70 @@
+import type { EnvironmentInfo, EnvironmentName } from '../model.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { globToRegExp } from '../text/glob.js';
+
+// Words that name an environment in file names, directory names, namespaces and variable prefixes.
+const WORDS: Array<[RegExp, EnvironmentName, string]> = [
+  [/^(prod|production|prd|live)$/i, 'production', 'production'],
+  [/^(staging|stage|stg|preprod|pre-prod|uat|qa|test|testing|ci)$/i, 'staging', 'staging'],
+  [/^(dev|development|local|sandbox)$/i, 'development', 'development'],
+];
+
+export function environmentOfWord(word: string): EnvironmentName | undefined {
+  for (const [re, env] of WORDS) if (re.test(word)) return env;
+  return undefined;
+}
+
+const UNKNOWN: EnvironmentInfo = { name: 'unknown', reason: 'no environment could be inferred' };
+
+/**
+ * The environment of a file from config globs, then its name and directories: `.env.production`,
+ * `docker-compose.prod.yml`, `k8s/production/…`, `values-staging.yaml`. The file name is more
+ * specific than a directory, and the nearest directory wins.
+ */
+export function environmentOfPath(file: string, config?: Pick<ResolvedConfig, 'environments'>): EnvironmentInfo {
+  for (const { pattern, environment } of config?.environments ?? []) {
+    if (globToRegExp(pattern).test(file)) return { name: environment, reason: `config maps \`${pattern}\` to ${environment}` };
+  }
+  const parts = file.split('/');
+  const base = parts[parts.length - 1] ?? '';
+  // Tokens of the base name: ".env.production" → env, production; "docker-compose.prod.yml" → docker, compose, prod, yml.
+  for (const token of base.split(/[.\-_]+/)) {
+    const env = environmentOfWord(token);
+    if (env) return { name: env, reason: `file name \`${base}\`` };
+  }
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const dir = parts[i]!;
+    for (const token of dir.split(/[.\-_]+/)) {
+      const env = environmentOfWord(token);
+      if (env) return { name: env, reason: `directory \`${parts.slice(0, i + 1).join('/')}\`` };
+    }
+  }
+  return UNKNOWN;
+}
+
+/** The environment named by a variable prefix: `PROD_DATABASE_URL`, `STAGING_DB_URL`, `DEV_…`, `TEST_…`. */
+export function environmentOfVariable(name: string): EnvironmentInfo | undefined {
+  const m = /^([A-Za-z]+)_/.exec(name);
+  if (!m) return undefined;
+  const env = environmentOfWord(m[1]!);
+  return env ? { name: env, reason: `variable prefix \`${m[1]}_\`` } : undefined;
+}
+
+/** The environment named by a Kubernetes namespace. */
+export function environmentOfNamespace(namespace: string): EnvironmentInfo | undefined {
+  for (const token of namespace.split(/[.\-_]+/)) {
+    const env = environmentOfWord(token);
+    if (env) return { name: env, reason: `namespace \`${namespace}\`` };
+  }
+  return undefined;
+}
+
+/**
+ * Combine: a config glob always wins (the user said so); otherwise a variable prefix is the most
+ * specific, then the unit (k8s namespace), then the file path.
+ */
+export function pickEnvironment(fileEnv: EnvironmentInfo, ...more: Array<EnvironmentInfo | undefined>): EnvironmentInfo {
+  if (fileEnv.reason.startsWith('config maps')) return fileEnv;
+  for (const env of more) if (env) return env;
+  return fileEnv;
+}
