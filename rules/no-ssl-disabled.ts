@@ -1,0 +1,167 @@
+import { defineRule } from '../src/engine/rule.js';
+import type { SettingFact } from '../src/model.js';
+import {
+  describeEnvironment,
+  describeUnit,
+  effectiveSslMode,
+  hostLabel,
+  isFalseLiteral,
+  isOffMachine,
+  isProductionOrStaging,
+  isWeakMode,
+  modeOfSetting,
+  unitConnections,
+} from '../src/policy/connection.js';
+
+const PLAINTEXT = 'traffic, password included, crosses the network in plaintext';
+const OPTIONAL = 'TLS is optional and the server is never verified, so anyone on the path can downgrade the connection to plaintext and read the password';
+
+function consequence(mode: string): string {
+  return mode === 'disable' ? PLAINTEXT : OPTIONAL;
+}
+
+export default defineRule({
+  meta: {
+    id: 'no-ssl-disabled',
+    description: 'Connections that leave the machine must not turn TLS off or make it optional (sslmode=disable, allow, prefer; ssl=false).',
+    defaultSeverity: 'error',
+    rationale:
+      'With sslmode=disable the password and every query cross the network in plaintext. allow and prefer are barely better: ' +
+      'TLS is negotiated only if the server offers it and the certificate is never checked, so an attacker on the path simply ' +
+      'answers "no TLS" and reads everything. A connection to a managed database (Supabase, RDS, Neon) or any other host off ' +
+      'this machine needs sslmode=verify-full.',
+    messages: {
+      connection: 'Connection to {{host}} uses {{written}}: {{consequence}}. Use sslmode=verify-full with sslrootcert=<CA file>.',
+      settingWithConnection:
+        '{{written}} is the default sslmode for every connection of {{scope}}, which connects to {{host}}: without an sslmode of their own, {{consequence}}. ' +
+        'Use {{name}}=verify-full with PGSSLROOTCERT=<CA file>.',
+      settingWithoutConnection:
+        '{{written}} in {{environment}}: every Postgres connection of {{scope}} that sets no sslmode of its own gets it, so {{consequence}}. ' +
+        'Use {{name}}=verify-full with PGSSLROOTCERT=<CA file>.',
+      tlsOption:
+        '`ssl: false` turns TLS off for this client in {{environment}}: {{consequence}}. ' +
+        "Pass the server's CA instead: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }` (node-postgres then verifies the certificate and host name).",
+    },
+    examples: {
+      good: [
+        {
+          file: '.env.production',
+          code: 'DATABASE_URL=postgresql://app:${DB_PASSWORD}@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=/etc/ssl/certs/supabase-ca.crt\n',
+        },
+        {
+          file: 'docker-compose.yml',
+          code:
+            'services:\n' +
+            '  api:\n' +
+            '    image: ghcr.io/acme/api:1.4.2\n' +
+            '    environment:\n' +
+            '      DATABASE_URL: postgres://app:app@db:5432/app?sslmode=disable\n' +
+            '  db:\n' +
+            '    image: postgres:16\n',
+        },
+      ],
+      bad: [
+        {
+          file: '.env.production',
+          code: 'DATABASE_URL=postgresql://app:${DB_PASSWORD}@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=disable\n',
+          findings: 1,
+        },
+        {
+          file: 'k8s/production/deploy.yaml',
+          code:
+            'apiVersion: apps/v1\n' +
+            'kind: Deployment\n' +
+            'metadata:\n' +
+            '  name: api\n' +
+            '  namespace: production\n' +
+            'spec:\n' +
+            '  selector:\n' +
+            '    matchLabels: { app: api }\n' +
+            '  template:\n' +
+            '    metadata:\n' +
+            '      labels: { app: api }\n' +
+            '    spec:\n' +
+            '      containers:\n' +
+            '        - name: api\n' +
+            '          image: ghcr.io/acme/api:1.4.2\n' +
+            '          env:\n' +
+            '            - name: DATABASE_URL\n' +
+            '              value: postgres://orders@orders.cluster-c1xyzabc.eu-west-1.rds.amazonaws.com:5432/orders\n' +
+            '            - name: PGPASSWORD\n' +
+            '              valueFrom:\n' +
+            '                secretKeyRef: { name: orders-db, key: password }\n' +
+            '            - name: PGSSLMODE\n' +
+            '              value: prefer\n',
+          findings: 1,
+        },
+        {
+          file: 'src/db.ts',
+          code:
+            "import pg from 'pg';\n\n" +
+            'export const pool = new pg.Pool({\n' +
+            '  connectionString: process.env.DATABASE_URL,\n' +
+            '  ssl: false,\n' +
+            '});\n',
+          findings: 1,
+        },
+      ],
+    },
+  },
+
+  check(facts, ctx) {
+    for (const c of facts.ofKind('connection')) {
+      if (!isOffMachine(c)) continue;
+      const eff = effectiveSslMode(c, facts);
+      // A mode inherited from the unit's PGSSLMODE is reported once, on the setting, below.
+      if (!eff || eff.origin === 'setting' || !isWeakMode(eff.mode)) continue;
+      ctx.report({
+        fact: c,
+        span: eff.span,
+        messageId: 'connection',
+        data: { host: hostLabel(c), written: eff.written, consequence: consequence(eff.mode) },
+      });
+    }
+
+    for (const s of facts.ofKind('setting')) {
+      if (s.category !== 'sslmode') continue;
+      const mode = modeOfSetting(s);
+      if (!isWeakMode(mode)) continue;
+      reportSetting(s, mode);
+    }
+
+    for (const t of facts.ofKind('tls-options')) {
+      const ssl = t.options.ssl;
+      if (!ssl || !isFalseLiteral(ssl.value) || t.environment.name === 'development') continue;
+      ctx.report({
+        fact: t,
+        span: ssl.span,
+        messageId: 'tlsOption',
+        data: { environment: describeEnvironment(t.environment), consequence: PLAINTEXT },
+      });
+    }
+
+    function reportSetting(s: SettingFact, mode: string): void {
+      const written = `${s.name}=${s.value ?? ''}`;
+      const scope = describeUnit(s.unit);
+      const conns = unitConnections(facts, s.unit);
+      const offMachine = conns.find(isOffMachine);
+      if (offMachine) {
+        ctx.report({
+          fact: s,
+          messageId: 'settingWithConnection',
+          data: { written, name: s.name, scope, host: hostLabel(offMachine), consequence: consequence(mode) },
+        });
+        return;
+      }
+      if (conns.length === 0 && isProductionOrStaging(s.environment)) {
+        ctx.report({
+          fact: s,
+          messageId: 'settingWithoutConnection',
+          data: { written, name: s.name, scope, environment: describeEnvironment(s.environment), consequence: consequence(mode) },
+        });
+      }
+      // Otherwise every connection of the unit stays on this machine (or its host is unknown
+      // outside production and staging): a local database without TLS is fine.
+    }
+  },
+});

@@ -1,0 +1,87 @@
+import { defineRule } from '../src/engine/rule.js';
+import type { ConnectionFact } from '../src/model.js';
+import { effectiveSslMode, hostLabel, isOffMachine, isTlsConfiguredInCode } from '../src/policy/connection.js';
+
+/** The text to add, in the connection string's own syntax. */
+function fixFor(c: ConnectionFact): string {
+  if (c.form === 'dsn') return '`sslmode=verify-full sslrootcert=/path/to/ca.crt`';
+  return c.masked.includes('?') ? '`&sslmode=verify-full&sslrootcert=/path/to/ca.crt`' : '`?sslmode=verify-full&sslrootcert=/path/to/ca.crt`';
+}
+
+export default defineRule({
+  meta: {
+    id: 'require-sslmode',
+    description: 'Connections that leave the machine must say how TLS is used: an sslmode in the string, PGSSLMODE beside it, or TLS options in code.',
+    defaultSeverity: 'warning',
+    rationale:
+      'A connection string without sslmode does not mean "TLS": libpq falls back to prefer, which uses TLS only if the server ' +
+      'offers it and never checks the certificate, and node-postgres connects without TLS at all. What the connection does then ' +
+      'depends on the client library, not on the configuration you reviewed. Write the mode down.',
+    messages: {
+      missing:
+        'Connection to {{host}} sets no sslmode: libpq falls back to prefer (TLS optional, unverified) and node-postgres uses no TLS at all; ' +
+        'add {{fix}}.',
+    },
+    examples: {
+      good: [
+        {
+          file: '.cursor/mcp.json',
+          code:
+            '{\n' +
+            '  "mcpServers": {\n' +
+            '    "postgres": {\n' +
+            '      "command": "npx",\n' +
+            '      "args": [\n' +
+            '        "-y",\n' +
+            '        "@modelcontextprotocol/server-postgres",\n' +
+            '        "postgresql://readonly@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=/Users/dev/.postgresql/supabase-ca.crt"\n' +
+            '      ]\n' +
+            '    }\n' +
+            '  }\n' +
+            '}\n',
+        },
+        {
+          file: 'src/db.ts',
+          code:
+            "import fs from 'node:fs';\n" +
+            "import pg from 'pg';\n\n" +
+            'export const pool = new pg.Pool({\n' +
+            "  connectionString: 'postgres://app@orders.cluster-c1xyzabc.eu-west-1.rds.amazonaws.com:5432/orders',\n" +
+            "  ssl: { ca: fs.readFileSync('/etc/ssl/certs/rds-global-bundle.pem', 'utf8') },\n" +
+            '});\n',
+        },
+        {
+          file: '.env',
+          code: 'DATABASE_URL=postgres://postgres:postgres@localhost:5432/app_dev\n',
+        },
+      ],
+      bad: [
+        {
+          file: '.cursor/mcp.json',
+          code:
+            '{\n' +
+            '  "mcpServers": {\n' +
+            '    "postgres": {\n' +
+            '      "command": "npx",\n' +
+            '      "args": [\n' +
+            '        "-y",\n' +
+            '        "@modelcontextprotocol/server-postgres",\n' +
+            '        "postgresql://readonly@db.abcdefghijklmnop.supabase.co:5432/postgres"\n' +
+            '      ]\n' +
+            '    }\n' +
+            '  }\n' +
+            '}\n',
+          findings: 1,
+        },
+      ],
+    },
+  },
+
+  check(facts, ctx) {
+    for (const c of facts.ofKind('connection')) {
+      if (!isOffMachine(c)) continue;
+      if (effectiveSslMode(c, facts) || isTlsConfiguredInCode(c, facts)) continue;
+      ctx.report({ fact: c, messageId: 'missing', data: { host: hostLabel(c), fix: fixFor(c) } });
+    }
+  },
+});

@@ -1,0 +1,149 @@
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Finding, Severity } from './model.js';
+import { loadConfig, mergeRuleOverrides, ConfigError } from './config/load.js';
+import { UsageError } from './discovery/walk.js';
+import { scan } from './engine/scan.js';
+import { rules } from '../rules/index.js';
+import { formatJson } from './report/json.js';
+import { formatStylish } from './report/stylish.js';
+import type { Report, Reporter } from './report/types.js';
+import { toolVersion } from './version.js';
+
+const REPORTERS: Record<string, Reporter> = { stylish: formatStylish, json: formatJson };
+
+export const HELP = `Usage: sslguard [options] [paths...]
+
+Lints Postgres TLS configuration in .env files, docker-compose files, Kubernetes
+manifests, MCP client configs and TS/JS source. Paths default to the current directory.
+
+Options:
+  -f, --format <name>     Output format: ${Object.keys(REPORTERS).join(', ')} (default: stylish)
+  -o, --output <file>     Write the report to a file instead of stdout
+  -c, --config <file>     Config file (default: .sslguard.json|yaml|yml or "sslguard" in package.json)
+      --rule <id=level>   Set a rule's severity: off, warning or error (repeatable)
+      --fail-on <level>   Exit 1 when a finding is at or above: error (default) or warning
+      --quiet             Report errors only
+      --no-color          Never colour the output (colour is used only on a terminal)
+      --no-ignore         Do not apply .gitignore (node_modules, .git and build folders stay skipped)
+      --list-rules        List the rules with their default severity
+  -v, --version           Print the version
+  -h, --help              Print this help
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or config error.
+`;
+
+export interface CliIo {
+  cwd: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+  env: Record<string, string | undefined>;
+  now?: Date;
+}
+
+function defaultIo(): CliIo {
+  return {
+    cwd: process.cwd(),
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
+  };
+}
+
+function listRules(): string {
+  const width = Math.max(...rules.map((r) => r.meta.id.length));
+  return rules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(7)}  ${r.meta.description}`).join('\n') + '\n';
+}
+
+/** Runs the CLI and returns the exit code (never calls process.exit, so tests can run it in-process). */
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f', default: 'stylish' },
+        output: { type: 'string', short: 'o' },
+        config: { type: 'string', short: 'c' },
+        rule: { type: 'string', multiple: true, default: [] },
+        'fail-on': { type: 'string', default: 'error' },
+        quiet: { type: 'boolean', default: false },
+        'no-color': { type: 'boolean', default: false },
+        color: { type: 'boolean', default: false },
+        'no-ignore': { type: 'boolean', default: false },
+        'list-rules': { type: 'boolean', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr(`sslguard: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(`${toolVersion()}\n`);
+    return 0;
+  }
+  if (values['list-rules']) {
+    io.stdout(listRules());
+    return 0;
+  }
+  const reporter = REPORTERS[values.format!];
+  if (!reporter) {
+    io.stderr(`sslguard: unknown --format "${values.format}" (expected ${Object.keys(REPORTERS).join(', ')})\n`);
+    return 2;
+  }
+  const failOn = values['fail-on'];
+  if (failOn !== 'error' && failOn !== 'warning') {
+    io.stderr(`sslguard: --fail-on must be "error" or "warning", not "${failOn}"\n`);
+    return 2;
+  }
+
+  try {
+    const knownRuleIds = rules.map((r) => r.meta.id);
+    const loaded = await loadConfig({ cwd: io.cwd, ...(values.config ? { configFile: values.config } : {}), knownRuleIds });
+    const config = mergeRuleOverrides(loaded.config, values.rule ?? [], knownRuleIds);
+    const result = await scan({
+      paths: positionals.length ? positionals : ['.'],
+      cwd: io.cwd,
+      config,
+      noIgnore: values['no-ignore'] ?? false,
+      ...(io.now ? { now: io.now } : {}),
+    });
+    const shown: Finding[] = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+    const report: Report = {
+      findings: shown,
+      suppressed: result.suppressed,
+      diagnostics: result.diagnostics,
+      stats: {
+        filesScanned: result.filesScanned,
+        errors: result.findings.filter((f) => f.severity === 'error').length,
+        warnings: result.findings.filter((f) => f.severity === 'warning').length,
+        suppressed: result.suppressed.length,
+        durationMs: result.durationMs,
+      },
+    };
+    const color = !values['no-color'] && !values.output && (values.color || (io.isTTY && !('NO_COLOR' in io.env)));
+    const text = reporter(report, { color, version: toolVersion() });
+    if (values.output) writeFileSync(resolve(io.cwd, values.output), text);
+    else io.stdout(text);
+    const threshold: Severity[] = failOn === 'warning' ? ['error', 'warning'] : ['error'];
+    return result.findings.some((f) => threshold.includes(f.severity)) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      io.stderr(`sslguard: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

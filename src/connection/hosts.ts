@@ -1,0 +1,78 @@
+// Whether a connection's traffic stays on this machine. Private ranges (10/8, 172.16/12,
+// 192.168/16) are deliberately *remote*: the packets leave the host and cross a network.
+import { isIPv4, isIPv6 } from 'node:net';
+import type { HostClass } from '../model.js';
+import { isReference } from './placeholder.js';
+
+export interface HostClassification {
+  class: HostClass;
+  reason: string;
+}
+
+export interface ClassifyOptions {
+  socket: boolean;
+  /** Config `localHosts`: exact names (case-insensitive) or `*.suffix` patterns. */
+  localHosts: string[];
+  /** Names local to the unit (compose services), with the reason to report. */
+  localNames?: ReadonlyMap<string, string>;
+}
+
+const LOCAL_NAMES: ReadonlyMap<string, string> = new Map([
+  ['localhost', 'localhost'],
+  ['host.docker.internal', 'the Docker host (`host.docker.internal`)'],
+]);
+
+export function classifyHost(host: string, opts: ClassifyOptions): HostClassification {
+  if (opts.socket || host.trim() === '') return { class: 'local', reason: 'Unix-domain socket' };
+  const raw = host.trim();
+  if (isReference(raw) && !isIPv6(raw.slice(1, -1))) {
+    return { class: 'unknown', reason: `host is a variable reference (\`${raw}\`)` };
+  }
+  // DNS names are case-insensitive and may be written fully qualified (`localhost.`).
+  const name = raw.toLowerCase().replace(/\.$/, '');
+  const local = LOCAL_NAMES.get(name);
+  if (local) return { class: 'local', reason: local };
+  if (name.endsWith('.localhost')) return { class: 'local', reason: '`*.localhost` resolves to loopback' };
+  const loopback = loopbackReason(name);
+  if (loopback) return { class: 'local', reason: loopback };
+  if (opts.localNames) {
+    for (const [n, reason] of opts.localNames) if (n.toLowerCase() === name) return { class: 'local', reason };
+  }
+  if (opts.localHosts.some((pattern) => matchesHostPattern(name, pattern))) {
+    return { class: 'local', reason: 'listed in config localHosts' };
+  }
+  return { class: 'remote', reason: remoteReason(name) };
+}
+
+function loopbackReason(name: string): string | undefined {
+  if (isIPv4(name)) {
+    if (name.startsWith('127.')) return 'loopback address';
+    if (name === '0.0.0.0') return '0.0.0.0 connects to this machine';
+    return undefined;
+  }
+  const v6 = name.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  if (!isIPv6(v6)) return undefined;
+  // The WHATWG URL parser canonicalises IPv6 (`0:0:0:0:0:0:0:1` → `::1`, `::ffff:127.0.0.1` →
+  // `::ffff:7f00:1`), so each check below only has to know one spelling.
+  let canonical: string;
+  try {
+    canonical = new URL(`http://[${v6}]/`).hostname.slice(1, -1);
+  } catch {
+    return undefined;
+  }
+  if (canonical === '::1') return 'loopback address';
+  if (canonical === '::') return ':: connects to this machine';
+  if (/^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(canonical)) return 'IPv4-mapped loopback address';
+  return undefined;
+}
+
+function matchesHostPattern(name: string, pattern: string): boolean {
+  const p = pattern.trim().toLowerCase().replace(/\.$/, '');
+  if (p.startsWith('*.')) return name.endsWith(p.slice(1)) && name.length > p.length - 1;
+  return p === name;
+}
+
+function remoteReason(name: string): string {
+  if (isIPv4(name) || isIPv6(name.replace(/%.*$/, ''))) return 'remote address';
+  return 'remote host';
+}

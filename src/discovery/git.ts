@@ -1,0 +1,214 @@
+import { execFile } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+
+// Git is asked, never emulated, inside a work tree: only git knows the full ignore stack (nested
+// .gitignore, .git/info/exclude, core.excludesFile) and the index. Every question is one git
+// process per repository root, whatever the number of files.
+
+/** 100k paths of up to a few hundred bytes each, with room to spare. */
+const MAX_BUFFER = 256 * 1024 * 1024;
+
+interface GitRun {
+  stdout: string;
+  stderr: string;
+  /** Exit code; undefined when git could not be started. */
+  code: number | undefined;
+  /** Set when the `git` executable was not found. */
+  missing?: boolean;
+}
+
+function runGit(cwd: string, args: string[], input?: string): Promise<GitRun> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      'git',
+      // A repository's own config must not make a read-only listing start a program.
+      ['-c', 'core.fsmonitor=false', ...args],
+      // Untranslated messages, so the warnings parsed below read the same everywhere.
+      { cwd, maxBuffer: MAX_BUFFER, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C' } },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ stdout, stderr, code: 0 });
+        const err = error as NodeJS.ErrnoException & { code?: string | number };
+        if (err.code === 'ENOENT' && typeof err.code === 'string') return resolve({ stdout, stderr, code: undefined, missing: true });
+        resolve({ stdout, stderr: stderr || err.message, code: typeof err.code === 'number' ? err.code : undefined });
+      },
+    );
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+function splitZ(stdout: string): string[] {
+  return stdout.split('\0').filter((entry) => entry !== '');
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
+
+/** Git's state of one work tree. Paths are POSIX, relative to `root`. */
+export interface GitState {
+  readonly inGit: true;
+  /** The work tree's top-level directory, as git reports it. */
+  readonly root: string;
+  /** What git would commit: tracked files, and untracked files no ignore rule matches. */
+  readonly committable: readonly string[];
+  /** Submodules and untracked nested repositories (directories): their files belong to another repository. */
+  readonly nestedRepositories: readonly string[];
+  /** In the index. */
+  isTracked(rel: string): boolean;
+  /**
+   * Matched by an ignore rule. Exact for every committable path, for tracked paths and for paths
+   * passed to `checkIgnored`; any other path git did not list is untracked and ignored.
+   */
+  isIgnored(rel: string): boolean;
+  /** Inside a nested repository or submodule of this work tree. */
+  isInNestedRepository(rel: string): boolean;
+}
+
+export type GitOpenResult =
+  | { state: GitState; diagnostics: string[] }
+  | { state: undefined; diagnostics: string[]; gitMissing?: boolean };
+
+/**
+ * The nearest directory at or above `dir` holding a `.git` entry (a directory, or a file for
+ * worktrees and submodules). Found on disk so that finding the roots of many files costs no
+ * process per file; git confirms each candidate in `openRepository`.
+ */
+export async function findRepositoryCandidate(dir: string, cache = new Map<string, string | null>()): Promise<string | undefined> {
+  const visited: string[] = [];
+  let current = path.resolve(dir);
+  let found: string | null = null;
+  for (;;) {
+    const cached = cache.get(current);
+    if (cached !== undefined) {
+      found = cached;
+      break;
+    }
+    visited.push(current);
+    if (path.basename(current) !== '.git') {
+      try {
+        await fsp.lstat(path.join(current, '.git'));
+        found = current;
+        break;
+      } catch {
+        // no .git here: keep climbing
+      }
+    }
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const dirVisited of visited) cache.set(dirVisited, found);
+  return found ?? undefined;
+}
+
+const UNREADABLE_DIRECTORY = /^warning: could not open directory '(.*)': (.*)$/gm;
+
+class WorkTree implements GitState {
+  readonly inGit = true as const;
+  readonly committable: string[] = [];
+  readonly nestedRepositories: string[] = [];
+  private readonly tracked = new Set<string>();
+  private readonly listed = new Set<string>();
+  private readonly trackedIgnored: Set<string>;
+  private readonly checked = new Map<string, boolean>();
+
+  constructor(
+    readonly root: string,
+    tagged: string[],
+    trackedIgnored: string[],
+  ) {
+    this.trackedIgnored = new Set(trackedIgnored);
+    for (const entry of tagged) {
+      // `ls-files -t -s`: `? <path>` for an untracked path, `<tag> <mode> <object> <stage>\t<path>`
+      // for an index entry (once per stage when unmerged).
+      if (entry.startsWith('? ')) {
+        const rel = entry.slice(2);
+        // An untracked nested repository is listed as one directory entry.
+        if (rel.endsWith('/')) this.nestedRepositories.push(rel.slice(0, -1));
+        else this.addListed(rel);
+        continue;
+      }
+      const tab = entry.indexOf('\t');
+      if (tab < 0) continue;
+      const rel = entry.slice(tab + 1);
+      if (entry.slice(2, 8) === '160000') {
+        this.nestedRepositories.push(rel);
+        continue;
+      }
+      if (this.tracked.has(rel)) continue;
+      this.tracked.add(rel);
+      this.addListed(rel);
+    }
+  }
+
+  private addListed(rel: string): void {
+    this.listed.add(rel);
+    this.committable.push(rel);
+  }
+
+  recordChecked(rel: string, ignored: boolean): void {
+    this.checked.set(rel, ignored);
+  }
+
+  isTracked(rel: string): boolean {
+    return this.tracked.has(rel);
+  }
+
+  isIgnored(rel: string): boolean {
+    if (this.trackedIgnored.has(rel)) return true;
+    const checked = this.checked.get(rel);
+    if (checked !== undefined) return checked;
+    // `--others --exclude-standard` lists every untracked file no rule matches, so an existing
+    // file it left out is ignored.
+    return !this.listed.has(rel);
+  }
+
+  isInNestedRepository(rel: string): boolean {
+    return this.nestedRepositories.some((nested) => rel === nested || rel.startsWith(`${nested}/`));
+  }
+}
+
+/**
+ * Open the work tree whose top level is `candidate`: `git rev-parse --show-toplevel` confirms it,
+ * one `ls-files` lists tracked and committable files, one lists tracked files that ignore rules
+ * match, and one batched `check-ignore` answers for `explicit` paths (relative to the root).
+ */
+export async function openRepository(candidate: string, explicit: readonly string[] = []): Promise<GitOpenResult> {
+  const top = await runGit(candidate, ['rev-parse', '--show-toplevel']);
+  if (top.missing) return { state: undefined, diagnostics: [], gitMissing: true };
+  if (top.code !== 0) {
+    // Not a repository after all (a stray `.git` file), or one git refuses (dubious ownership).
+    const message = firstLine(top.stderr);
+    return { state: undefined, diagnostics: /not a git repository/i.test(message) ? [] : [`git: ${message}`] };
+  }
+  const root = top.stdout.trim();
+
+  const [listing, ignoredTracked, checked] = await Promise.all([
+    runGit(root, ['ls-files', '-z', '-t', '-s', '--cached', '--others', '--exclude-standard']),
+    runGit(root, ['ls-files', '-z', '--cached', '-i', '--exclude-standard']),
+    explicit.length > 0
+      ? runGit(root, ['check-ignore', '--stdin', '-z'], explicit.map((rel) => `${rel}\0`).join(''))
+      : Promise.resolve(undefined),
+  ]);
+  const failed = [listing, ignoredTracked].find((run) => run.code !== 0);
+  if (failed) {
+    return { state: undefined, diagnostics: [`git ls-files failed in ${root}: ${firstLine(failed.stderr)}`] };
+  }
+
+  const diagnostics: string[] = [];
+  for (const match of listing.stderr.matchAll(UNREADABLE_DIRECTORY)) {
+    diagnostics.push(`cannot read directory ${path.join(root, match[1]!)}: ${match[2]}`);
+  }
+  const state = new WorkTree(root, splitZ(listing.stdout), splitZ(ignoredTracked.stdout));
+  if (checked) {
+    // check-ignore exits 1 when no path is ignored; anything else but 0 is a failure.
+    if (checked.code === 0 || checked.code === 1) {
+      const ignored = new Set(splitZ(checked.stdout));
+      for (const rel of explicit) state.recordChecked(rel, ignored.has(rel));
+    } else {
+      diagnostics.push(`git check-ignore failed in ${root}: ${firstLine(checked.stderr)}`);
+    }
+  }
+  return { state, diagnostics };
+}

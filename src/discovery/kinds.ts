@@ -1,0 +1,110 @@
+import type { FileKind } from '../model.js';
+
+/** What sslguard may read a file as. A file can be several at once (`compose` is also `yaml`). */
+export type PathKind =
+  | 'env'
+  | 'env-template'
+  | 'compose'
+  | 'yaml'
+  | 'json'
+  | 'mcp'
+  | 'source'
+  | 'certificate'
+  | 'private-key'
+  | 'package-json';
+
+// Name-based rules are small and exact enough that a glob library would only obscure them: each
+// file name is tested once, and the rules need "ends with X but not Y" logic globs express poorly.
+
+/** Dotted words that mark an env file as a committed template rather than live configuration. */
+const TEMPLATE_WORDS = new Set(['example', 'sample', 'template', 'dist', 'defaults']);
+
+/** `.env.<ext>` with one of these extensions is that format, not an env file (`.env.json`, `.env.ts`). */
+const NOT_ENV_EXTENSIONS = new Set(['json', 'jsonc', 'yml', 'yaml', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'md', 'txt']);
+
+const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
+const CERTIFICATE_EXTENSIONS = new Set(['.crt', '.pem', '.cer', '.der', '.p12', '.pfx']);
+/** PKCS#12 bundles hold the private key next to the certificate. */
+const KEY_EXTENSIONS = new Set(['.key', '.p12', '.pfx']);
+
+/** MCP client configs known by their own file name, wherever they sit. */
+const MCP_NAMES = new Set(['.mcp.json', 'claude_desktop_config.json', 'cline_mcp_settings.json', 'mcp_config.json']);
+/** MCP client configs known by their directory and file name. */
+const MCP_DIR_NAMES = new Set(['.cursor/mcp.json', '.vscode/mcp.json', '.gemini/settings.json']);
+
+/** `docker-compose.yml`, `docker-compose.prod.yaml`, `compose-dev.yml`; not `composer.yml`. */
+const COMPOSE_NAME = /^(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$/i;
+
+function extensionOf(base: string): string {
+  const dot = base.lastIndexOf('.');
+  return dot <= 0 ? '' : base.slice(dot).toLowerCase();
+}
+
+function isEnvName(base: string): boolean {
+  if (base === '.env' || base === '.envrc') return true;
+  if (base.startsWith('.env.')) return !NOT_ENV_EXTENSIONS.has(base.slice(base.lastIndexOf('.') + 1).toLowerCase());
+  return base.length > 4 && base.endsWith('.env');
+}
+
+function isEnvTemplateName(base: string): boolean {
+  return base.split('.').some((word) => TEMPLATE_WORDS.has(word.toLowerCase()));
+}
+
+/**
+ * The kinds a path can be read as, most specific first (`['compose', 'yaml']`,
+ * `['env-template', 'env']`); `[]` for a file sslguard does not read. `rel` is a POSIX path.
+ */
+export function classifyPath(rel: string): PathKind[] {
+  const parts = rel.split('/');
+  const base = parts[parts.length - 1] ?? '';
+  if (base === '') return [];
+  const ext = extensionOf(base);
+  const lower = base.toLowerCase();
+
+  if (isEnvName(base)) return isEnvTemplateName(base) ? ['env-template', 'env'] : ['env'];
+
+  if (ext === '.yml' || ext === '.yaml') return COMPOSE_NAME.test(base) ? ['compose', 'yaml'] : ['yaml'];
+
+  if (ext === '.json' || ext === '.jsonc') {
+    const dirAndBase = parts.slice(-2).join('/');
+    if (MCP_NAMES.has(base) || (parts.length >= 2 && MCP_DIR_NAMES.has(dirAndBase))) return ['mcp', 'json'];
+    if (base === 'package.json') return ['package-json', 'json'];
+    return ['json'];
+  }
+
+  if (SOURCE_EXTENSIONS.has(ext)) {
+    if (/\.d\.[mc]?ts$/.test(lower) || /\.min\.[mc]?js$/.test(lower)) return [];
+    return ['source'];
+  }
+
+  const kinds: PathKind[] = [];
+  if (CERTIFICATE_EXTENSIONS.has(ext)) kinds.push('certificate');
+  if (KEY_EXTENSIONS.has(ext)) kinds.push('private-key');
+  return kinds;
+}
+
+/** Any PEM private key: PKCS#8, encrypted PKCS#8, RSA, EC, DSA, OpenSSH. */
+const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+const PEM_CERTIFICATE = /-----BEGIN (?:TRUSTED |X509 )?CERTIFICATE-----/;
+
+/**
+ * The kind of a file whose presence matters, or undefined. For certificate and key files the PEM
+ * content in `head` (the first bytes, decoded) decides over the extension: a `.pem` or `.crt` that
+ * holds a private key is a private key, a `.key` that only holds certificates is a certificate.
+ * Content never turns an env or source file into a key file: an env value may hold a PEM key.
+ */
+export function fileKindOf(rel: string, head?: string): FileKind | undefined {
+  const kinds = classifyPath(rel);
+  if (kinds.includes('env-template')) return 'env-template';
+  if (kinds.includes('env')) return 'env';
+  const isCertificate = kinds.includes('certificate');
+  const isKey = kinds.includes('private-key');
+  if (!isCertificate && !isKey) return undefined;
+  // PKCS#12 containers are binary and bundle the key; their content cannot say otherwise.
+  if (isCertificate && isKey) return 'private-key';
+  if (head !== undefined) {
+    if (PEM_PRIVATE_KEY.test(head)) return 'private-key';
+    if (PEM_CERTIFICATE.test(head)) return 'certificate';
+  }
+  return isKey ? 'private-key' : 'certificate';
+}

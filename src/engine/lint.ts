@@ -1,0 +1,152 @@
+import type { Diagnostic, Fact, FactOf, FileFact, Finding, Severity } from '../model.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { DEFAULT_CONFIG } from '../config/types.js';
+import type { FactSet, Rule, RuleContext } from './rule.js';
+import { formatMessage } from './rule.js';
+import { extractFile } from '../extract/index.js';
+import { parseSuppressions } from './suppress.js';
+import { maskSecrets } from '../connection/mask.js';
+import { rules as allRules } from '../../rules/index.js';
+
+/** One file handed to the pure core: its path, its content, and what the discovery layer knows of it. */
+export interface SourceInput {
+  /** POSIX path relative to the working directory. */
+  file: string;
+  /** Decoded text. Either `text` or `bytes` must be given. */
+  text?: string;
+  /** Raw bytes (certificate files may be binary DER). */
+  bytes?: Uint8Array;
+  git?: { inGit: boolean; tracked?: boolean; ignored?: boolean };
+  mode?: number;
+}
+
+export interface LintOptions {
+  config?: Partial<ResolvedConfig>;
+  now?: Date;
+  rules?: readonly Rule[];
+}
+
+export interface LintResult {
+  findings: Finding[];
+  /** Findings an inline comment suppressed (kept for SARIF and stats). */
+  suppressed: Finding[];
+  diagnostics: Diagnostic[];
+  facts: Fact[];
+}
+
+export function resolveConfig(partial?: Partial<ResolvedConfig>): ResolvedConfig {
+  return { ...DEFAULT_CONFIG, ...partial, rules: { ...DEFAULT_CONFIG.rules, ...partial?.rules } };
+}
+
+export function createFactSet(facts: readonly Fact[]): FactSet {
+  const byKind = new Map<string, Fact[]>();
+  const byUnit = new Map<string, Fact[]>();
+  for (const f of facts) {
+    let k = byKind.get(f.kind);
+    if (!k) byKind.set(f.kind, (k = []));
+    k.push(f);
+    if (f.unit) {
+      let u = byUnit.get(f.unit.id);
+      if (!u) byUnit.set(f.unit.id, (u = []));
+      u.push(f);
+    }
+  }
+  return {
+    all: facts,
+    ofKind<K extends Fact['kind']>(kind: K) {
+      return (byKind.get(kind) ?? []) as FactOf<K>[];
+    },
+    inUnit(unitId: string) {
+      return byUnit.get(unitId) ?? [];
+    },
+  };
+}
+
+/**
+ * Runs every enabled rule over the facts and returns findings sorted by position. Severity comes
+ * from the config when the user set one for the rule, else from the finding, else the rule default.
+ */
+export function runRules(facts: readonly Fact[], config: ResolvedConfig, now: Date, rules: readonly Rule[] = allRules): Finding[] {
+  const set = createFactSet(facts);
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    const configured = config.rules[rule.meta.id];
+    if (configured === 'off') continue;
+    const context: RuleContext = {
+      config,
+      now,
+      report(d) {
+        const template = rule.meta.messages[d.messageId];
+        if (template === undefined) throw new Error(`rule ${rule.meta.id}: unknown messageId ${d.messageId}`);
+        const span = d.span ?? d.fact.span;
+        const environment = d.environment ?? d.fact.environment;
+        const severity: Severity = configured ?? d.severity ?? rule.meta.defaultSeverity;
+        findings.push({
+          ruleId: rule.meta.id,
+          severity,
+          // Rules build messages from masked values; masking again is the last line of defence.
+          message: maskSecrets(formatMessage(template, d.data)),
+          file: d.fact.file,
+          line: span.line,
+          column: span.column,
+          endLine: span.endLine,
+          endColumn: span.endColumn,
+          environment: environment.name,
+          environmentReason: environment.reason,
+        });
+      },
+    };
+    rule.check(set, context);
+  }
+  return findings.sort(compareFindings);
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+/** The pure core: files in, findings out. No file system, no git, no clock unless `now` is omitted. */
+export function lintSources(sources: readonly SourceInput[], options: LintOptions = {}): LintResult {
+  const config = resolveConfig(options.config);
+  const now = options.now ?? new Date();
+  const rules = options.rules ?? allRules;
+  const facts: Fact[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const texts = new Map<string, string>();
+  for (const source of sources) {
+    const result = extractFile(source, config);
+    facts.push(...result.facts);
+    diagnostics.push(...result.diagnostics);
+    if (result.text !== undefined) texts.set(source.file, result.text);
+  }
+  const ruleIds = new Set(rules.map((r) => r.meta.id));
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  const suppressionsByFile = new Map<string, ReturnType<typeof parseSuppressions> | undefined>();
+  const suppressionsOf = (file: string) => {
+    if (!suppressionsByFile.has(file)) {
+      const text = texts.get(file);
+      const parsed = text !== undefined && text.includes('sslguard-disable') ? parseSuppressions(text) : undefined;
+      if (parsed) {
+        for (const d of parsed.directives) {
+          for (const id of d.ruleIds) {
+            if (!ruleIds.has(id)) diagnostics.push({ file, line: d.line, column: d.column, message: `unknown rule id \`${id}\` in sslguard-disable comment` });
+          }
+        }
+      }
+      suppressionsByFile.set(file, parsed);
+    }
+    return suppressionsByFile.get(file);
+  };
+  for (const finding of runRules(facts, config, now, rules)) {
+    const hit = suppressionsOf(finding.file)?.isSuppressed(finding.ruleId, finding.line);
+    if (hit) {
+      suppressed.push({ ...finding, suppressed: { kind: 'inline', ...(hit.justification ? { justification: hit.justification } : {}) } });
+    } else {
+      findings.push(finding);
+    }
+  }
+  return { findings, suppressed, diagnostics, facts };
+}
+
+export type { FileFact };

@@ -1,0 +1,95 @@
+import type { Diagnostic, Fact } from '../model.js';
+import type { ResolvedConfig } from '../config/types.js';
+import type { SourceInput } from '../engine/lint.js';
+import type { ExtractInput, Extractor, ExtractResult } from './sink.js';
+import { classifyPath, type PathKind } from '../discovery/kinds.js';
+import { fileFact } from '../discovery/file-facts.js';
+import { decodeText } from '../text/decode.js';
+import { extractEnv } from './env.js';
+import { extractCompose } from './compose.js';
+import { extractKubernetes } from './kubernetes.js';
+import { extractMcp, looksLikeMcpConfig } from './mcp.js';
+import { extractSource, SOURCE_TRIGGERS } from './source.js';
+import { extractPackageJson } from './package-json.js';
+import { certificatesFromBytes, extractInlinePem } from './certificate.js';
+
+export interface FileExtraction extends ExtractResult {
+  /** The decoded text, when the file was read as text (for suppression comments). */
+  text?: string;
+}
+
+/** Which extractors read a file of these kinds (decided by path; JSON also by content). */
+function extractorsFor(kinds: readonly PathKind[], file: string, text: string): Extractor[] {
+  const out: Extractor[] = [];
+  if (kinds.includes('env')) out.push(extractEnv);
+  if (kinds.includes('compose')) out.push(extractCompose);
+  else if (kinds.includes('yaml')) out.push(extractKubernetes);
+  if (kinds.includes('package-json')) out.push(extractPackageJson);
+  else if (kinds.includes('mcp') || (kinds.includes('json') && looksLikeMcpConfig(file, text))) out.push(extractMcp);
+  if (kinds.includes('source') && SOURCE_TRIGGERS.some((t) => text.includes(t))) out.push(extractSource);
+  return out;
+}
+
+/**
+ * Everything sslguard learns from one file: its file fact (certificates, keys, env files), the
+ * facts of each extractor that reads its format, and inline PEM certificates. An extractor that
+ * throws is a bug, but it must not end the scan: it becomes a diagnostic for this file only.
+ */
+export function extractFile(source: SourceInput, config: ResolvedConfig): FileExtraction {
+  const facts: Fact[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const kinds = classifyPath(source.file);
+  const guard = (what: string, fn: () => ExtractResult | undefined): void => {
+    try {
+      const r = fn();
+      if (r) {
+        facts.push(...r.facts);
+        diagnostics.push(...r.diagnostics);
+      }
+    } catch (error) {
+      diagnostics.push({ file: source.file, message: `internal error in the ${what} reader, file skipped: ${(error as Error).message}` });
+    }
+  };
+
+  let text = source.text;
+  if (text === undefined && source.bytes) {
+    const isContainer = kinds.includes('certificate') || kinds.includes('private-key');
+    const decoded = decodeText(source.bytes);
+    if (decoded.ok) {
+      text = decoded.text;
+      if (decoded.warning) diagnostics.push({ file: source.file, message: decoded.warning });
+    } else if (!isContainer) {
+      diagnostics.push({ file: source.file, message: decoded.reason });
+    }
+  }
+
+  const head = text?.slice(0, 64 * 1024);
+  const ff = fileFact(
+    {
+      abs: source.file,
+      rel: source.file,
+      kinds,
+      explicit: true,
+      git: source.git ?? { inGit: false },
+      size: source.bytes?.length ?? text?.length ?? 0,
+      mode: source.mode ?? 0,
+    },
+    head,
+    config,
+  );
+  if (ff) {
+    if (source.mode === undefined) delete ff.mode;
+    facts.push(ff);
+  }
+
+  if (kinds.includes('certificate')) {
+    const bytes = source.bytes ?? Buffer.from(text ?? '', 'utf8');
+    guard('certificate', () => certificatesFromBytes(source.file, Buffer.from(bytes), config));
+  }
+  if (text === undefined) return { facts, diagnostics };
+
+  const input: ExtractInput = { file: source.file, text, config };
+  for (const extractor of extractorsFor(kinds, source.file, text)) guard(extractor.name || 'file', () => extractor(input));
+  if (!kinds.includes('certificate')) guard('inline certificate', () => extractInlinePem(input));
+  return { facts, diagnostics, text };
+}
