@@ -72,8 +72,8 @@ interface HostToken extends Range {
   ip?: 'v6';
 }
 
-/** One entry of a port list; null where a host has no port written. */
-type PortToken = Range | null;
+/** One entry of a port list (value decoded); null where a host has no port written. */
+type PortToken = (Range & { value: string }) | null;
 
 function parseUri(text: string, lead: number, schemeLength: number, secrets: DetailedParse['secrets']): ParsedConnection {
   let end = text.length;
@@ -124,8 +124,8 @@ function parseUri(text: string, lead: number, schemeLength: number, secrets: Det
       let amp = text.indexOf('&', pos);
       if (amp < 0 || amp > end) amp = end;
       if (amp > pos) {
-        let eq = text.indexOf('=', pos);
-        if (eq < 0 || eq > amp) eq = amp;
+        let eq = pos;
+        while (eq < amp && text.charCodeAt(eq) !== 61 /* = */) eq++;
         const keyRange = { start: pos, end: eq };
         const key = decodeComponent(text, pos, eq).toLowerCase();
         const valueStart = eq < amp ? eq + 1 : amp;
@@ -137,7 +137,7 @@ function parseUri(text: string, lead: number, schemeLength: number, secrets: Det
             queryHosts = splitList(text, valueStart, amp).map((r) => ({ ...r, host: decodeComponent(text, r.start, r.end) }));
             break;
           case 'port':
-            queryPorts = splitList(text, valueStart, amp);
+            queryPorts = splitList(text, valueStart, amp).map((r) => ({ ...r, value: decodeComponent(text, r.start, r.end) }));
             break;
           case 'user':
             user = value === '' ? undefined : value;
@@ -156,7 +156,7 @@ function parseUri(text: string, lead: number, schemeLength: number, secrets: Det
     }
   }
 
-  const hosts = combineHosts(text, queryHosts ?? netHosts, queryPorts ?? netPorts);
+  const hosts = combineHosts(queryHosts ?? netHosts, queryPorts ?? netPorts);
   return {
     form: 'uri',
     scheme,
@@ -185,7 +185,7 @@ function parseNetloc(text: string, start: number, end: number, scan: Scanner): {
       if (isIPv6(inner.replace(/%.*$/s, ''))) {
         const next = close + 1;
         if (next < end && text[next] !== ':' && text[next] !== ',') {
-          throw new ParseError(`unexpected character "${text[next]}" after IPv6 host address (expected ":" or "/")`, next);
+          throw new ParseError('unexpected character after IPv6 host address (expected ":" or "/")', next);
         }
         host = { start: pos + 1, end: close, host: inner, ip: 'v6' };
         after = next;
@@ -200,7 +200,7 @@ function parseNetloc(text: string, start: number, end: number, scan: Scanner): {
     let port: PortToken = null;
     if (after < end && text[after] === ':') {
       const portEnd = scan.find(after + 1, end, ',');
-      port = { start: after + 1, end: portEnd };
+      port = { start: after + 1, end: portEnd, value: decodeComponent(text, after + 1, portEnd) };
       anyPort = true;
       after = portEnd;
     }
@@ -230,18 +230,17 @@ function splitList(text: string, start: number, end: number): Range[] {
 }
 
 /** Pairs hosts with ports the way libpq does when it connects: one port for all, or one per host. */
-function combineHosts(text: string, hosts: HostToken[], ports: PortToken[] | undefined, decode = true): ParsedHost[] {
+function combineHosts(hosts: HostToken[], ports: PortToken[] | undefined): ParsedHost[] {
   if (ports && ports.length !== 1 && ports.length !== hosts.length) {
     throw new ParseError(`could not match ${ports.length} port numbers to ${hosts.length} hosts`, ports[0]?.start ?? hosts[0]?.start ?? 0);
   }
   return hosts.map((h, i) => {
     const portToken = ports ? (ports.length === 1 ? ports[0] : ports[i]) : null;
     const out: ParsedHost = { start: h.start, end: h.end, host: h.host, socket: isSocket(h.host) };
-    const ip = h.ip ?? (isIPv4(h.host) ? 'v4' : isIPv6(h.host) ? 'v6' : undefined);
+    const ip = h.ip ?? ipVersion(h.host);
     if (ip) out.ip = ip;
     if (portToken) {
-      const raw = decode ? decodeComponent(text, portToken.start, portToken.end) : text.slice(portToken.start, portToken.end);
-      const port = portNumber(raw, portToken.start);
+      const port = portNumber(portToken.value, portToken.start);
       if (port !== undefined) out.port = port;
       if (portToken.end > portToken.start) out.portRange = { start: portToken.start, end: portToken.end };
     }
@@ -254,10 +253,16 @@ function portNumber(raw: string, offset: number): number | undefined {
   if (v === '' || isReference(v)) return undefined;
   if (/^\d+$/.test(v)) {
     const n = Number(v);
-    if (n < 1 || n > 65535) throw new ParseError(`invalid port number "${v}"`, offset);
+    if (n < 1 || n > 65535) throw new ParseError('invalid port number', offset);
     return n;
   }
-  throw new ParseError(`invalid integer value "${v.slice(0, 40)}" for connection option "port"`, offset);
+  // The port text is not echoed: a password with an unencoded `/` ends up here (`u:secret/x@h`).
+  throw new ParseError('invalid integer value for connection option "port"', offset);
+}
+
+function ipVersion(host: string): 'v4' | 'v6' | undefined {
+  if (host === '' || !/^[0-9A-Fa-f.:%]/.test(host)) return undefined;
+  return isIPv4(host) ? 'v4' : isIPv6(host) ? 'v6' : undefined;
 }
 
 function isSocket(host: string): boolean {
@@ -363,20 +368,18 @@ function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
-interface DsnValue extends Range {
+export interface DsnValue extends Range {
   value: string;
-  /** Raw offset of each decoded character (of its backslash when escaped). */
-  rawIndex: number[];
+  /** Raw offset of each decoded character (of its backslash when escaped); undefined when value = raw text. */
+  rawIndex: number[] | undefined;
 }
 
-function parseDsn(text: string, secrets: DetailedParse['secrets']): ParsedConnection {
+/**
+ * libpq's conninfo_parse tokenizer: calls `each` for every `keyword = value` pair and throws a
+ * ParseError where libpq would reject the syntax.
+ */
+export function tokenizeDsn(text: string, each: (key: string, keyRange: Range, value: DsnValue) => void): void {
   const n = text.length;
-  const params: ParsedParam[] = [];
-  let hostValue: DsnValue | undefined;
-  let portValue: DsnValue | undefined;
-  let user: string | undefined;
-  let password: (Range & { value: string }) | undefined;
-  let database: string | undefined;
   let i = 0;
   while (i < n) {
     if (isSpace(text.charCodeAt(i))) {
@@ -394,8 +397,35 @@ function parseDsn(text: string, secrets: DetailedParse['secrets']): ParsedConnec
     while (i < n && isSpace(text.charCodeAt(i))) i++;
     const v = readDsnValue(text, i);
     i = v.next;
-    const key = text.slice(keyStart, keyEnd).toLowerCase();
-    const val: DsnValue = { start: v.start, end: v.end, value: v.value, rawIndex: v.rawIndex };
+    each(text.slice(keyStart, keyEnd), { start: keyStart, end: keyEnd }, { start: v.start, end: v.end, value: v.value, rawIndex: v.rawIndex });
+  }
+}
+
+/**
+ * The keywords of a keyword/value string in order, for deciding whether a value is one.
+ * `complete` is false when the tokenizer stopped at an unterminated quote (the keywords before it
+ * are returned); any other syntax error yields undefined.
+ */
+export function dsnKeywords(text: string): { keys: string[]; complete: boolean } | undefined {
+  const keys: string[] = [];
+  try {
+    tokenizeDsn(text, (key) => keys.push(key));
+    return { keys, complete: true };
+  } catch (e) {
+    if (e instanceof ParseError && e.message.startsWith('unterminated')) return { keys, complete: false };
+    return undefined;
+  }
+}
+
+function parseDsn(text: string, secrets: DetailedParse['secrets']): ParsedConnection {
+  const params: ParsedParam[] = [];
+  let hostValue: DsnValue | undefined;
+  let portValue: DsnValue | undefined;
+  let user: string | undefined;
+  let password: (Range & { value: string }) | undefined;
+  let database: string | undefined;
+  tokenizeDsn(text, (rawKey, keyRange, val) => {
+    const key = rawKey.toLowerCase();
     if (SECRET_KEYWORDS.has(key) && val.value !== '') secrets.push({ start: val.start, end: val.end, value: val.value });
     switch (key) {
       case 'host':
@@ -414,14 +444,14 @@ function parseDsn(text: string, secrets: DetailedParse['secrets']): ParsedConnec
         database = val.value === '' ? undefined : val.value;
         break;
       default:
-        params.push({ key, value: val.value, keyRange: { start: keyStart, end: keyEnd }, start: val.start, end: val.end });
+        params.push({ key, value: val.value, keyRange, start: val.start, end: val.end });
     }
-  }
+  });
   let hosts: ParsedHost[] = [];
   if (hostValue) {
     const tokens: HostToken[] = splitDsnList(hostValue).map((r) => ({ start: r.start, end: r.end, host: r.value }));
     const ports: PortToken[] | undefined = portValue ? splitDsnList(portValue) : undefined;
-    hosts = combineDsnHosts(text, tokens, ports, portValue);
+    hosts = combineHosts(tokens, ports);
   } else if (portValue) {
     // No host: the port still has to be valid for libpq to accept the string.
     for (const p of splitDsnList(portValue)) portNumber(p.value, p.start);
@@ -436,22 +466,8 @@ function parseDsn(text: string, secrets: DetailedParse['secrets']): ParsedConnec
   };
 }
 
-function combineDsnHosts(text: string, hosts: HostToken[], ports: Array<Range & { value: string }> | undefined, portValue: DsnValue | undefined): ParsedHost[] {
-  // DSN values are not percent-decoded; the port values come from the unescaped text.
-  const combined = combineHosts(text, hosts, ports, false);
-  if (ports && portValue) {
-    combined.forEach((h, i) => {
-      const p = ports.length === 1 ? ports[0]! : ports[i]!;
-      const port = portNumber(p.value, p.start);
-      if (port !== undefined) h.port = port;
-      else delete h.port;
-    });
-  }
-  return combined;
-}
-
 /** libpq's value reader: single quotes with `\` escapes, or a bare word with `\` escapes. */
-function readDsnValue(text: string, at: number): { start: number; end: number; value: string; rawIndex: number[]; next: number } {
+function readDsnValue(text: string, at: number): { start: number; end: number; value: string; rawIndex: number[] | undefined; next: number } {
   const n = text.length;
   const rawIndex: number[] = [];
   let value = '';
@@ -460,6 +476,11 @@ function readDsnValue(text: string, at: number): { start: number; end: number; v
     const open = i;
     i++;
     const start = i;
+    // Fast path: no escapes before the closing quote.
+    let plain = i;
+    while (plain < n && text.charCodeAt(plain) !== 39 /* ' */ && text.charCodeAt(plain) !== 92 /* \\ */) plain++;
+    if (plain >= n) throw new ParseError('unterminated quoted string in connection info string', open);
+    if (text.charCodeAt(plain) === 39) return { start, end: plain, value: text.slice(start, plain), rawIndex: undefined, next: plain + 1 };
     for (;;) {
       if (i >= n) throw new ParseError('unterminated quoted string in connection info string', open);
       const ch = text[i]!;
@@ -477,6 +498,11 @@ function readDsnValue(text: string, at: number): { start: number; end: number; v
     }
   }
   const start = i;
+  let plain = i;
+  while (plain < n && !isSpace(text.charCodeAt(plain)) && text.charCodeAt(plain) !== 92 /* \\ */) plain++;
+  if (plain >= n || isSpace(text.charCodeAt(plain))) {
+    return { start, end: plain, value: text.slice(start, plain), rawIndex: undefined, next: plain };
+  }
   while (i < n && !isSpace(text.charCodeAt(i))) {
     if (text[i] === '\\') {
       rawIndex.push(i);
@@ -495,7 +521,8 @@ function readDsnValue(text: string, at: number): { start: number; end: number; v
 function splitDsnList(v: DsnValue): Array<Range & { value: string }> {
   const out: Array<Range & { value: string }> = [];
   let from = 0;
-  const rawAt = (k: number): number => (k < v.rawIndex.length ? v.rawIndex[k]! : v.end);
+  const index = v.rawIndex;
+  const rawAt = (k: number): number => (index === undefined ? v.start + k : k < index.length ? index[k]! : v.end);
   for (let k = 0; k <= v.value.length; k++) {
     if (k === v.value.length || v.value[k] === ',') {
       out.push({ start: rawAt(from), end: rawAt(k), value: v.value.slice(from, k) });

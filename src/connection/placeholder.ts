@@ -19,8 +19,8 @@ const REFERENCES: readonly RegExp[] = [
 
 /**
  * The placeholder vocabulary, in one place. Words are compared after lower-casing and removing
- * everything but letters and digits, so `YOUR-PASSWORD`, `your_password` and `Your Password`
- * are one entry. Each entry says where it comes from.
+ * separators (blanks, `_`, `-`, `.`), so `YOUR-PASSWORD`, `your_password` and `Your Password`
+ * are one entry, while `pass[word]` stays a real value. Each entry says where it comes from.
  */
 const PLACEHOLDER_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^your(db|database|postgres|supabase|neon)?(password|pass|pwd|secret)(here)?$/, 'docs and .env.example templates'],
@@ -44,6 +44,6 @@ export function isPlaceholder(value: string): boolean {
   if (v === '') return true;
   if (isReference(v)) return true;
   if (FILLER.some((re) => re.test(v))) return true;
-  const word = v.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  const word = v.toLowerCase().replace(/[\s_.-]+/g, '');
   return PLACEHOLDER_WORDS.some(([re]) => re.test(word));
 }

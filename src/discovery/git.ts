@@ -28,12 +28,17 @@ function runGit(cwd: string, args: string[], input?: string): Promise<GitRun> {
       { cwd, maxBuffer: MAX_BUFFER, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C' } },
       (error, stdout, stderr) => {
         if (!error) return resolve({ stdout, stderr, code: 0 });
-        const err = error as NodeJS.ErrnoException & { code?: string | number };
-        if (err.code === 'ENOENT' && typeof err.code === 'string') return resolve({ stdout, stderr, code: undefined, missing: true });
-        resolve({ stdout, stderr: stderr || err.message, code: typeof err.code === 'number' ? err.code : undefined });
+        // execFile puts the exit status in `code` (a number) and spawn failures there as a string.
+        const code = (error as { code?: unknown }).code;
+        if (code === 'ENOENT') return resolve({ stdout, stderr, code: undefined, missing: true });
+        resolve({ stdout, stderr: stderr || error.message, code: typeof code === 'number' ? code : undefined });
       },
     );
-    if (input !== undefined) child.stdin?.end(input);
+    if (input !== undefined) {
+      // git may exit before reading all input (a fatal error); the broken pipe is reported by the exit status.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(input);
+    }
   });
 }
 

@@ -130,7 +130,7 @@ export function lintSources(sources: readonly SourceInput[], options: LintOption
       if (parsed) {
         for (const d of parsed.directives) {
           for (const id of d.ruleIds) {
-            if (!ruleIds.has(id)) diagnostics.push({ file, line: d.line, column: d.column, message: `unknown rule id \`${id}\` in sslguard-disable comment` });
+            if (!ruleIds.has(id.id)) diagnostics.push({ file, line: id.line, column: id.column, message: `unknown rule id \`${id.id}\` in sslguard-disable comment` });
           }
         }
       }

@@ -116,10 +116,23 @@ function runnerPackage(runner: Runner, args: string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Some configs put a whole command line into `command` (`npx -y pkg`), others a path with spaces
+ * (`C:\Program Files\nodejs\npx.cmd`): a path starts before the first space and its last
+ * segment has none.
+ */
+function commandWords(command: string): string[] {
+  const space = command.search(/\s/);
+  if (space < 0) return [command];
+  const separator = command.search(/[\\/]/);
+  const last = command.slice(Math.max(command.lastIndexOf('/'), command.lastIndexOf('\\')) + 1);
+  if (separator >= 0 && separator < space && !/\s/.test(last)) return [command];
+  return command.split(/\s+/);
+}
+
 /** `mcp:<package>` for package runners (`npx -y @modelcontextprotocol/server-postgres`), else `mcp:<command>`. */
 export function mcpConsumer(command: string, args: string[]): string | undefined {
-  // Some configs put the whole command line into `command`.
-  const words = command.trim().split(/\s+/);
+  const words = commandWords(command.trim());
   const base = basename(words[0] ?? '');
   if (!base) return undefined;
   const all = [...words.slice(1), ...args];

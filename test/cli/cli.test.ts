@@ -49,17 +49,17 @@ describe('sslguard CLI', () => {
   it('exits 0 on a clean tree and 1 with findings, stylish by default without colour when piped', () => {
     const clean = tempRepo({ '.env.example': 'DATABASE_URL=postgresql://postgres:postgres@localhost:54322/postgres\n' });
     expect(run(['.'], clean).code).toBe(0);
-    const bad = tempRepo({ 'config/app.env.example': REMOTE_DISABLED });
+    const bad = tempRepo({ 'config/.env.example': REMOTE_DISABLED });
     const r = run(['.'], bad);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('config/app.env.example');
+    expect(r.stdout).toContain('config/.env.example');
     expect(r.stdout).toMatch(/1:\d+\s+error\s+.*sslmode=disable.*no-ssl-disabled/);
     expect(r.stdout).not.toContain('\u001b[');
     expect(r.stdout).toMatch(/✖ \d+ problems? \(1 error/);
   });
 
   it('writes the JSON contract', () => {
-    const dir = tempRepo({ 'app.env.example': REMOTE_DISABLED });
+    const dir = tempRepo({ '.env.example': REMOTE_DISABLED });
     const r = run(['--format', 'json', '.'], dir);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
@@ -71,7 +71,7 @@ describe('sslguard CLI', () => {
       ruleId: 'no-ssl-disabled',
       severity: 'error',
       message: expect.any(String),
-      file: 'app.env.example',
+      file: '.env.example',
       line: 1,
       column: 79,
       endLine: 1,
@@ -82,7 +82,7 @@ describe('sslguard CLI', () => {
   });
 
   it('--output writes the report to a file and prints nothing', () => {
-    const dir = tempRepo({ 'app.env.example': REMOTE_DISABLED });
+    const dir = tempRepo({ '.env.example': REMOTE_DISABLED });
     const r = run(['--format', 'json', '--output', 'report.json', '.'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
@@ -90,7 +90,7 @@ describe('sslguard CLI', () => {
   });
 
   it('--rule turns a rule off or changes its severity; --fail-on warning fails on warnings', () => {
-    const dir = tempRepo({ 'app.env.example': REMOTE_DISABLED });
+    const dir = tempRepo({ '.env.example': REMOTE_DISABLED });
     expect(run(['--rule', 'no-ssl-disabled=off', '.'], dir).code).toBe(0);
     const asWarning = run(['--rule', 'no-ssl-disabled=warning', '--format', 'json', '.'], dir);
     expect(asWarning.code).toBe(0);
@@ -99,7 +99,7 @@ describe('sslguard CLI', () => {
   });
 
   it('--quiet reports errors only', () => {
-    const dir = tempRepo({ 'app.env.example': 'DATABASE_URL=postgresql://agent@db.abcd1234.supabase.co:5432/postgres\n' });
+    const dir = tempRepo({ '.env.example': 'DATABASE_URL=postgresql://agent@db.abcd1234.supabase.co:5432/postgres\n' });
     const r = run(['--quiet', '--format', 'json', '.'], dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).findings).toEqual([]);
@@ -114,7 +114,7 @@ describe('sslguard CLI', () => {
     expect(run(['--format', 'xml', '.']).code).toBe(2);
     expect(run(['--fail-on', 'info', '.']).code).toBe(2);
     expect(run(['--bogus']).code).toBe(2);
-    const missing = run(['does/not/exist'], dir);
+    const missing = run(['does/not/exist'], tempRepo({}));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('does/not/exist');
     expect(run(['--rule', 'nope=off', '.'], tempRepo({})).code).toBe(2);
@@ -124,7 +124,7 @@ describe('sslguard CLI', () => {
     const dir = tempRepo(
       {
         '.gitignore': 'ignored/\n',
-        'ignored/app.env.example': REMOTE_DISABLED,
+        'ignored/.env.example': REMOTE_DISABLED,
         '.env': 'LOG_LEVEL=debug\n',
       },
       true,
@@ -136,7 +136,7 @@ describe('sslguard CLI', () => {
   });
 
   it('never prints a password, in any format', () => {
-    const dir = tempRepo({ 'deploy/app.env.example': 'DATABASE_URL=postgresql://admin:Xq9-very-Secret-77@db.abcd1234.supabase.co/postgres?sslmode=disable\n' });
+    const dir = tempRepo({ 'deploy/.env.example': 'DATABASE_URL=postgresql://admin:Xq9-very-Secret-77@db.abcd1234.supabase.co/postgres?sslmode=disable\n' });
     for (const format of ['stylish', 'json']) {
       const r = run(['--format', format, '.'], dir);
       expect(r.code).toBe(1);

@@ -29,7 +29,10 @@ export function parserLoaded(): boolean {
   return estree !== undefined;
 }
 
-export type ParseOutcome = { ok: true; program: TSESTree.Program } | { ok: false; message: string; offset?: number };
+export type ParseOutcome =
+  | { ok: true; program: TSESTree.Program }
+  /** `syntax` is false when the parser failed otherwise (its recursion overflowed on generated code). */
+  | { ok: false; syntax: boolean; message: string; offset?: number };
 
 /** JSX is legal in .tsx and .jsx, and in plain JavaScript files as TypeScript itself treats them. */
 export function jsxForFile(file: string): boolean {
@@ -53,7 +56,7 @@ export function parseSource(text: string, jsx: boolean): ParseOutcome {
     });
     return { ok: true, program };
   } catch (e) {
-    if (e instanceof parser.TSError) return { ok: false, message: e.message, offset: e.location.start.offset };
-    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    if (e instanceof parser.TSError) return { ok: false, syntax: true, message: e.message, offset: e.location.start.offset };
+    return { ok: false, syntax: false, message: e instanceof Error ? e.message : String(e) };
   }
 }

@@ -1,0 +1,81 @@
+import { defineRule } from '../src/engine/rule.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function days(n: number): string {
+  return n === 1 ? '1 day' : `${n} days`;
+}
+
+export default defineRule({
+  meta: {
+    id: 'cert-expiry',
+    description: 'Certificates must not be expired or about to expire.',
+    defaultSeverity: 'error',
+    rationale:
+      'An expired root or client certificate breaks every verified connection at once, usually at night and usually in ' +
+      'production, and the quick fix people reach for is to switch verification off. sslguard warns certExpiryDays ' +
+      '(default 30) days ahead so the certificate can be renewed calmly.',
+    messages: {
+      expired: 'Certificate "{{subject}}" expired on {{date}} ({{ago}} ago): clients that verify against it fail. Renew it and deploy the new certificate.',
+      expiring: 'Certificate "{{subject}}" expires on {{date}}, in {{left}}. Renew it before then and deploy the new certificate.',
+    },
+    // Self-signed CA certificates (public data, keys discarded): the good one made with
+    // `openssl req -x509 -days 36500` and valid until 2126-11-02, the bad one with
+    // `openssl ca -selfsign -startdate 20200101000000Z -enddate 20210101000000Z`.
+    examples: {
+      good: [
+        {
+          file: 'certs/ca.crt',
+          code:
+            '-----BEGIN CERTIFICATE-----\n' +
+            'MIIB0DCCAXWgAwIBAgIUORRhpqXFE/2hl9rOHRKmTiil110wCgYIKoZIzj0EAwIw\n' +
+            'NDESMBAGA1UECgwJQWNtZSBDb3JwMR4wHAYDVQQDDBVBY21lIFBvc3RncmVzIFJv\n' +
+            'b3QgQ0EwIBcNMjYxMTI2MDYxMjE1WhgPMjEyNjExMDIwNjEyMTVaMDQxEjAQBgNV\n' +
+            'BAoMCUFjbWUgQ29ycDEeMBwGA1UEAwwVQWNtZSBQb3N0Z3JlcyBSb290IENBMFkw\n' +
+            'EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEZ9jgoFbuTtbh6iBsx6HGx6irhF7qeFQN\n' +
+            'Fh4lt8gjtwiY2/nrOS1QhH/RrBLCyF4AR3obig1L8yLxGxrs5BPAxKNjMGEwHQYD\n' +
+            'VR0OBBYEFGmahV6zKSCA14ACtxb6lSHVjVj3MB8GA1UdIwQYMBaAFGmahV6zKSCA\n' +
+            '14ACtxb6lSHVjVj3MA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgEGMAoG\n' +
+            'CCqGSM49BAMCA0kAMEYCIQDJAwgGslt4vtk3tybE5dL/qQW8JmbF4PI7NQ6f1L8Z\n' +
+            '6QIhALU6S9/qvraJ4/JziWqa1izRp+fCQirvyjnF3b2hPKjT\n' +
+            '-----END CERTIFICATE-----\n',
+        },
+      ],
+      bad: [
+        {
+          file: 'certs/ca.crt',
+          code:
+            '-----BEGIN CERTIFICATE-----\n' +
+            'MIIBpTCCAUqgAwIBAgICEAAwCgYIKoZIzj0EAwIwOTESMBAGA1UECgwJQWNtZSBD\n' +
+            'b3JwMSMwIQYDVQQDDBpBY21lIFBvc3RncmVzIFJvb3QgQ0EgMjAyMDAeFw0yMDAx\n' +
+            'MDEwMDAwMDBaFw0yMTAxMDEwMDAwMDBaMDkxEjAQBgNVBAoMCUFjbWUgQ29ycDEj\n' +
+            'MCEGA1UEAwwaQWNtZSBQb3N0Z3JlcyBSb290IENBIDIwMjAwWTATBgcqhkjOPQIB\n' +
+            'BggqhkjOPQMBBwNCAAR9AB3T5wYIqdlS9W9maj82zl70f4U7vhcmJQt3zyYmr6zT\n' +
+            '8k1vs9vPSU4nir3TlV3/1Zql8jt22gCIu9Wq0MEGo0IwQDAPBgNVHRMBAf8EBTAD\n' +
+            'AQH/MA4GA1UdDwEB/wQEAwIBBjAdBgNVHQ4EFgQUj+LeRv+EW95BtJQtKjFrBFWL\n' +
+            'g7YwCgYIKoZIzj0EAwIDSQAwRgIhANmDhAyZr3lOftSwN0pgnrAGcfZ5FWD/xols\n' +
+            '8UhqjPjPAiEAlJZ+UyS8so3gQQEd5jqeXVm40ZZOR0nfm2ShK/AJfLk=\n' +
+            '-----END CERTIFICATE-----\n',
+          findings: 1,
+        },
+      ],
+    },
+  },
+
+  check(facts, ctx) {
+    const now = ctx.now.getTime();
+    for (const cert of facts.ofKind('certificate')) {
+      const notAfter = Date.parse(cert.notAfter);
+      if (Number.isNaN(notAfter)) continue;
+      const date = new Date(notAfter).toISOString().slice(0, 10);
+      if (notAfter < now) {
+        ctx.report({ fact: cert, messageId: 'expired', severity: 'error', data: { subject: cert.subject, date, ago: days(Math.floor((now - notAfter) / DAY_MS)) } });
+        continue;
+      }
+      const left = (notAfter - now) / DAY_MS;
+      if (left <= ctx.config.certExpiryDays) {
+        ctx.report({ fact: cert, messageId: 'expiring', severity: 'warning', data: { subject: cert.subject, date, left: days(Math.ceil(left)) } });
+      }
+    }
+  },
+});

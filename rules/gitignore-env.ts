@@ -1,0 +1,40 @@
+import { defineRule } from '../src/engine/rule.js';
+import { isTrackedButIgnored, wouldCommit } from '../src/policy/git.js';
+
+export default defineRule({
+  meta: {
+    id: 'gitignore-env',
+    description: '.env files must be kept out of git; commit a .env.example with placeholders instead.',
+    defaultSeverity: 'error',
+    rationale:
+      '.env files hold the real connection strings and passwords of an environment. Once committed they are readable by ' +
+      'everyone with access to the repository and stay in its history. Ignore them, and commit a .env.example that documents ' +
+      'the variables with placeholder values.',
+    messages: {
+      trackedIgnored:
+        '{{file}} is matched by .gitignore but git still tracks it: ignoring does not untrack. Run `git rm --cached {{file}}` and rotate any secret it held.',
+      tracked:
+        '{{file}} is committed to git. Add `.env`, `.env.*` and `!.env.example` to .gitignore, run `git rm --cached {{file}}` and rotate any secret it held.',
+      untracked:
+        '{{file}} is not matched by .gitignore, so `git add .` would commit it. Add `.env`, `.env.*` and `!.env.example` to .gitignore.',
+    },
+    examples: {
+      good: [
+        { file: '.env.production', code: 'DATABASE_URL=postgresql://app:${DB_PASSWORD}@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=/etc/ssl/certs/supabase-ca.crt\n', git: { inGit: true, tracked: false, ignored: true } },
+        { file: '.env.example', code: 'DATABASE_URL=postgresql://app:<password>@<host>:5432/postgres?sslmode=verify-full&sslrootcert=/path/to/ca.crt\n', git: { inGit: true, tracked: true, ignored: false } },
+      ],
+      bad: [
+        { file: '.env.production', code: 'DATABASE_URL=postgresql://app:${DB_PASSWORD}@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=/etc/ssl/certs/supabase-ca.crt\n', git: { inGit: true, tracked: true, ignored: false }, findings: 1 },
+        { file: '.env', code: 'DATABASE_URL=postgres://postgres:postgres@localhost:5432/app_dev\n', git: { inGit: true, tracked: false, ignored: false }, findings: 1 },
+      ],
+    },
+  },
+
+  check(facts, ctx) {
+    for (const f of facts.ofKind('file')) {
+      if (f.fileKind !== 'env' || !wouldCommit(f)) continue;
+      const messageId = isTrackedButIgnored(f) ? 'trackedIgnored' : f.tracked ? 'tracked' : 'untracked';
+      ctx.report({ fact: f, messageId, data: { file: f.file } });
+    }
+  },
+});

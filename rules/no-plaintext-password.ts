@@ -1,0 +1,158 @@
+import { defineRule } from '../src/engine/rule.js';
+import type { Fact } from '../src/model.js';
+import { hostLabel, isAllLocal, isOffMachine, isProductionOrStaging, unitConnections } from '../src/policy/connection.js';
+import { isKeptOutOfGit } from '../src/policy/git.js';
+
+/** Where the password should come from instead, in the file's own terms. */
+function fixFor(fact: Fact): string {
+  if (fact.unit?.kind === 'k8s-secret') {
+    return 'Keep the Secret out of git: create it from the cluster (kubectl create secret) or commit it encrypted with sealed-secrets, or sync it with external-secrets.';
+  }
+  switch (fact.format) {
+    case 'kubernetes':
+      return 'Put it in a Secret and reference it with `valueFrom.secretKeyRef`.';
+    case 'compose':
+      return 'Use compose `secrets:`, or `${DB_PASSWORD}` taken from an uncommitted .env file.';
+    case 'mcp':
+      return 'Use an environment reference instead: `${env:DB_PASSWORD}`, or `${input:db-password}` in VS Code.';
+    case 'env':
+      return 'Keep this .env file out of git (.gitignore) and commit a .env.example with a placeholder instead.';
+    case 'source':
+    case 'package-json':
+      return 'Read it from process.env (e.g. process.env.DB_PASSWORD) and keep the value out of the repository.';
+    default:
+      return 'Read it from the environment or a secret manager instead of writing it into the file.';
+  }
+}
+
+function isLiteral(value: string | undefined, placeholder: boolean): value is string {
+  return value !== undefined && value !== '' && !placeholder;
+}
+
+export default defineRule({
+  meta: {
+    id: 'no-plaintext-password',
+    description: 'Database passwords must not be written in files that git commits.',
+    defaultSeverity: 'error',
+    rationale:
+      'A password in a committed file is readable by everyone with access to the repository, its forks, CI logs and every ' +
+      'clone, forever: removing it later does not remove it from history. Reference it instead (a Kubernetes Secret, compose ' +
+      'secrets, an environment variable) and rotate any password that was ever committed.',
+    messages: {
+      connection: 'Connection to {{host}} ({{masked}}) contains a literal password. {{fix}}',
+      setting: '{{name}} holds a literal password. {{fix}}',
+      configMap:
+        'ConfigMap `{{unit}}` holds a connection string with a literal password ({{masked}}); ConfigMaps are not secret. ' +
+        'Move the password to a Secret and reference it with `valueFrom.secretKeyRef`.',
+    },
+    examples: {
+      good: [
+        {
+          file: 'docker-compose.yml',
+          code:
+            'services:\n' +
+            '  api:\n' +
+            '    image: ghcr.io/acme/api:1.4.2\n' +
+            '    environment:\n' +
+            '      DATABASE_URL: postgres://app:${DB_PASSWORD}@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=/run/secrets/supabase-ca.crt\n',
+        },
+        {
+          file: 'k8s/production/deploy.yaml',
+          code:
+            'apiVersion: apps/v1\n' +
+            'kind: Deployment\n' +
+            'metadata:\n' +
+            '  name: api\n' +
+            '  namespace: production\n' +
+            'spec:\n' +
+            '  selector:\n' +
+            '    matchLabels: { app: api }\n' +
+            '  template:\n' +
+            '    metadata:\n' +
+            '      labels: { app: api }\n' +
+            '    spec:\n' +
+            '      containers:\n' +
+            '        - name: api\n' +
+            '          image: ghcr.io/acme/api:1.4.2\n' +
+            '          env:\n' +
+            '            - name: PGPASSWORD\n' +
+            '              valueFrom:\n' +
+            '                secretKeyRef: { name: orders-db, key: password }\n',
+        },
+        {
+          file: '.env.production',
+          code: 'DATABASE_URL=postgresql://app:s3cr3t-Pr0d-pw@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=/etc/ssl/certs/supabase-ca.crt\n',
+          git: { inGit: true, tracked: false, ignored: true },
+        },
+      ],
+      bad: [
+        {
+          file: 'docker-compose.yml',
+          code:
+            'services:\n' +
+            '  api:\n' +
+            '    image: ghcr.io/acme/api:1.4.2\n' +
+            '    environment:\n' +
+            '      DATABASE_URL: postgres://app:Xk9vL2mQ7pR4@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=/run/secrets/supabase-ca.crt\n',
+          findings: 1,
+        },
+        {
+          file: 'k8s/production/deploy.yaml',
+          code:
+            'apiVersion: apps/v1\n' +
+            'kind: Deployment\n' +
+            'metadata:\n' +
+            '  name: api\n' +
+            '  namespace: production\n' +
+            'spec:\n' +
+            '  selector:\n' +
+            '    matchLabels: { app: api }\n' +
+            '  template:\n' +
+            '    metadata:\n' +
+            '      labels: { app: api }\n' +
+            '    spec:\n' +
+            '      containers:\n' +
+            '        - name: api\n' +
+            '          image: ghcr.io/acme/api:1.4.2\n' +
+            '          env:\n' +
+            '            - name: PGPASSWORD\n' +
+            '              value: Xk9vL2mQ7pR4\n',
+          findings: 1,
+        },
+        {
+          file: '.env.production',
+          code: 'DATABASE_URL=postgresql://app:Xk9vL2mQ7pR4@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=/etc/ssl/certs/supabase-ca.crt\n',
+          git: { inGit: true, tracked: true, ignored: false },
+          findings: 1,
+        },
+      ],
+    },
+  },
+
+  check(facts, ctx) {
+    for (const c of facts.ofKind('connection')) {
+      if (!c.password.present || c.password.placeholder || isKeptOutOfGit(facts, c.file)) continue;
+      if (c.unit?.kind === 'k8s-configmap') {
+        ctx.report({ fact: c, ...(c.password.span ? { span: c.password.span } : {}), messageId: 'configMap', data: { unit: c.unit.name, masked: c.masked } });
+        continue;
+      }
+      if (isAllLocal(c)) continue;
+      ctx.report({
+        fact: c,
+        ...(c.password.span ? { span: c.password.span } : {}),
+        messageId: 'connection',
+        data: { host: hostLabel(c), masked: c.masked, fix: fixFor(c) },
+      });
+    }
+
+    for (const s of facts.ofKind('setting')) {
+      if (s.category !== 'password' || !isLiteral(s.value, s.placeholder) || isKeptOutOfGit(facts, s.file)) continue;
+      const conns = unitConnections(facts, s.unit);
+      if (conns.length > 0 && conns.every(isAllLocal)) continue;
+      const judged =
+        conns.some(isOffMachine) || (conns.length === 0 && isProductionOrStaging(s.environment)) || s.unit?.kind === 'k8s-secret';
+      if (!judged) continue;
+      ctx.report({ fact: s, span: s.valueSpan, messageId: 'setting', data: { name: s.name, fix: fixFor(s) } });
+    }
+  },
+});

@@ -1,0 +1,165 @@
+import { defineRule } from '../src/engine/rule.js';
+import type { EnvironmentInfo, Severity } from '../src/model.js';
+import {
+  describeUnit,
+  effectiveSslMode,
+  isOffMachine,
+  modeOfSetting,
+  modeRank,
+  type EffectiveMode,
+  unitIsAllLocal,
+} from '../src/policy/connection.js';
+
+const WEAKNESS: Record<'require' | 'verify-ca', string> = {
+  require: "which encrypts but does not check the server's certificate, so anyone on the path can impersonate the server",
+  'verify-ca': 'which checks that a trusted CA signed the certificate but not that it was issued for this host, so any certificate from that CA passes',
+};
+
+type Verdict = { messageId: 'production' | 'staging' | 'unknown'; severity: Severity };
+
+/**
+ * The decision tree: production needs verify-full, staging at least verify-ca; where the
+ * environment is unknown, anything below verify-full is a warning; development is not judged.
+ * Only require and verify-ca are judged here: weaker modes belong to no-ssl-disabled and
+ * no-verify to no-reject-unauthorized.
+ */
+function judge(mode: EffectiveMode, env: EnvironmentInfo): Verdict | undefined {
+  if (mode !== 'require' && mode !== 'verify-ca') return undefined;
+  switch (env.name) {
+    case 'production':
+      return { messageId: 'production', severity: 'error' };
+    case 'staging':
+      return modeRank(mode) < modeRank('verify-ca') ? { messageId: 'staging', severity: 'error' } : undefined;
+    case 'unknown':
+      return { messageId: 'unknown', severity: 'warning' };
+    case 'development':
+      return undefined;
+  }
+}
+
+export default defineRule({
+  meta: {
+    id: 'require-verify-full',
+    description: 'Production connections must use sslmode=verify-full and staging at least verify-ca; elsewhere require and verify-ca are warned about.',
+    defaultSeverity: 'error',
+    rationale:
+      'sslmode=require encrypts the connection but accepts any certificate, so an attacker who can intercept traffic presents ' +
+      'their own and reads everything, password included. verify-ca checks the certificate chain but not the host name, so any ' +
+      'certificate from the same CA (for a managed provider: any other customer\'s) passes. Only verify-full checks both. ' +
+      'Production must use it; staging, which usually holds copies of real data, needs at least verify-ca.',
+    messages: {
+      production:
+        '{{environment}} requires sslmode=verify-full; {{subject}} {{mode}}, {{weakness}}. Use sslmode=verify-full with sslrootcert=<CA file>.',
+      staging:
+        '{{environment}} requires at least sslmode=verify-ca; {{subject}} {{mode}}, {{weakness}}. Use sslmode=verify-full (or verify-ca) with sslrootcert=<CA file>.',
+      unknown:
+        'Environment {{environment}}: {{subject}} {{mode}}, {{weakness}}. ' +
+        'Use sslmode=verify-full with sslrootcert=<CA file>, or map the file to its environment in the sslguard config.',
+    },
+    examples: {
+      good: [
+        {
+          file: 'k8s/production/deploy.yaml',
+          code:
+            'apiVersion: apps/v1\n' +
+            'kind: Deployment\n' +
+            'metadata:\n' +
+            '  name: api\n' +
+            '  namespace: production\n' +
+            'spec:\n' +
+            '  selector:\n' +
+            '    matchLabels: { app: api }\n' +
+            '  template:\n' +
+            '    metadata:\n' +
+            '      labels: { app: api }\n' +
+            '    spec:\n' +
+            '      containers:\n' +
+            '        - name: api\n' +
+            '          image: ghcr.io/acme/api:1.4.2\n' +
+            '          env:\n' +
+            '            - name: DATABASE_URL\n' +
+            '              value: postgres://orders@orders.cluster-c1xyzabc.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=verify-full&sslrootcert=/etc/ssl/rds/global-bundle.pem\n',
+        },
+        {
+          file: '.env.staging',
+          code: 'DATABASE_URL=postgresql://app:${DB_PASSWORD}@staging-db.internal.acme.io:5432/app?sslmode=verify-ca&sslrootcert=/etc/ssl/acme/ca.crt\n',
+        },
+        {
+          file: '.env.development',
+          code: 'DATABASE_URL=postgresql://app:${DB_PASSWORD}@dev-db.internal.acme.io:5432/app?sslmode=require\n',
+        },
+      ],
+      bad: [
+        {
+          file: 'k8s/production/deploy.yaml',
+          code:
+            'apiVersion: apps/v1\n' +
+            'kind: Deployment\n' +
+            'metadata:\n' +
+            '  name: api\n' +
+            '  namespace: production\n' +
+            'spec:\n' +
+            '  selector:\n' +
+            '    matchLabels: { app: api }\n' +
+            '  template:\n' +
+            '    metadata:\n' +
+            '      labels: { app: api }\n' +
+            '    spec:\n' +
+            '      containers:\n' +
+            '        - name: api\n' +
+            '          image: ghcr.io/acme/api:1.4.2\n' +
+            '          env:\n' +
+            '            - name: DATABASE_URL\n' +
+            '              value: postgres://orders@orders.cluster-c1xyzabc.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=require\n',
+          findings: 1,
+        },
+        {
+          file: '.env.staging',
+          code: 'DATABASE_URL=postgresql://app:${DB_PASSWORD}@staging-db.internal.acme.io:5432/app\nPGSSLMODE=require\n',
+          findings: 1,
+        },
+      ],
+    },
+  },
+
+  check(facts, ctx) {
+    for (const c of facts.ofKind('connection')) {
+      if (!isOffMachine(c)) continue;
+      const eff = effectiveSslMode(c, facts);
+      // A mode inherited from PGSSLMODE is judged once, on the setting, below.
+      if (!eff || eff.origin === 'setting') continue;
+      const verdict = judge(eff.mode, c.environment);
+      if (!verdict) continue;
+      ctx.report({
+        fact: c,
+        span: eff.span,
+        messageId: verdict.messageId,
+        severity: verdict.severity,
+        data: {
+          environment: `${c.environment.name} (${c.environment.reason})`,
+          subject: 'this connection uses',
+          mode: eff.origin === 'ssl' ? `${eff.written}, i.e. ${eff.mode}` : eff.mode,
+          weakness: WEAKNESS[eff.mode as 'require' | 'verify-ca'],
+        },
+      });
+    }
+
+    for (const s of facts.ofKind('setting')) {
+      if (s.category !== 'sslmode' || unitIsAllLocal(facts, s.unit)) continue;
+      const mode = modeOfSetting(s);
+      const verdict = judge(mode, s.environment);
+      if (!verdict) continue;
+      ctx.report({
+        fact: s,
+        messageId: verdict.messageId,
+        severity: verdict.severity,
+        data: {
+          environment: `${s.environment.name} (${s.environment.reason})`,
+          subject: `\`${s.name}\` makes every connection of ${describeUnit(s.unit)} that sets no sslmode use`,
+          mode,
+          weakness: WEAKNESS[mode as 'require' | 'verify-ca'],
+        },
+      });
+    }
+  },
+});

@@ -1,0 +1,536 @@
+import fs, { promises as fsp, type Stats } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type fastGlob from 'fast-glob';
+import type ignoreFactory from 'ignore';
+import type { Diagnostic } from '../model.js';
+import { classifyPath, type PathKind } from './kinds.js';
+import { findRepositoryCandidate, openRepository, type GitState } from './git.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Directory names never descended into, even with `--no-ignore`: dependencies, build output,
+ * caches and virtual environments hold copies and generated files, not the project's own
+ * configuration. They are skipped below a scanned directory; a directory named on the command line
+ * is scanned even if its own name is one of these.
+ */
+export const ALWAYS_SKIPPED_DIRS: readonly string[] = [
+  '.git',
+  'node_modules',
+  'bower_components',
+  'vendor',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.turbo',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.terraform',
+  'target',
+];
+
+const SKIPPED = new Set(ALWAYS_SKIPPED_DIRS);
+
+/** A problem with how sslguard was called (a path that does not exist); the CLI exits with 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface DiscoveredFile {
+  abs: string;
+  /** POSIX, relative to the working directory. */
+  rel: string;
+  kinds: PathKind[];
+  /** Named on the command line (scanned even if ignored). */
+  explicit: boolean;
+  git: { inGit: boolean; tracked?: boolean; ignored?: boolean };
+  size: number;
+  mode: number;
+}
+
+export interface DiscoveryResult {
+  files: DiscoveredFile[];
+  diagnostics: Diagnostic[];
+}
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** Turn off .gitignore filtering (ALWAYS_SKIPPED_DIRS and ignorePatterns still apply). */
+  noIgnore?: boolean;
+  /** Config globs in gitignore syntax, matched against the path relative to the working directory. */
+  ignorePatterns?: string[];
+}
+
+type Ignore = ignoreFactory.Ignore;
+
+let fastGlobModule: typeof fastGlob | undefined;
+let ignoreModule: typeof ignoreFactory | undefined;
+
+/** Git matches ignore rules case-sensitively unless the file system folds case. */
+function newIgnore(): Ignore {
+  ignoreModule ??= require('ignore') as typeof ignoreFactory;
+  return ignoreModule({ ignorecase: process.platform === 'darwin' || process.platform === 'win32' });
+}
+
+function toPosix(p: string): string {
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Code-unit order: the same on every machine and locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function hasSkippedDirectory(relToScanRoot: string): boolean {
+  const parts = relToScanRoot.split('/');
+  for (let i = 0; i < parts.length - 1; i++) if (SKIPPED.has(parts[i]!)) return true;
+  return false;
+}
+
+/** Run `fn` over `items` with at most `limit` in flight, so large trees do not exhaust file handles. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * .gitignore semantics outside a work tree: each file's patterns are relative to its own directory,
+ * deeper files take precedence (last match wins across levels), and nothing inside an ignored
+ * directory can be re-included. `ignore` implements one file's rules; the layering is git's.
+ */
+class GitignoreTree {
+  /** Directory (relative to the scan root, '' for the root) → its .gitignore rules, shallowest first. */
+  private readonly levels: Array<[string, Ignore]> = [];
+  private readonly directoryCache = new Map<string, boolean>();
+
+  add(dir: string, content: string): void {
+    this.levels.push([dir, newIgnore().add(content)]);
+    this.levels.sort((a, b) => (a[0] === '' ? 0 : a[0].split('/').length) - (b[0] === '' ? 0 : b[0].split('/').length));
+    this.directoryCache.clear();
+  }
+
+  isIgnored(rel: string): boolean {
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) if (this.isDirectoryIgnored(parts.slice(0, i).join('/'))) return true;
+    return this.matches(rel, false);
+  }
+
+  private isDirectoryIgnored(dir: string): boolean {
+    let ignored = this.directoryCache.get(dir);
+    if (ignored === undefined) {
+      const slash = dir.lastIndexOf('/');
+      ignored = (slash > 0 && this.isDirectoryIgnored(dir.slice(0, slash))) || this.matches(dir, true);
+      this.directoryCache.set(dir, ignored);
+    }
+    return ignored;
+  }
+
+  private matches(rel: string, isDirectory: boolean): boolean {
+    let ignored = false;
+    for (const [dir, rules] of this.levels) {
+      if (dir !== '' && !rel.startsWith(`${dir}/`)) continue;
+      const sub = dir === '' ? rel : rel.slice(dir.length + 1);
+      const result = rules.checkIgnore(isDirectory ? `${sub}/` : sub);
+      if (result.ignored) ignored = true;
+      else if (result.unignored) ignored = false;
+    }
+    return ignored;
+  }
+}
+
+interface ScanRoot {
+  /** As named (resolved against cwd), used to build the reported paths. */
+  abs: string;
+  /** Real path: the boundary symlinks may not leave. */
+  real: string;
+}
+
+interface Candidate {
+  abs: string;
+  explicit: boolean;
+  /** Path relative to the scan root (or to the git root for explicit files), for ignore rules. */
+  relToRoot: string;
+  root: ScanRoot;
+  git: DiscoveredFile['git'];
+}
+
+class Discovery {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly found = new Map<string, DiscoveredFile>();
+  /** Real path of each discovered file, to drop a symlink that only repeats a file already found. */
+  private readonly realOf = new Map<string, { real: string; link: boolean }>();
+  private readonly configIgnore: Ignore | undefined;
+  private gitMissingReported = false;
+
+  constructor(
+    readonly cwd: string,
+    readonly options: DiscoverOptions,
+  ) {
+    const patterns = options.ignorePatterns ?? [];
+    this.configIgnore = patterns.length > 0 ? newIgnore().add(patterns) : undefined;
+  }
+
+  rel(abs: string): string {
+    return toPosix(path.relative(this.cwd, abs)) || '.';
+  }
+
+  diagnostic(abs: string, message: string): void {
+    this.diagnostics.push({ file: this.rel(abs), message });
+  }
+
+  gitMissing(): void {
+    if (this.gitMissingReported) return;
+    this.gitMissingReported = true;
+    this.diagnostics.push({
+      file: '.',
+      message: 'git was not found: .gitignore files are read directly and whether files are tracked is unknown',
+    });
+  }
+
+  /** Config ignore patterns see the path relative to cwd, or to the scan root for paths outside cwd. */
+  private configIgnored(rel: string, relToRoot: string): boolean {
+    if (!this.configIgnore) return false;
+    const subject = rel.startsWith('../') || path.isAbsolute(rel) ? relToRoot : rel;
+    return subject !== '' && subject !== '.' && this.configIgnore.ignores(subject);
+  }
+
+  /** Stat a candidate, apply the symlink boundary and record it. */
+  async consider(candidate: Candidate): Promise<void> {
+    const rel = this.rel(candidate.abs);
+    const kinds = classifyPath(toPosix(candidate.abs));
+    if (kinds.length === 0 || this.configIgnored(rel, candidate.relToRoot)) return;
+
+    let lst: Stats;
+    try {
+      lst = await fsp.lstat(candidate.abs);
+    } catch (error) {
+      // Listed by git but deleted from the work tree (not staged): nothing to read.
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return;
+      this.diagnostic(candidate.abs, `cannot read file: ${(error as Error).message}`);
+      return;
+    }
+    let stat = lst;
+    let real = path.join(candidate.root.real, candidate.relToRoot);
+    if (lst.isSymbolicLink()) {
+      const target = await this.followLink(candidate.abs, candidate.root.real);
+      if (!target) return;
+      ({ stat, real } = target);
+    }
+    // A directory named like a file kind (`.env/`), a submodule, a socket: not a file to read.
+    if (!stat.isFile()) return;
+
+    const previous = this.found.get(candidate.abs);
+    if (previous) {
+      previous.explicit ||= candidate.explicit;
+      return;
+    }
+    this.found.set(candidate.abs, {
+      abs: candidate.abs,
+      rel,
+      kinds,
+      explicit: candidate.explicit,
+      git: candidate.git,
+      size: stat.size,
+      mode: stat.mode,
+    });
+    this.realOf.set(candidate.abs, { real, link: lst.isSymbolicLink() });
+  }
+
+  /** Resolve a symlink, refusing targets outside `boundary` and reporting loops. */
+  async followLink(abs: string, boundary: string): Promise<{ stat: Stats; real: string } | undefined> {
+    let real: string;
+    try {
+      real = await fsp.realpath(abs);
+    } catch (error) {
+      if (errorCode(error) === 'ELOOP') this.diagnostic(abs, 'symbolic link loop, not followed');
+      // A dangling link has nothing to read.
+      return undefined;
+    }
+    if (!isInside(real, boundary)) {
+      this.diagnostic(abs, `symbolic link points outside the scanned directory (to ${real}), not followed`);
+      return undefined;
+    }
+    try {
+      return { stat: await fsp.stat(real), real };
+    } catch (error) {
+      this.diagnostic(abs, `cannot read file: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Inside a work tree: git's own list of what it would commit. */
+  async walkGit(root: ScanRoot, state: GitState): Promise<void> {
+    const gitRoot = await fsp.realpath(state.root);
+    const prefix = toPosix(path.relative(gitRoot, root.real));
+    const candidates: Candidate[] = [];
+    for (const relToGit of state.committable) {
+      if (prefix !== '' && !relToGit.startsWith(`${prefix}/`)) continue;
+      const relToRoot = prefix === '' ? relToGit : relToGit.slice(prefix.length + 1);
+      if (hasSkippedDirectory(relToRoot)) continue;
+      candidates.push({
+        abs: path.join(root.abs, relToRoot),
+        explicit: false,
+        relToRoot,
+        root,
+        git: { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) },
+      });
+    }
+    await mapLimit(candidates, 64, (candidate) => this.consider(candidate));
+  }
+
+  /**
+   * The file system, pruned by ALWAYS_SKIPPED_DIRS: outside a work tree (with .gitignore files
+   * read directly), and inside one when .gitignore filtering is off (git then only says what is
+   * tracked and ignored).
+   */
+  async walkFileSystem(root: ScanRoot, state: GitState | undefined): Promise<void> {
+    fastGlobModule ??= require('fast-glob') as typeof fastGlob;
+    const nestedRepositories: string[] = [];
+    const entries = await fastGlobModule('**', {
+      cwd: root.abs,
+      dot: true,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      objectMode: true,
+      ignore: ALWAYS_SKIPPED_DIRS.flatMap((dir) => [`**/${dir}`, `**/${dir}/**`]),
+      fs: this.walkerFs(root, nestedRepositories),
+    });
+
+    const gitRoot = state ? await fsp.realpath(state.root) : undefined;
+    const prefix = gitRoot ? toPosix(path.relative(gitRoot, root.real)) : '';
+    const gitignore = state ? undefined : new GitignoreTree();
+    const candidates: Candidate[] = [];
+    const inNested = (rel: string): boolean => nestedRepositories.some((dir) => rel.startsWith(`${dir}/`));
+
+    if (gitignore) {
+      const ignoreFiles = entries.filter((entry) => path.posix.basename(entry.path) === '.gitignore' && entry.dirent.isFile());
+      await mapLimit(ignoreFiles, 16, async (entry) => {
+        try {
+          gitignore.add(path.posix.dirname(entry.path).replace(/^\.$/, ''), await fsp.readFile(path.join(root.abs, entry.path), 'utf8'));
+        } catch (error) {
+          this.diagnostic(path.join(root.abs, entry.path), `cannot read .gitignore: ${(error as Error).message}`);
+        }
+      });
+    }
+
+    for (const entry of entries) {
+      const relToRoot = entry.path;
+      if (entry.dirent.isDirectory()) continue;
+      if (entry.dirent.isSymbolicLink()) {
+        // Directory links are never walked; one leaving the root is reported, since files behind it go unscanned.
+        if (classifyPath(relToRoot).length === 0) {
+          await this.checkDirectoryLink(path.join(root.abs, relToRoot), root.real);
+          continue;
+        }
+      }
+      let git: DiscoveredFile['git'];
+      if (state) {
+        if (inNested(relToRoot)) continue;
+        const relToGit = prefix === '' ? relToRoot : `${prefix}/${relToRoot}`;
+        git = { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) };
+      } else {
+        const ignored = gitignore!.isIgnored(relToRoot);
+        if (ignored && !this.options.noIgnore) continue;
+        git = { inGit: false, ignored };
+      }
+      candidates.push({ abs: path.join(root.abs, relToRoot), explicit: false, relToRoot, root, git });
+    }
+    await mapLimit(candidates, 64, (candidate) => this.consider(candidate));
+  }
+
+  private async checkDirectoryLink(abs: string, boundary: string): Promise<void> {
+    let stat: Stats;
+    try {
+      stat = await fsp.stat(abs);
+    } catch (error) {
+      if (errorCode(error) === 'ELOOP') this.diagnostic(abs, 'symbolic link loop, not followed');
+      return;
+    }
+    if (!stat.isDirectory()) return;
+    const real = await fsp.realpath(abs).catch(() => undefined);
+    if (real && !isInside(real, boundary)) {
+      this.diagnostic(abs, `symbolic link points outside the scanned directory (to ${real}), not followed`);
+    }
+  }
+
+  /**
+   * fast-glob aborts the whole walk on an unreadable directory (or silences every error); wrapping
+   * `readdir` turns it into a diagnostic and keeps walking, and notes nested repositories (a `.git`
+   * entry below the root) on the way, which costs no extra file system call.
+   */
+  private walkerFs(root: ScanRoot, nestedRepositories: string[]): Partial<fastGlob.FileSystemAdapter> {
+    const readdir = (dir: string, ...rest: unknown[]): void => {
+      const callback = rest[rest.length - 1] as (error: NodeJS.ErrnoException | null, entries: Array<string | fs.Dirent>) => void;
+      const done = (error: NodeJS.ErrnoException | null, entries: Array<string | fs.Dirent>): void => {
+        if (error && (error.code === 'EACCES' || error.code === 'EPERM')) {
+          this.diagnostic(dir, `cannot read directory: ${error.message}`);
+          callback(null, []);
+          return;
+        }
+        if (!error && entries.some((entry) => (typeof entry === 'string' ? entry : entry.name) === '.git')) {
+          const rel = toPosix(path.relative(root.abs, dir));
+          if (rel !== '') nestedRepositories.push(rel);
+        }
+        callback(error, entries);
+      };
+      if (rest.length > 1) fs.readdir(dir, rest[0] as { withFileTypes: true }, done as never);
+      else fs.readdir(dir, done as never);
+    };
+    return { readdir: readdir as unknown as fastGlob.FileSystemAdapter['readdir'] };
+  }
+
+  result(): DiscoveryResult {
+    // A symlink whose target was also found is the same file: report it once, under the target's name.
+    const byReal = new Map<string, DiscoveredFile>();
+    for (const file of this.found.values()) {
+      const { real } = this.realOf.get(file.abs)!;
+      const other = byReal.get(real);
+      if (!other) {
+        byReal.set(real, file);
+        continue;
+      }
+      const fileIsLink = this.realOf.get(file.abs)!.link;
+      const otherIsLink = this.realOf.get(other.abs)!.link;
+      const keepOther = fileIsLink === otherIsLink ? other.rel < file.rel : fileIsLink;
+      const [kept, dropped] = keepOther ? [other, file] : [file, other];
+      kept.explicit ||= dropped.explicit;
+      byReal.set(real, kept);
+    }
+    const files = [...byReal.values()].sort((a, b) => compare(a.rel, b.rel));
+    // Files are stat-ed concurrently: sort diagnostics too, so output does not depend on timing.
+    const diagnostics = [...this.diagnostics].sort((a, b) => compare(a.file, b.file) || compare(a.message, b.message));
+    return { files, diagnostics };
+  }
+}
+
+interface NamedPath {
+  abs: string;
+  /** Real path of the directory (for directories) or of the parent directory (for files). */
+  realDir: string;
+  isDirectory: boolean;
+}
+
+async function resolveNamedPath(cwd: string, named: string): Promise<NamedPath> {
+  const abs = path.resolve(cwd, named);
+  let stat: Stats;
+  try {
+    stat = await fsp.stat(abs);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`no such file or directory: ${named}`);
+    if (code === 'ELOOP') throw new UsageError(`symbolic link loop: ${named}`);
+    throw new UsageError(`cannot read ${named}: ${(error as Error).message}`);
+  }
+  if (stat.isDirectory()) return { abs, realDir: await fsp.realpath(abs), isDirectory: true };
+  if (!stat.isFile()) throw new UsageError(`not a file or directory: ${named}`);
+  return { abs, realDir: await fsp.realpath(path.dirname(abs)), isDirectory: false };
+}
+
+/**
+ * The files under `paths` (default `.`) that sslguard reads, with their git state, sorted by path.
+ * Inside a git work tree git decides what is ignored; outside one, .gitignore files are read.
+ * Explicitly named files are kept even when ignored. Throws `UsageError` for a missing path.
+ */
+export async function discover(paths: string[], options: DiscoverOptions): Promise<DiscoveryResult> {
+  const cwd = path.resolve(options.cwd);
+  const discovery = new Discovery(cwd, options);
+  const named = await Promise.all((paths.length > 0 ? paths : ['.']).map((p) => resolveNamedPath(cwd, p)));
+
+  // One git process per repository, however many paths fall inside it.
+  const candidateCache = new Map<string, string | null>();
+  const repositoryOf = new Map<NamedPath, string | undefined>();
+  const explicitByRepository = new Map<string, Set<string>>();
+  for (const item of named) {
+    const candidate = await findRepositoryCandidate(item.realDir, candidateCache);
+    repositoryOf.set(item, candidate);
+    if (!candidate) continue;
+    const explicit = explicitByRepository.get(candidate) ?? new Set<string>();
+    explicitByRepository.set(candidate, explicit);
+    if (!item.isDirectory) explicit.add(toPosix(path.relative(candidate, path.join(item.realDir, path.basename(item.abs)))));
+  }
+  const states = new Map<string, GitState | undefined>();
+  await Promise.all(
+    [...explicitByRepository].map(async ([candidate, explicit]) => {
+      const opened = await openRepository(candidate, [...explicit]);
+      if ('gitMissing' in opened && opened.gitMissing) discovery.gitMissing();
+      for (const message of opened.diagnostics) discovery.diagnostic(candidate, message);
+      states.set(candidate, opened.state);
+    }),
+  );
+
+  for (const item of named) {
+    const candidate = repositoryOf.get(item);
+    const state = candidate ? states.get(candidate) : undefined;
+    if (item.isDirectory) {
+      const root: ScanRoot = { abs: item.abs, real: item.realDir };
+      if (state && !options.noIgnore) await discovery.walkGit(root, state);
+      else await discovery.walkFileSystem(root, state);
+      continue;
+    }
+    await considerExplicitFile(discovery, item, candidate, state);
+  }
+  return discovery.result();
+}
+
+async function considerExplicitFile(discovery: Discovery, item: NamedPath, candidate: string | undefined, state: GitState | undefined): Promise<void> {
+  const realFile = path.join(item.realDir, path.basename(item.abs));
+  let git: DiscoveredFile['git'];
+  // Symlinks may not leave the repository, or the working directory outside one.
+  let boundary: string;
+  if (state && candidate) {
+    const gitRoot = await fsp.realpath(state.root);
+    const relToGit = toPosix(path.relative(gitRoot, realFile));
+    git = { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) };
+    boundary = gitRoot;
+  } else {
+    boundary = await fsp.realpath(discovery.cwd);
+    const outsideRepository = await explicitGitignoreState(item.realDir, boundary, realFile);
+    git = { inGit: false, ignored: outsideRepository };
+  }
+  if (!isInside(item.realDir, boundary)) boundary = item.realDir;
+  await discovery.consider({
+    abs: item.abs,
+    explicit: true,
+    relToRoot: toPosix(path.relative(boundary, realFile)),
+    root: { abs: boundary, real: boundary },
+    git,
+  });
+}
+
+/**
+ * Outside a work tree, an explicitly named file is still checked against the .gitignore files
+ * between the working directory and the file, so that `ignored` means the same as for walked files.
+ */
+async function explicitGitignoreState(realDir: string, cwdReal: string, realFile: string): Promise<boolean | undefined> {
+  if (!isInside(realDir, cwdReal)) return undefined;
+  const tree = new GitignoreTree();
+  const relDir = toPosix(path.relative(cwdReal, realDir));
+  const dirs = relDir === '' ? [''] : ['', ...relDir.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))];
+  for (const dir of dirs) {
+    const content = await fsp.readFile(path.join(cwdReal, dir, '.gitignore'), 'utf8').catch(() => undefined);
+    if (content !== undefined) tree.add(dir, content);
+  }
+  return tree.isIgnored(toPosix(path.relative(cwdReal, realFile)));
+}

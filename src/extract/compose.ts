@@ -1,0 +1,150 @@
+// docker-compose files: each service's environment (map or `KEY=value` list), its command,
+// entrypoint and health check, with the names under which other services reach it counted as local.
+import type { ValueLocation } from '../text/source.js';
+import { FactSink, unitOf, type EmitOptions, type Extractor } from './sink.js';
+import { parseYaml, type YamlDocument, type YamlNode } from './yaml.js';
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+/**
+ * Compose interpolation as far as the file alone decides it: `$$` is a literal `$`,
+ * `${VAR:-default}` and `${VAR-default}` become their default (which is what runs unless the
+ * shell or a `.env` file sets VAR; nested defaults are interpolated too), and every other
+ * reference (`${VAR}`, `$VAR`, `${VAR:?error}`, `${VAR:+alt}`) stays as written, a placeholder.
+ * Written by hand: the reference implementation is Go (compose-go's template package) and no
+ * maintained JavaScript library implements this grammar.
+ */
+export function interpolateCompose(value: string): string {
+  let out = '';
+  let i = 0;
+  while (i < value.length) {
+    const dollar = value.indexOf('$', i);
+    if (dollar < 0) break;
+    out += value.slice(i, dollar);
+    const next = value[dollar + 1];
+    if (next === '$') {
+      out += '$';
+      i = dollar + 2;
+      continue;
+    }
+    if (next === '{') {
+      const close = closingBrace(value, dollar + 2);
+      if (close < 0) {
+        out += value.slice(dollar);
+        return out;
+      }
+      const inner = value.slice(dollar + 2, close);
+      const name = NAME.exec(inner)?.[0];
+      const rest = name ? inner.slice(name.length) : '';
+      const fallback = /^:?-/.exec(rest);
+      out += fallback ? interpolateCompose(rest.slice(fallback[0].length)) : value.slice(dollar, close + 1);
+      i = close + 1;
+      continue;
+    }
+    out += '$';
+    i = dollar + 1;
+  }
+  return out + value.slice(i);
+}
+
+/** Index of the `}` that closes a `${` whose body starts at `from`, counting nested `${…}`. */
+function closingBrace(value: string, from: number): number {
+  let depth = 1;
+  for (let j = from; j < value.length; j++) {
+    if (value[j] === '$' && value[j + 1] === '{') {
+      depth++;
+      j++;
+    } else if (value[j] === '}' && --depth === 0) return j;
+  }
+  return -1;
+}
+
+/** The location of an interpolated value: still exact only if interpolation changed nothing. */
+function interpolated(raw: string, loc: ValueLocation): { value: string; loc: ValueLocation } {
+  const value = interpolateCompose(raw);
+  return { value, loc: value === raw ? loc : { ...loc, exact: false } };
+}
+
+export const extractCompose: Extractor = (input) => {
+  const sink = new FactSink(input, 'compose');
+  for (const doc of parseYaml(sink)) extractServices(sink, doc);
+  return sink.result();
+};
+
+function extractServices(sink: FactSink, doc: YamlDocument): void {
+  const services = doc.entries(doc.get(doc.root, 'services'));
+  const localNames = serviceNames(doc, services);
+  for (const service of services) {
+    const options: EmitOptions = { unit: unitOf(sink.file, 'compose-service', service.key), localNames };
+    environment(sink, doc, doc.get(service.value, 'environment'), options);
+    for (const node of [
+      doc.get(service.value, 'command'),
+      doc.get(service.value, 'entrypoint'),
+      doc.path(service.value, 'healthcheck', 'test'),
+    ]) {
+      for (const item of doc.isSeq(node) ? doc.items(node) : [node]) {
+        const s = doc.scalar(item);
+        if (!s) continue;
+        const v = interpolated(s.value, s.loc);
+        sink.value(v.value, v.loc, options);
+      }
+    }
+  }
+}
+
+/** Every name under which containers of this file reach a service: its key, container_name, hostname, network aliases and link aliases. */
+function serviceNames(doc: YamlDocument, services: ReturnType<YamlDocument['entries']>): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const service of services) {
+    const reason = `service \`${service.key}\` of this compose file`;
+    const add = (name: string | undefined): void => {
+      const n = name === undefined ? '' : interpolateCompose(name).trim();
+      if (n && !names.has(n)) names.set(n, reason);
+    };
+    add(service.key);
+    add(doc.string(doc.get(service.value, 'container_name')));
+    add(doc.string(doc.get(service.value, 'hostname')));
+    for (const network of doc.entries(doc.get(service.value, 'networks'))) {
+      for (const alias of doc.items(doc.get(network.value, 'aliases'))) add(doc.string(alias));
+    }
+    // `links: ["db:database"]` makes the service reachable as `database` too.
+    for (const link of doc.items(doc.get(service.value, 'links'))) add(doc.string(link)?.split(':')[1]);
+  }
+  return names;
+}
+
+function environment(sink: FactSink, doc: YamlDocument, node: YamlNode | null, options: EmitOptions): void {
+  if (doc.isMap(node)) {
+    for (const entry of doc.entries(node)) {
+      const s = doc.scalar(entry.value);
+      if (!s) {
+        // `KEY:` without a value passes the variable through from the shell: not a literal.
+        if (doc.isNull(entry.value)) {
+          sink.assignment(entry.key, entry.keyRange, undefined, { start: entry.keyRange.end, end: entry.keyRange.end, exact: true }, options);
+        }
+        continue;
+      }
+      const v = interpolated(s.value, s.loc);
+      sink.assignment(entry.key, entry.keyRange, v.value, v.loc, options);
+    }
+    return;
+  }
+  for (const item of doc.items(node)) {
+    const s = doc.scalar(item);
+    if (!s) continue;
+    const eq = s.value.indexOf('=');
+    const name = (eq < 0 ? s.value : s.value.slice(0, eq)).trim();
+    if (!name) continue;
+    const { loc } = s;
+    const nameRange = loc.exact ? { start: loc.start, end: loc.start + (eq < 0 ? s.value.length : eq) } : { start: loc.start, end: loc.end };
+    if (eq < 0) {
+      // `- KEY` alone passes the variable through from the shell.
+      sink.assignment(name, nameRange, undefined, { start: nameRange.end, end: nameRange.end, exact: loc.exact }, options);
+      continue;
+    }
+    const raw = s.value.slice(eq + 1);
+    const valueLoc: ValueLocation = loc.exact ? { start: loc.start + eq + 1, end: loc.end, exact: true } : loc;
+    const v = interpolated(raw, valueLoc);
+    sink.assignment(name, nameRange, v.value, v.loc, options);
+  }
+}

@@ -1,0 +1,143 @@
+// `.env`, `.env.*`, `*.env` and direnv `.envrc` files: every `NAME=value` entry with the positions
+// of its name and value, values decoded as dotenv decodes them and expanded as dotenv-expand
+// expands them (with one deliberate exception for passwords, see expandDotenv).
+import { locateValue, type ValueLocation } from '../text/source.js';
+import { FactSink, unitOf, type Extractor } from './sink.js';
+import { settingCategory } from './settings.js';
+
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export interface DotenvEntry {
+  name: string;
+  nameRange: Range;
+  /** The value decoded exactly as `dotenv.parse` decodes it. */
+  value: string;
+  /** The value as written, quotes included (empty at the end of `NAME=` when there is none). */
+  valueRange: Range;
+  quote?: '"' | "'" | '`';
+  exported: boolean;
+}
+
+/**
+ * dotenv's own grammar (the LINE expression of dotenv 16–18's `parse`), with capture groups added
+ * for `export` and the separator. `dotenv.parse` returns values without positions, and findings
+ * must point at the key and value, so the same expression runs here with match indices (`d`);
+ * the tests compare every decoded value with `dotenv.parse` on the same files.
+ */
+const LINE =
+  /(?:^|^)\s*(export\s+)?([\w.-]+)(\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dgm;
+
+/**
+ * dotenv normalises line endings before matching; offsets found in the normalised text are
+ * mapped back through the positions where a `\r\n` became one character.
+ */
+function normalise(text: string): { text: string; toOriginal: (offset: number) => number } {
+  const collapsed: number[] = [];
+  const normalised = text.replace(/\r\n?/g, (m: string, offset: number) => {
+    if (m.length === 2) collapsed.push(offset - collapsed.length);
+    return '\n';
+  });
+  const toOriginal = (offset: number): number => {
+    let lo = 0;
+    let hi = collapsed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (collapsed[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return offset + lo;
+  };
+  return { text: normalised, toOriginal };
+}
+
+/** Every entry of a dotenv file in file order (a key set twice appears twice). */
+export function parseDotenv(text: string): DotenvEntry[] {
+  const { text: t, toOriginal } = normalise(text);
+  const out: DotenvEntry[] = [];
+  for (const m of t.matchAll(LINE)) {
+    const indices = m.indices!;
+    const [nameStart, nameEnd] = indices[2]!;
+    const sepEnd = indices[3]![1];
+    const raw = m[4] ?? '';
+    const [rawStart] = indices[4] ?? [sepEnd, sepEnd];
+    // dotenv: trim, drop matching outer quotes, and turn \n and \r into newlines in double quotes.
+    const trimmed = raw.trim();
+    const start = rawStart + (raw.length - raw.trimStart().length);
+    const end = start + trimmed.length;
+    const first = trimmed[0];
+    let value = trimmed.replace(/^(['"`])([\s\S]*)\1$/gm, '$2');
+    if (first === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+    const quote = (first === '"' || first === "'" || first === '`') && trimmed.length >= 2 && trimmed.endsWith(first) ? first : undefined;
+    out.push({
+      name: m[2]!,
+      nameRange: { start: toOriginal(nameStart), end: toOriginal(nameEnd) },
+      value,
+      valueRange: { start: toOriginal(start), end: toOriginal(end) },
+      ...(quote ? { quote } : {}),
+      exported: m[1] !== undefined,
+    });
+  }
+  return out;
+}
+
+/** dotenv-expand's reference syntax: `${NAME}`, `${NAME:-default}` (also `-`, `:+`, `+`) and `$NAME`, not after a backslash. */
+const REFERENCE = /(?<!\\)\$\{([^{}]+)\}|(?<!\\)\$([A-Za-z_][A-Za-z0-9_]*)/g;
+const OPERATOR = /:\+|\+|:-|-/;
+
+/**
+ * Expands references to variables defined earlier in the file, following dotenv-expand 12
+ * (`-` and `:-` both fall back when the value is empty, `+` and `:+` substitute when it is set,
+ * `\$` is a literal dollar). Written by hand because sslguard needs three things dotenv-expand
+ * cannot be told: a reference to a password variable is never expanded (so a URL keeps
+ * `${DB_PASSWORD}` as a placeholder instead of a copy of the secret, which is reported once on its
+ * own line); a variable the file does not define stays as written instead of becoming '' (the
+ * runtime environment supplies it, and an empty host would read as a local socket); and nothing
+ * is ever taken from the scanner's own process.env, which dotenv-expand consults by default.
+ */
+export function expandDotenv(value: string, defined: ReadonlyMap<string, string>): string {
+  // Like dotenv-expand, rescan after substituting: `${A:-${B}}` resolves the inner reference first.
+  // A few passes reach a fixed point in real files and bound a value that keeps growing.
+  let current = value;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = expandOnce(current, defined);
+    if (next === current) break;
+    current = next;
+  }
+  return current.replace(/\\\$/g, '$');
+}
+
+const MAX_PASSES = 8;
+
+function expandOnce(value: string, defined: ReadonlyMap<string, string>): string {
+  return value.replace(REFERENCE, (reference: string, braced: string | undefined, bare: string | undefined) => {
+    const expression = braced ?? bare!;
+    const op = braced !== undefined ? OPERATOR.exec(expression) : null;
+    const name = op ? expression.slice(0, op.index) : expression;
+    const operand = op ? expression.slice(op.index + op[0].length) : '';
+    const current = defined.get(name);
+    if (settingCategory(name) === 'password') return reference;
+    if (op && (op[0] === ':-' || op[0] === '-')) return current ? current : operand;
+    if (op) return current === undefined ? reference : current ? operand : '';
+    return current === undefined ? reference : current;
+  });
+}
+
+export const extractEnv: Extractor = (input) => {
+  const sink = new FactSink(input, 'env');
+  const unit = unitOf(input.file, 'env-file', input.file);
+  // direnv runs `.envrc` with bash, where single quotes keep `$` literal.
+  const shell = (input.file.split('/').pop() ?? '') === '.envrc';
+  const defined = new Map<string, string>();
+  for (const entry of parseDotenv(sink.text)) {
+    const value = shell && entry.quote === "'" ? entry.value : expandDotenv(entry.value, defined);
+    // Later lines see this definition (a redefinition replaces the earlier value from here on).
+    defined.set(entry.name, value);
+    const written = locateValue(sink.text, entry.valueRange.start, entry.valueRange.end, entry.value);
+    const loc: ValueLocation = value === entry.value ? written : { ...written, exact: false };
+    sink.assignment(entry.name, entry.nameRange, value, loc, { unit });
+  }
+  return sink.result();
+};

@@ -1,0 +1,91 @@
+// String and template literals may hold connection strings anywhere in code.
+import { locateValue, type ValueLocation } from '../../text/source.js';
+import type { Node, TSESTree } from './ast.js';
+import { TS_WRAPPERS, type NodeHandlers, type SourceAnalysis } from './analysis.js';
+import { dottedName, propertyKeyName } from './names.js';
+import { consumerOf, receivingCall } from './receivers.js';
+
+/** The name a value is stored under: the property key, variable, assigned member or parameter. */
+export function holderName(node: Node, analysis: SourceAnalysis): string | undefined {
+  let current = node;
+  let parent = analysis.parents.of(current);
+  while (parent && TS_WRAPPERS.has(parent.type)) {
+    current = parent;
+    parent = analysis.parents.of(current);
+  }
+  if (!parent) return undefined;
+  switch (parent.type) {
+    case 'Property':
+    case 'PropertyDefinition':
+      return parent.value === current ? propertyKeyName(parent) : undefined;
+    case 'VariableDeclarator':
+      return parent.init === current && parent.id.type === 'Identifier' ? parent.id.name : undefined;
+    case 'AssignmentExpression':
+    case 'AssignmentPattern':
+      return parent.right === current ? lastSegment(parent.left) : undefined;
+    case 'JSXAttribute':
+      return parent.name.type === 'JSXIdentifier' ? parent.name.name : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function lastSegment(node: Node): string | undefined {
+  const name = dottedName(node);
+  return name?.slice(name.lastIndexOf('.') + 1);
+}
+
+function isModuleSource(node: Node, parent: Node | undefined): boolean {
+  if (!parent) return false;
+  return (
+    ((parent.type === 'ImportDeclaration' || parent.type === 'ExportAllDeclaration' || parent.type === 'ExportNamedDeclaration') && parent.source === node) ||
+    (parent.type === 'ImportExpression' && parent.source === node)
+  );
+}
+
+function emit(value: string, loc: ValueLocation, node: Node, analysis: SourceAnalysis): void {
+  const variable = holderName(node, analysis);
+  const consumer = consumerOf(receivingCall(node, analysis.parents));
+  analysis.sink.value(value, loc, {
+    unit: analysis.unit,
+    ...(variable !== undefined ? { variable } : {}),
+    ...(consumer !== undefined ? { consumer } : {}),
+  });
+}
+
+function onLiteral(node: TSESTree.Literal, analysis: SourceAnalysis): void {
+  if (typeof node.value !== 'string' || analysis.consumed.has(node)) return;
+  const parent = analysis.parents.of(node);
+  if (parent?.type === 'Property' && parent.key === node) return;
+  if (isModuleSource(node, parent)) return;
+  const text = analysis.sink.text;
+  emit(node.value, locateValue(text, node.range[0], node.range[1], node.value), node, analysis);
+}
+
+/**
+ * The whole template, with every `${…}` kept as written: a URL built as
+ * `postgresql://${user}:${password}@${host}/app?sslmode=disable` still parses, its interpolated
+ * parts read as references, and its sslmode is found — split per quasi it would be neither.
+ */
+function onTemplate(node: TSESTree.TemplateLiteral, analysis: SourceAnalysis): void {
+  if (analysis.consumed.has(node)) return;
+  const text = analysis.sink.text;
+  const [start, end] = node.range;
+  const verbatim = node.quasis.every((q) => q.value.cooked === q.value.raw);
+  if (verbatim) {
+    emit(text.slice(start + 1, end - 1), { start: start + 1, end: end - 1, exact: true }, node, analysis);
+    return;
+  }
+  let value = '';
+  node.quasis.forEach((q, i) => {
+    value += q.value.cooked ?? q.value.raw;
+    const expression = node.expressions[i];
+    if (expression) value += '${' + text.slice(expression.range[0], expression.range[1]) + '}';
+  });
+  emit(value, { start, end, exact: false }, node, analysis);
+}
+
+export const stringHandlers: NodeHandlers = {
+  Literal: onLiteral,
+  TemplateLiteral: onTemplate,
+};

@@ -1,0 +1,67 @@
+// TypeScript and JavaScript source: connection strings in literals, TLS option objects, and
+// assignments to process.env. The AST work lives in ./js/, one module per concern, each
+// contributing node handlers; this module decides whether a file is worth parsing at all.
+import { FactSink, unitOf, type Extractor } from './sink.js';
+import { jsxForFile, parseSource, type Node } from './js/ast.js';
+import { walk, Parents } from './js/walk.js';
+import type { NodeHandlers, SourceAnalysis } from './js/analysis.js';
+import { stringHandlers } from './js/strings.js';
+import { tlsOptionHandlers } from './js/tls-options.js';
+import { envAssignmentHandlers } from './js/env-assignments.js';
+
+export { parserLoaded } from './js/ast.js';
+
+/**
+ * A file that contains none of these cannot yield a fact worth reporting, and is not parsed:
+ * loading the TypeScript compiler and parsing costs far more than a scan. `SSL` catches
+ * `PGSSLMODE`, `DB_SSL` and `process.env.SSL_MODE`.
+ */
+export const SOURCE_TRIGGERS = ['postgres', 'sslmode', 'rejectUnauthorized', 'REJECT_UNAUTHORIZED', 'ssl', 'SSL', 'minVersion', 'secureProtocol', 'host='];
+
+export function hasSourceTriggers(text: string): boolean {
+  return SOURCE_TRIGGERS.some((t) => text.includes(t));
+}
+
+type AnyHandler = (node: Node, analysis: SourceAnalysis) => void;
+
+function registry(...groups: NodeHandlers[]): Map<string, AnyHandler[]> {
+  const map = new Map<string, AnyHandler[]>();
+  for (const group of groups) {
+    for (const [type, handler] of Object.entries(group)) {
+      if (!handler) continue;
+      const list = map.get(type) ?? [];
+      list.push(handler as AnyHandler);
+      map.set(type, list);
+    }
+  }
+  return map;
+}
+
+// Assignments claim their literal values before the string handlers see them (parents first).
+const HANDLERS = registry(envAssignmentHandlers, tlsOptionHandlers, stringHandlers);
+
+export const extractSource: Extractor = (input) => {
+  const sink = new FactSink(input, 'source');
+  if (!hasSourceTriggers(input.text)) return sink.result();
+  const parsed = parseSource(input.text, jsxForFile(input.file));
+  if (!parsed.ok) {
+    sink.diagnostic(`${parsed.syntax ? 'syntax error' : 'cannot parse'}: ${parsed.message}`, parsed.offset);
+    return sink.result();
+  }
+  const analysis: SourceAnalysis = {
+    sink,
+    unit: unitOf(input.file, 'source-file', input.file),
+    parents: new Parents(),
+    consumed: new Set(),
+  };
+  try {
+    walk(parsed.program, analysis.parents, (node) => {
+      const handlers = HANDLERS.get(node.type);
+      if (handlers) for (const handle of handlers) handle(node, analysis);
+    });
+  } catch (e) {
+    // allowInvalidAST can hand over shapes the types do not promise; keep what was found so far.
+    sink.diagnostic(`cannot analyse this file: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return sink.result();
+};

@@ -1,0 +1,280 @@
+import { describe, expect, it, vi } from 'vitest';
+import { extractSource, hasSourceTriggers, SOURCE_TRIGGERS } from '../../src/extract/source.js';
+import type { ConnectionFact, Fact, SettingFact, Span, TlsOptionsFact } from '../../src/model.js';
+
+const connections = (facts: Fact[]): ConnectionFact[] => facts.filter((f): f is ConnectionFact => f.kind === 'connection');
+const settings = (facts: Fact[]): SettingFact[] => facts.filter((f): f is SettingFact => f.kind === 'setting');
+const tls = (facts: Fact[]): TlsOptionsFact[] => facts.filter((f): f is TlsOptionsFact => f.kind === 'tls-options');
+const pos = (s: Span) => [s.line, s.column, s.endLine, s.endColumn];
+
+const DB_TS = `import { Pool } from 'pg';
+
+const connectionString = process.env.DATABASE_URL;
+
+export const pool = new Pool({
+  connectionString,
+  max: 10,
+  ssl: { rejectUnauthorized: false },
+});
+`;
+
+describe('extractSource: node-postgres pool', () => {
+  const { facts, diagnostics } = extractSource({ file: 'src/db.ts', text: DB_TS });
+
+  it('emits one fact per TLS options object, both received by pg.Pool', () => {
+    expect(diagnostics).toEqual([]);
+    const [outer, inner] = tls(facts);
+    expect(tls(facts)).toHaveLength(2);
+    expect(outer!.sink).toBe('pg.Pool');
+    expect(pos(outer!.span)).toEqual([5, 30, 9, 2]);
+    expect(outer!.options.ssl!.value).toEqual({ unknown: true });
+    expect(inner!.sink).toBe('pg.Pool');
+    expect(pos(inner!.span)).toEqual([8, 8, 8, 37]);
+    expect(inner!.options).toEqual({
+      rejectUnauthorized: {
+        value: false,
+        span: expect.objectContaining({ line: 8, column: 10, endLine: 8, endColumn: 35 }),
+        valueSpan: expect.objectContaining({ line: 8, column: 30, endLine: 8, endColumn: 35 }),
+      },
+    });
+    expect(inner!.unit).toEqual({ id: 'src/db.ts#source-file:src/db.ts', kind: 'source-file', name: 'src/db.ts' });
+    expect(inner!.format).toBe('source');
+    expect(inner!.environment.name).toBe('unknown');
+  });
+
+  it('does not take the import source or other strings for connection strings', () => {
+    expect(connections(facts)).toEqual([]);
+    expect(settings(facts)).toEqual([]);
+  });
+});
+
+describe('extractSource: TLS option values', () => {
+  const text = `import pg from 'pg';
+import tls from 'node:tls';
+import https from 'node:https';
+
+const plain = new pg.Client({ host: 'orders-db.internal', ssl: false });
+const socket = tls.connect({ host: 'db.example.com', port: 5432, minVersion: 'TLSv1', maxVersion: 'TLSv1.2' as const });
+const agent = new https.Agent({ rejectUnauthorized: !1, checkServerIdentity: () => undefined, ca: undefined });
+const other = someLib.configure({ 'sslmode': 'no-verify', secureProtocol: "TLSv1_method", rejectUnauthorized: void 0 });
+const flags = { rejectUnauthorized: '0', ssl: 0, minVersion: null, ca: fs.readFileSync('ca.pem') };
+`;
+  const facts = tls(extractSource({ file: 'src/clients.mts', text }).facts);
+  const values = (f: TlsOptionsFact) => Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, v.value]));
+
+  it('reads ssl: false on a driver config', () => {
+    expect(facts[0]!.sink).toBe('pg.Client');
+    expect(values(facts[0]!)).toEqual({ ssl: false });
+    expect(pos(facts[0]!.options.ssl!.span)).toEqual([5, 59, 5, 69]);
+    expect(pos(facts[0]!.options.ssl!.valueSpan)).toEqual([5, 64, 5, 69]);
+  });
+
+  it('folds strings, `as const`, `!1`, `void 0`, `undefined`, and keeps 0 and "0" as written', () => {
+    expect(facts.map((f) => f.sink)).toEqual(['pg.Client', 'tls.connect', 'https.Agent', undefined, undefined]);
+    expect(values(facts[1]!)).toEqual({ minVersion: 'TLSv1', maxVersion: 'TLSv1.2' });
+    expect(pos(facts[1]!.options.minVersion!.valueSpan)).toEqual([6, 78, 6, 85]);
+    expect(values(facts[2]!)).toEqual({ rejectUnauthorized: false, checkServerIdentity: { unknown: true }, ca: null });
+    expect(values(facts[3]!)).toEqual({ sslmode: 'no-verify', secureProtocol: 'TLSv1_method', rejectUnauthorized: null });
+    expect(values(facts[4]!)).toEqual({ rejectUnauthorized: '0', ssl: 0, minVersion: null, ca: { unknown: true } });
+  });
+});
+
+describe('extractSource: sink through nesting', () => {
+  const text = `const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  ssl: process.env.NODE_ENV === 'production' ? { rejectUnauthorized: true, ca: readFileSync('/etc/ssl/rds.pem') } : false,
+});
+const sequelize = new Sequelize(url, { dialectOptions: { ssl: { require: true, rejectUnauthorized: false } } });
+const config = { ssl: { rejectUnauthorized: false } };
+wrap(new Client({ ssl: true }));
+`;
+  const facts = tls(extractSource({ file: 'server/db.js', text }).facts);
+
+  it('follows object nesting and conditionals to the receiving call, and stops at variables', () => {
+    expect(facts.map((f) => [f.span.line, Object.keys(f.options).join(','), f.sink])).toEqual([
+      [1, 'ssl', 'pg.Pool'],
+      [3, 'rejectUnauthorized,ca', 'pg.Pool'],
+      [5, 'ssl', 'Sequelize'],
+      [5, 'rejectUnauthorized', 'Sequelize'],
+      [6, 'ssl', undefined],
+      [6, 'rejectUnauthorized', undefined],
+      [7, 'ssl', 'pg.Client'],
+    ]);
+  });
+});
+
+describe('extractSource: process.env assignments', () => {
+  const text = `// Local CA is self-signed.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = 0;
+process.env.PGSSLMODE ??= "no-verify";
+Object.assign(process.env, { PGSSLMODE: 'disable', DATABASE_URL: 'postgres://app:Pa55word@db.example.com/app', PGSSLROOTCERT: certPath });
+process.env.DB_PASSWORD = secrets.db;
+process.env.NODE_TLS_REJECT_UNAUTHORIZED += '1';
+env.PGSSLMODE = 'disable';
+`;
+  const { facts, diagnostics } = extractSource({ file: 'scripts/seed.ts', text });
+
+  it('emits setting facts with exact name and value spans', () => {
+    expect(diagnostics).toEqual([]);
+    const s = settings(facts);
+    expect(s.map((f) => [f.name, f.value, f.placeholder])).toEqual([
+      ['NODE_TLS_REJECT_UNAUTHORIZED', '0', false],
+      ['NODE_TLS_REJECT_UNAUTHORIZED', '0', false],
+      ['PGSSLMODE', 'no-verify', false],
+      ['PGSSLMODE', 'disable', false],
+      ['PGSSLROOTCERT', undefined, true],
+      ['DB_PASSWORD', undefined, true],
+    ]);
+    expect(pos(s[0]!.nameSpan)).toEqual([2, 13, 2, 41]);
+    expect(pos(s[0]!.valueSpan)).toEqual([2, 45, 2, 46]);
+    expect(pos(s[1]!.nameSpan)).toEqual([3, 14, 3, 42]);
+    expect(pos(s[1]!.valueSpan)).toEqual([3, 47, 3, 48]);
+    expect(pos(s[3]!.nameSpan)).toEqual([5, 30, 5, 39]);
+    expect(pos(s[4]!.valueSpan)).toEqual([5, 127, 5, 135]);
+    expect(s[0]!.unit?.kind).toBe('source-file');
+  });
+
+  it('emits a connection string assigned through Object.assign once, with its variable', () => {
+    const c = connections(facts);
+    expect(c).toHaveLength(1);
+    expect(c[0]).toMatchObject({ variable: 'DATABASE_URL', user: 'app' });
+    expect(pos(c[0]!.span)).toEqual([5, 67, 5, 109]);
+  });
+});
+
+describe('extractSource: connection strings in literals', () => {
+  const text = `const user = 'svc_orders';
+export const DATABASE_URL = \`postgresql://\${user}:\${encodeURIComponent(password)}@orders.cluster-c1x2y3.us-east-1.rds.amazonaws.com:5432/orders?sslmode=disable\`;
+const config = {
+  replica: 'postgres://reader:r3aderPw@10.0.3.17:5432/orders?sslmode=prefer',
+};
+const escaped = "postgres://u@db.example.com/app?application_name=\\x61pp&sslmode=require";
+const multi = \`line one
+postgresql://u@db.example.com/db?sslmode=verify-ca \${suffix}\\n\`;
+`;
+  const { facts } = extractSource({ file: 'src/config.ts', text });
+  const c = connections(facts);
+
+  it('reads a template literal URL whole, with interpolations as references', () => {
+    expect(c[0]).toMatchObject({ variable: 'DATABASE_URL', password: { present: true, placeholder: true } });
+    expect(c[0]!.sslmode?.value).toBe('disable');
+    expect(pos(c[0]!.span)).toEqual([2, 30, 2, 160]);
+    expect(pos(c[0]!.sslmode!.span)).toEqual([2, 153, 2, 160]);
+    expect(c[0]!.masked).toContain('orders.cluster-c1x2y3.us-east-1.rds.amazonaws.com');
+  });
+
+  it('names the property key as variable', () => {
+    expect(c[1]).toMatchObject({ variable: 'replica', hosts: [expect.objectContaining({ host: '10.0.3.17', ip: 'v4' })] });
+    expect(pos(c[1]!.span)).toEqual([4, 13, 4, 76]);
+    expect(c[1]!.masked).not.toContain('r3aderPw');
+  });
+
+  it('points at the whole literal when escapes shift offsets', () => {
+    expect(c[2]!.params['application_name']?.value).toBe('app');
+    expect(pos(c[2]!.sslmode!.span)).toEqual([6, 17, 6, 90]);
+    expect(c[3]!.sslmode?.value).toBe('verify-ca');
+    expect(pos(c[3]!.sslmode!.span)).toEqual([7, 15, 8, 64]);
+    expect(c).toHaveLength(4);
+  });
+
+  it('gives node-postgres as consumer to a string handed to pg', () => {
+    const { facts: f } = extractSource({
+      file: 'db.ts',
+      text: "const pool = new Pool({ connectionString: 'postgres://api@db.example.com/api?sslmode=require' });",
+    });
+    expect(connections(f)[0]).toMatchObject({ consumer: 'node-postgres', variable: 'connectionString' });
+  });
+});
+
+describe('extractSource: JSX and TSX', () => {
+  const tsx = `import type { FC } from 'react';
+export const Help: FC<{ mode: 'require' | 'disable' }> = ({ mode }) => (
+  <Code value="postgres://app@db.example.com/app?sslmode=disable" onCopy={() => copy(\`sslmode=\${mode}\`)} />
+);
+const cast = <T,>(x: unknown) => x as T;
+`;
+
+  it('parses TSX with generics and reads attribute strings', () => {
+    const { facts, diagnostics } = extractSource({ file: 'web/Help.tsx', text: tsx });
+    expect(diagnostics).toEqual([]);
+    expect(connections(facts).map((c) => [c.variable, pos(c.span)])).toEqual([['value', [3, 16, 3, 65]]]);
+  });
+
+  it('parses JSX in .jsx and .js', () => {
+    const jsx = `export const Banner = () => <Pg ssl={{ rejectUnauthorized: false }} />;\n`;
+    for (const file of ['web/Banner.jsx', 'web/Banner.js']) {
+      const { facts, diagnostics } = extractSource({ file, text: jsx });
+      expect(diagnostics).toEqual([]);
+      expect(tls(facts).map((f) => pos(f.options.rejectUnauthorized!.span))).toEqual([[1, 40, 1, 65]]);
+    }
+  });
+
+  it('parses angle-bracket casts in .ts', () => {
+    const { diagnostics, facts } = extractSource({ file: 'a.ts', text: "const o = <any>{ ssl: <boolean>false };\n" });
+    expect(diagnostics).toEqual([]);
+    expect(tls(facts)[0]!.options.ssl!.value).toBe(false);
+  });
+});
+
+describe('extractSource: bad input', () => {
+  it('turns a syntax error into a diagnostic with its position', () => {
+    const text = `const pool = new Pool({\n  ssl: { rejectUnauthorized: false ,\n});\n`;
+    const { facts, diagnostics } = extractSource({ file: 'src/broken.ts', text });
+    expect(facts).toEqual([]);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ file: 'src/broken.ts', line: 3, column: 2 });
+    expect(diagnostics[0]!.message).toMatch(/^syntax error: /);
+  });
+
+  it('keeps going on semantically invalid but parseable code', () => {
+    const text = `export default class { x = { ssl: false } }\nexport default 1;\n`;
+    const { facts } = extractSource({ file: 'weird.ts', text });
+    expect(tls(facts)).toHaveLength(1);
+  });
+
+  it('walks nested code', () => {
+    const depth = 300;
+    const text = `const x = ${'['.repeat(depth)}{ ssl: false }${']'.repeat(depth)};`;
+    const { facts } = extractSource({ file: 'gen.js', text });
+    expect(tls(facts).map((f) => pos(f.span))).toEqual([[1, 311, 1, 325]]);
+  });
+
+  it('reports nesting too deep for the parser as a diagnostic', () => {
+    const depth = 20_000;
+    const text = `const x = ${'['.repeat(depth)}{ ssl: false }${']'.repeat(depth)};`;
+    const { facts, diagnostics } = extractSource({ file: 'gen.js', text });
+    expect(facts).toEqual([]);
+    expect(diagnostics).toEqual([{ file: 'gen.js', message: expect.stringMatching(/^cannot parse: .*call stack/) }]);
+  });
+});
+
+describe('extractSource: trigger prefilter', () => {
+  it('lists the triggers and matches them', () => {
+    expect(SOURCE_TRIGGERS).toEqual(expect.arrayContaining(['postgres', 'sslmode', 'rejectUnauthorized', 'REJECT_UNAUTHORIZED', 'ssl', 'minVersion', 'secureProtocol', 'host=']));
+    expect(hasSourceTriggers("process.env.PGSSLMODE = 'disable'")).toBe(true);
+    expect(hasSourceTriggers('export const add = (a: number, b: number) => a + b;')).toBe(false);
+  });
+
+  it('does not load the parser for a file without triggers', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/extract/source.js');
+    expect(fresh.parserLoaded()).toBe(false);
+    const result = fresh.extractSource({ file: 'src/math.ts', text: 'export const add = (a: number, b: number) => a + b;\n' });
+    expect(result).toEqual({ facts: [], diagnostics: [] });
+    expect(fresh.parserLoaded()).toBe(false);
+    fresh.extractSource({ file: 'src/db.ts', text: 'new Pool({ ssl: false })' });
+    expect(fresh.parserLoaded()).toBe(true);
+  });
+});
+
+describe('extractSource: robustness', () => {
+  it('never throws on prefixes of a source file, and every span lies inside the text', () => {
+    const full = DB_TS + "process.env.PGSSLMODE = `no-verify`;\nconst u = `postgres://a:${b}@h/db?sslmode=disable`;\n";
+    for (let cut = 0; cut <= full.length; cut += 3) {
+      const text = full.slice(0, cut);
+      const { facts } = extractSource({ file: 'src/db.tsx', text });
+      for (const f of facts) expect(f.span.start <= f.span.end && f.span.end <= text.length).toBe(true);
+    }
+  });
+});
