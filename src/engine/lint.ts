@@ -78,7 +78,9 @@ export function runRules(facts: readonly Fact[], config: ResolvedConfig, now: Da
       report(d) {
         const template = rule.meta.messages[d.messageId];
         if (template === undefined) throw new Error(`rule ${rule.meta.id}: unknown messageId ${d.messageId}`);
-        const span = d.span ?? d.fact.span;
+        // A finding about a setting points at its value: that is what the user changes (in a k8s
+        // env entry the name and the value sit on different lines).
+        const span = d.span ?? (d.fact.kind === 'setting' ? d.fact.valueSpan : d.fact.span);
         const environment = d.environment ?? d.fact.environment;
         const severity: Severity = configured ?? d.severity ?? rule.meta.defaultSeverity;
         findings.push({

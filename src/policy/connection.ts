@@ -149,7 +149,7 @@ export function effectiveSslMode(c: ConnectionFact, facts: FactSet): EffectiveSs
       mode: modeOfSetting(setting),
       origin: 'setting',
       written: `${setting.name}=${setting.value ?? '…'}`,
-      span: setting.span,
+      span: setting.valueSpan,
       setting,
     };
   }

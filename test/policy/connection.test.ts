@@ -93,7 +93,7 @@ describe('effectiveSslMode', () => {
     const c = connection({ unit: u, params: { sslrootcert: '/etc/ssl/ca.crt' } });
     const s = pg('require');
     const e = effectiveSslMode(c, createFactSet([c, s]))!;
-    expect([e.mode, e.origin, e.setting, e.span]).toEqual(['require', 'setting', s, s.span]);
+    expect([e.mode, e.origin, e.setting, e.span]).toEqual(['require', 'setting', s, s.valueSpan]);
     expect(describeMode(e)).toBe('require (from PGSSLMODE=require)');
     const other = connection({ unit: unit('.env.other', 'env-file', 'other') });
     expect(effectiveSslMode(other, createFactSet([other, s]))).toBeUndefined();
