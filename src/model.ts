@@ -196,4 +196,9 @@ export interface Finding {
   environmentReason?: string;
   /** Set when an inline comment suppressed the finding. */
   suppressed?: { kind: 'inline'; justification?: string };
+  /**
+   * Stable identity across commits (rule, file, normalised flagged lines, occurrence; never the
+   * line number): SARIF `partialFingerprints` and baselines use it. Set by `lintSources`.
+   */
+  fingerprint?: string;
 }

@@ -6,6 +6,7 @@ import { formatMessage } from './rule.js';
 import { extractFile } from '../extract/index.js';
 import { parseSuppressions } from './suppress.js';
 import { maskSecrets } from '../connection/mask.js';
+import { fingerprintFindings, type FingerprintSource } from './fingerprint.js';
 import { rules as allRules } from '../../rules/index.js';
 
 /** One file handed to the pure core: its path, its content, and what the discovery layer knows of it. */
@@ -140,7 +141,9 @@ export function lintSources(sources: readonly SourceInput[], options: LintOption
     }
     return suppressionsByFile.get(file);
   };
-  for (const finding of runRules(facts, config, now, rules)) {
+  // Suppressed findings are fingerprinted together with the others, so suppressing one does not renumber its twins.
+  const fingerprinted = fingerprintFindings(runRules(facts, config, now, rules), fingerprintSources(texts, facts));
+  for (const finding of fingerprinted) {
     const hit = suppressionsOf(finding.file)?.isSuppressed(finding.ruleId, finding.line);
     if (hit) {
       suppressed.push({ ...finding, suppressed: { kind: 'inline', ...(hit.justification ? { justification: hit.justification } : {}) } });
@@ -149,6 +152,25 @@ export function lintSources(sources: readonly SourceInput[], options: LintOption
     }
   }
   return { findings, suppressed, diagnostics, facts };
+}
+
+/** Each file's text and the offsets of its literal passwords, which fingerprints mask before hashing. */
+function fingerprintSources(texts: ReadonlyMap<string, string>, facts: readonly Fact[]): (file: string) => FingerprintSource | undefined {
+  const secrets = new Map<string, Array<{ start: number; end: number }>>();
+  const add = (file: string, span: { start: number; end: number } | undefined) => {
+    if (!span || span.end <= span.start) return;
+    let list = secrets.get(file);
+    if (!list) secrets.set(file, (list = []));
+    list.push({ start: span.start, end: span.end });
+  };
+  for (const f of facts) {
+    if (f.kind === 'connection' && f.password.present && !f.password.placeholder) add(f.file, f.password.span);
+    else if (f.kind === 'setting' && f.category === 'password' && !f.placeholder) add(f.file, f.valueSpan);
+  }
+  return (file) => {
+    const text = texts.get(file);
+    return text === undefined ? undefined : { text, secrets: secrets.get(file) ?? [] };
+  };
 }
 
 export type { FileFact };
