@@ -8,10 +8,12 @@ import { scan } from './engine/scan.js';
 import { rules } from '../rules/index.js';
 import { formatJson } from './report/json.js';
 import { formatStylish } from './report/stylish.js';
+import { formatSarif } from './report/sarif.js';
+import { formatGithub } from './report/github.js';
 import type { Report, Reporter } from './report/types.js';
 import { toolVersion } from './version.js';
 
-const REPORTERS: Record<string, Reporter> = { stylish: formatStylish, json: formatJson };
+const REPORTERS: Record<string, Reporter> = { stylish: formatStylish, json: formatJson, sarif: formatSarif, github: formatGithub };
 
 export const HELP = `Usage: sslguard [options] [paths...]
 
@@ -134,7 +136,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       },
     };
     const color = !values['no-color'] && !values.output && (values.color || (io.isTTY && !('NO_COLOR' in io.env)));
-    const text = reporter(report, { color, version: toolVersion() });
+    const text = reporter(report, { color, version: toolVersion(), rules: rules.map((r) => r.meta) });
     if (values.output) writeFileSync(resolve(io.cwd, values.output), text);
     else io.stdout(text);
     const threshold: Severity[] = failOn === 'warning' ? ['error', 'warning'] : ['error'];

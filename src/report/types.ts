@@ -1,4 +1,5 @@
 import type { Diagnostic, Finding } from '../model.js';
+import type { RuleMeta } from '../engine/rule.js';
 
 export interface ScanStats {
   filesScanned: number;
@@ -19,6 +20,11 @@ export interface Report {
 export interface ReporterOptions {
   color: boolean;
   version: string;
+  /**
+   * Metadata of every rule that ran (reporters never import the catalogue): SARIF describes each
+   * rule in `tool.driver.rules`. Findings of a rule missing here still get a minimal descriptor.
+   */
+  rules?: readonly RuleMeta[];
 }
 
 export type Reporter = (report: Report, options: ReporterOptions) => string;

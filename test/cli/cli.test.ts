@@ -137,9 +137,10 @@ describe('sslguard CLI', () => {
 
   it('never prints a password, in any format', () => {
     const dir = tempRepo({ 'deploy/.env.example': 'DATABASE_URL=postgresql://admin:Xq9-very-Secret-77@db.abcd1234.supabase.co/postgres?sslmode=disable\n' });
-    for (const format of ['stylish', 'json']) {
+    for (const format of ['stylish', 'json', 'sarif', 'github']) {
       const r = run(['--format', format, '.'], dir);
       expect(r.code).toBe(1);
+      expect(r.stdout).toContain('db.abcd1234.supabase.co');
       expect(r.stdout + r.stderr).not.toContain('Xq9-very-Secret-77');
     }
   });
