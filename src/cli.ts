@@ -5,6 +5,8 @@ import type { Finding, Severity } from './model.js';
 import { loadConfig, mergeRuleOverrides, ConfigError } from './config/load.js';
 import { UsageError } from './discovery/walk.js';
 import { scan } from './engine/scan.js';
+import { scanStaged } from './engine/staged.js';
+import { createProgress, progressWanted } from './report/progress.js';
 import { rules } from '../rules/index.js';
 import { formatJson } from './report/json.js';
 import { formatStylish } from './report/stylish.js';
@@ -29,6 +31,7 @@ Options:
       --quiet             Report errors only
       --no-color          Never colour the output (colour is used only on a terminal)
       --no-ignore         Do not apply .gitignore (node_modules, .git and build folders stay skipped)
+      --staged            Scan the staged content of staged files (what \`git commit\` records)
       --list-rules        List the rules with their default severity
   -v, --version           Print the version
   -h, --help              Print this help
@@ -43,6 +46,10 @@ export interface CliIo {
   isTTY: boolean;
   env: Record<string, string | undefined>;
   now?: Date;
+  /** stderr is a terminal: long scans show progress there. */
+  stderrIsTTY?: boolean;
+  /** Milliseconds clock for the progress display (tests pass a fake one). */
+  clock?: () => number;
 }
 
 function defaultIo(): CliIo {
@@ -52,6 +59,7 @@ function defaultIo(): CliIo {
     stderr: (s) => process.stderr.write(s),
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
+    stderrIsTTY: Boolean(process.stderr.isTTY),
   };
 }
 
@@ -78,6 +86,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         'no-color': { type: 'boolean', default: false },
         color: { type: 'boolean', default: false },
         'no-ignore': { type: 'boolean', default: false },
+        staged: { type: 'boolean', default: false },
         'list-rules': { type: 'boolean', default: false },
         version: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -115,13 +124,14 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const knownRuleIds = rules.map((r) => r.meta.id);
     const loaded = await loadConfig({ cwd: io.cwd, ...(values.config ? { configFile: values.config } : {}), knownRuleIds });
     const config = mergeRuleOverrides(loaded.config, values.rule ?? [], knownRuleIds);
-    const result = await scan({
-      paths: positionals.length ? positionals : ['.'],
-      cwd: io.cwd,
-      config,
-      noIgnore: values['no-ignore'] ?? false,
-      ...(io.now ? { now: io.now } : {}),
-    });
+    const progress = createProgress({ write: io.stderr, enabled: progressWanted(io.stderrIsTTY ?? false, io.env), ...(io.clock ? { clock: io.clock } : {}) });
+    const common = { paths: positionals.length ? positionals : ['.'], cwd: io.cwd, config, ...(io.now ? { now: io.now } : {}), onProgress: progress.update };
+    let result;
+    try {
+      result = values.staged ? await scanStaged(common) : await scan({ ...common, noIgnore: values['no-ignore'] ?? false });
+    } finally {
+      progress.end();
+    }
     const shown: Finding[] = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
     const report: Report = {
       findings: shown,

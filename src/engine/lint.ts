@@ -25,6 +25,8 @@ export interface LintOptions {
   config?: Partial<ResolvedConfig>;
   now?: Date;
   rules?: readonly Rule[];
+  /** Called after each file is read and extracted (for a progress display); rules run after the last one. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface LintResult {
@@ -116,11 +118,12 @@ export function lintSources(sources: readonly SourceInput[], options: LintOption
   const facts: Fact[] = [];
   const diagnostics: Diagnostic[] = [];
   const texts = new Map<string, string>();
-  for (const source of sources) {
+  for (const [i, source] of sources.entries()) {
     const result = extractFile(source, config);
     facts.push(...result.facts);
     diagnostics.push(...result.diagnostics);
     if (result.text !== undefined) texts.set(source.file, result.text);
+    options.onProgress?.(i + 1, sources.length);
   }
   const ruleIds = new Set(rules.map((r) => r.meta.id));
   const findings: Finding[] = [];

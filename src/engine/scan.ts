@@ -12,6 +12,8 @@ export interface ScanOptions {
   noIgnore?: boolean;
   now?: Date;
   rules?: readonly Rule[];
+  /** Called as files are read (`done` of `total`), for a progress display. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ScanResult extends LintResult {
@@ -33,7 +35,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   });
   const diagnostics: Diagnostic[] = [...discovered.diagnostics];
   const sources: SourceInput[] = [];
-  for (const file of discovered.files) {
+  for (const [index, file] of discovered.files.entries()) {
+    options.onProgress?.(index, discovered.files.length);
     const read = readBounded(file.abs, options.config.maxFileSize);
     if ('error' in read) {
       diagnostics.push({ file: file.rel, message: read.error });

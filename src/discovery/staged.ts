@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { UsageError } from './walk.js';
+
+// What `git commit` is about to record: the staged blobs, read from the object database in one
+// batch. A fixed number of git processes whatever the number of files: rev-parse, diff, check-ignore,
+// cat-file --batch-check and cat-file --batch.
+
+interface GitOutput {
+  stdout: Buffer;
+  stderr: string;
+  code: number | null;
+  missing?: boolean;
+}
+
+function git(cwd: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<GitOutput> {
+  return new Promise((resolve) => {
+    const child = spawn('git', ['-c', 'core.fsmonitor=false', ...args], {
+      cwd,
+      // Untranslated messages.
+      env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => resolve({ stdout: Buffer.alloc(0), stderr: error.message, code: null, missing: error.code === 'ENOENT' }));
+    child.on('close', (code) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code }));
+    // git may exit before reading all input (a fatal error); its exit status reports that.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
+
+export interface StagedEntry {
+  /** POSIX, relative to the repository root. */
+  relToRoot: string;
+  /** Object id of the staged blob. */
+  blob: string;
+}
+
+export interface StagedListing {
+  /** The work tree's top-level directory. */
+  root: string;
+  files: StagedEntry[];
+}
+
+const GITLINK = '160000';
+const SYMLINK = '120000';
+
+/**
+ * Files added, copied, modified or renamed in the index (`git diff --cached`), limited to `paths`
+ * (relative to `cwd`). Symbolic links and submodules are left out: their blob is a link target or
+ * a commit, not content sslguard reads.
+ */
+export async function listStaged(cwd: string, paths: readonly string[]): Promise<StagedListing> {
+  const top = await git(cwd, ['rev-parse', '--show-toplevel']);
+  if (top.missing) throw new UsageError('--staged needs git, and git was not found on the PATH');
+  if (top.code !== 0) throw new UsageError(`--staged needs a git repository: ${firstLine(top.stderr)}`);
+  const root = top.stdout.toString('utf8').trim();
+  // --raw gives each staged blob's id, so no process per file is needed to find the content.
+  // Paths given on the command line are paths, never globs or pathspec magic.
+  const diff = await git(cwd, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMR', '--', ...(paths.length ? paths : ['.'])], undefined, { GIT_LITERAL_PATHSPECS: '1' });
+  if (diff.code !== 0) throw new UsageError(`git diff --cached failed: ${firstLine(diff.stderr)}`);
+  const fields = diff.stdout.toString('utf8').split('\0');
+  const files: StagedEntry[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    // `:<old mode> <new mode> <old id> <new id> <status>` then the path.
+    const [, newMode, , newId] = fields[i]!.slice(1).split(' ');
+    const rel = fields[i + 1]!;
+    if (!newMode || !newId || newMode === GITLINK || newMode === SYMLINK) continue;
+    files.push({ relToRoot: rel, blob: newId });
+  }
+  return { root, files };
+}
+
+/** Root-relative paths that an ignore rule matches, whether tracked or not (`check-ignore --no-index`). */
+export async function ignoredPaths(root: string, rels: readonly string[]): Promise<Set<string>> {
+  if (rels.length === 0) return new Set();
+  const r = await git(root, ['check-ignore', '--no-index', '--stdin', '-z'], rels.map((rel) => `${rel}\0`).join(''));
+  // Exit 1: nothing is ignored.
+  if (r.code !== 0 && r.code !== 1) throw new Error(`git check-ignore failed: ${firstLine(r.stderr)}`);
+  return new Set(r.stdout.toString('utf8').split('\0').filter(Boolean));
+}
+
+export type BlobContent = { bytes: Buffer } | { error: string };
+
+/**
+ * The content of each blob, read with one `cat-file --batch-check` (sizes) and one
+ * `cat-file --batch` (only the blobs within `maxSize`), keyed by object id.
+ */
+export async function readBlobs(root: string, ids: readonly string[], maxSize: number): Promise<Map<string, BlobContent>> {
+  const result = new Map<string, BlobContent>();
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return result;
+  const check = await git(root, ['cat-file', '--batch-check'], unique.map((id) => `${id}\n`).join(''));
+  if (check.code !== 0) throw new Error(`git cat-file --batch-check failed: ${firstLine(check.stderr)}`);
+  const wanted: string[] = [];
+  for (const line of check.stdout.toString('utf8').split('\n')) {
+    const [id, type, size] = line.split(' ');
+    if (!id || !type) continue;
+    if (type === 'missing') result.set(id, { error: 'staged content missing from the object database, not scanned' });
+    else if (Number(size) > maxSize) result.set(id, { error: `staged file is ${size} bytes, above the ${maxSize}-byte limit (maxFileSize), not scanned` });
+    else wanted.push(id);
+  }
+  if (wanted.length === 0) return result;
+  const batch = await git(root, ['cat-file', '--batch'], wanted.map((id) => `${id}\n`).join(''));
+  if (batch.code !== 0) throw new Error(`git cat-file --batch failed: ${firstLine(batch.stderr)}`);
+  // Each object: `<id> <type> <size>\n<content>\n`. Content is binary-safe: sizes, not delimiters.
+  const out = batch.stdout;
+  let at = 0;
+  while (at < out.length) {
+    const eol = out.indexOf(10, at);
+    if (eol < 0) break;
+    const [id, , size] = out.subarray(at, eol).toString('utf8').split(' ');
+    const length = Number(size);
+    result.set(id!, { bytes: out.subarray(eol + 1, eol + 1 + length) });
+    at = eol + 1 + length + 1;
+  }
+  return result;
+}
+
+/** A root-relative POSIX path as a POSIX path relative to `cwd`. */
+export function relativeToCwd(root: string, cwd: string, relToRoot: string): string {
+  const rel = path.relative(cwd, path.join(root, ...relToRoot.split('/')));
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+}
