@@ -68,6 +68,8 @@ export interface GitState {
   isIgnored(rel: string): boolean;
   /** Inside a nested repository or submodule of this work tree. */
   isInNestedRepository(rel: string): boolean;
+  /** In the index as a regular file (mode 100644 or 100755), so a scanner may skip its lstat. */
+  isRegularInIndex?(rel: string): boolean;
 }
 
 export type GitOpenResult =
@@ -114,6 +116,8 @@ class WorkTree implements GitState {
   readonly committable: string[] = [];
   readonly nestedRepositories: string[] = [];
   private readonly tracked = new Set<string>();
+  /** Tracked entries whose index mode is not a regular file's (symbolic links). */
+  private readonly trackedSpecial = new Set<string>();
   private readonly listed = new Set<string>();
   private readonly trackedIgnored: Set<string>;
   private readonly checked = new Map<string, boolean>();
@@ -143,6 +147,8 @@ class WorkTree implements GitState {
       }
       if (this.tracked.has(rel)) continue;
       this.tracked.add(rel);
+      const mode = entry.slice(2, 8);
+      if (mode !== '100644' && mode !== '100755') this.trackedSpecial.add(rel);
       this.addListed(rel);
     }
   }
@@ -167,6 +173,10 @@ class WorkTree implements GitState {
     // `--others --exclude-standard` lists every untracked file no rule matches, so an existing
     // file it left out is ignored.
     return !this.listed.has(rel);
+  }
+
+  isRegularInIndex(rel: string): boolean {
+    return this.tracked.has(rel) && !this.trackedSpecial.has(rel);
   }
 
   isInNestedRepository(rel: string): boolean {

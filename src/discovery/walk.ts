@@ -51,6 +51,14 @@ export interface DiscoveredFile {
   git: { inGit: boolean; tracked?: boolean; ignored?: boolean };
   size: number;
   mode: number;
+  /** The resolved path to read, when `abs` is a symbolic link (to a file inside the scanned root). */
+  real?: string;
+  /**
+   * Set with `trustIndex` for a file git's index records as a regular file: it was not stat-ed,
+   * `size` and `mode` are 0, and the reader must check what it opens (no symbolic link, a regular
+   * file) and take size and mode from there.
+   */
+  unverified?: true;
 }
 
 export interface DiscoveryResult {
@@ -64,6 +72,12 @@ export interface DiscoverOptions {
   noIgnore?: boolean;
   /** Config globs in gitignore syntax, matched against the path relative to the working directory. */
   ignorePatterns?: string[];
+  /**
+   * Inside a work tree, do not stat files the index records as regular files (see
+   * `DiscoveredFile.unverified`): one system call less per file, which is most of discovery's cost
+   * on a large tree. Their directories are still checked for symbolic links leaving the root.
+   */
+  trustIndex?: boolean;
 }
 
 type Ignore = ignoreFactory.Ignore;
@@ -174,6 +188,10 @@ interface Candidate {
   relToRoot: string;
   root: ScanRoot;
   git: DiscoveredFile['git'];
+  /** Git's index records it as a regular file. */
+  indexRegular?: boolean;
+  /** `rel` of `abs`, when the caller could build it without `path.relative`. */
+  rel?: string;
 }
 
 class Discovery {
@@ -216,15 +234,41 @@ class Discovery {
     return subject !== '' && subject !== '.' && this.configIgnore.ignores(subject);
   }
 
-  /** Stat a candidate, apply the symlink boundary and record it. */
-  async consider(candidate: Candidate): Promise<void> {
-    const rel = this.rel(candidate.abs);
+  /**
+   * Stat a candidate, apply the symlink boundary and record it. Synchronous, like every per-file
+   * step: a promise per file costs more than the system call it waits for.
+   */
+  consider(candidate: Candidate): void {
+    const rel = candidate.rel ?? this.rel(candidate.abs);
     const kinds = classifyPath(toPosix(candidate.abs));
     if (kinds.length === 0 || this.configIgnored(rel, candidate.relToRoot)) return;
 
+    // Git lists the index, not the work tree: a directory replaced by a symbolic link since it was
+    // committed would otherwise lead the read out of the root.
+    const dir = path.dirname(candidate.abs);
+    const dirReal = this.realDirectory(dir);
+    if (dirReal !== undefined && !this.isInsideRoot(dirReal, candidate.root)) {
+      this.reportLeavingDirectory(dir, dirReal);
+      return;
+    }
+
+    if (candidate.indexRegular && this.options.trustIndex && dirReal !== undefined) {
+      const previous = this.found.get(candidate.abs);
+      if (previous) {
+        previous.explicit ||= candidate.explicit;
+        return;
+      }
+      const real = path.join(dirReal, path.basename(candidate.abs));
+      this.found.set(candidate.abs, { abs: candidate.abs, rel, kinds, explicit: candidate.explicit, git: candidate.git, size: 0, mode: 0, unverified: true });
+      this.realOf.set(candidate.abs, { real, link: false });
+      return;
+    }
+
+    // Synchronous: a promise-based lstat pays a thread-pool round trip per file (measured 0.6 s
+    // against 0.07 s for 20,000 files).
     let lst: Stats;
     try {
-      lst = await fsp.lstat(candidate.abs);
+      lst = fs.lstatSync(candidate.abs);
     } catch (error) {
       // Listed by git but deleted from the work tree (not staged): nothing to read.
       if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return;
@@ -232,9 +276,9 @@ class Discovery {
       return;
     }
     let stat = lst;
-    let real = path.join(candidate.root.real, candidate.relToRoot);
+    let real = dirReal === undefined ? path.join(candidate.root.real, candidate.relToRoot) : path.join(dirReal, path.basename(candidate.abs));
     if (lst.isSymbolicLink()) {
-      const target = await this.followLink(candidate.abs, candidate.root.real);
+      const target = this.followLink(candidate.abs, candidate.root.real);
       if (!target) return;
       ({ stat, real } = target);
     }
@@ -254,15 +298,51 @@ class Discovery {
       git: candidate.git,
       size: stat.size,
       mode: stat.mode,
+      ...(lst.isSymbolicLink() ? { real } : {}),
     });
     this.realOf.set(candidate.abs, { real, link: lst.isSymbolicLink() });
   }
 
+  /** Real path of each directory holding a candidate (one system call per directory, not per file). */
+  private readonly realDirectories = new Map<string, string | null>();
+  private readonly leavingDirectories = new Set<string>();
+
+  private realDirectory(dir: string): string | undefined {
+    let real = this.realDirectories.get(dir);
+    if (real === undefined) {
+      try {
+        real = fs.realpathSync.native(dir);
+      } catch {
+        // Gone or unreadable: the file's own lstat reports what matters.
+        real = null;
+      }
+      this.realDirectories.set(dir, real);
+    }
+    return real ?? undefined;
+  }
+
+  /** Per directory and root: asked once per file, answered once per directory. */
+  private readonly insideRoot = new Map<ScanRoot, Map<string, boolean>>();
+
+  private isInsideRoot(real: string, root: ScanRoot): boolean {
+    let cache = this.insideRoot.get(root);
+    if (!cache) this.insideRoot.set(root, (cache = new Map()));
+    let inside = cache.get(real);
+    if (inside === undefined) cache.set(real, (inside = isInside(real, root.real)));
+    return inside;
+  }
+
+  private reportLeavingDirectory(dir: string, real: string): void {
+    if (this.leavingDirectories.has(dir)) return;
+    this.leavingDirectories.add(dir);
+    this.diagnostic(dir, `directory is reached through a symbolic link pointing outside the scanned directory (to ${real}), not followed`);
+  }
+
   /** Resolve a symlink, refusing targets outside `boundary` and reporting loops. */
-  async followLink(abs: string, boundary: string): Promise<{ stat: Stats; real: string } | undefined> {
+  followLink(abs: string, boundary: string): { stat: Stats; real: string } | undefined {
     let real: string;
     try {
-      real = await fsp.realpath(abs);
+      real = fs.realpathSync.native(abs);
     } catch (error) {
       if (errorCode(error) === 'ELOOP') this.diagnostic(abs, 'symbolic link loop, not followed');
       // A dangling link has nothing to read.
@@ -273,7 +353,7 @@ class Discovery {
       return undefined;
     }
     try {
-      return { stat: await fsp.stat(real), real };
+      return { stat: fs.statSync(real), real };
     } catch (error) {
       this.diagnostic(abs, `cannot read file: ${(error as Error).message}`);
       return undefined;
@@ -285,19 +365,25 @@ class Discovery {
     const gitRoot = await fsp.realpath(state.root);
     const prefix = toPosix(path.relative(gitRoot, root.real));
     const candidates: Candidate[] = [];
+    // Git's paths are normalized POSIX paths, so joining by hand gives what path.join and
+    // path.relative would, at a fraction of the cost over tens of thousands of files.
+    const rootRel = this.rel(root.abs);
+    const absPrefix = root.abs.endsWith(path.sep) ? root.abs : root.abs + path.sep;
     for (const relToGit of state.committable) {
       if (prefix !== '' && !relToGit.startsWith(`${prefix}/`)) continue;
       const relToRoot = prefix === '' ? relToGit : relToGit.slice(prefix.length + 1);
       if (hasSkippedDirectory(relToRoot)) continue;
       candidates.push({
-        abs: path.join(root.abs, relToRoot),
+        abs: absPrefix + (path.sep === '/' ? relToRoot : relToRoot.split('/').join(path.sep)),
+        rel: rootRel === '.' ? relToRoot : `${rootRel}/${relToRoot}`,
         explicit: false,
         relToRoot,
         root,
         git: { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) },
+        indexRegular: state.isRegularInIndex?.(relToGit) ?? false,
       });
     }
-    await mapLimit(candidates, 64, (candidate) => this.consider(candidate));
+    for (const candidate of candidates) this.consider(candidate);
   }
 
   /**
@@ -357,7 +443,7 @@ class Discovery {
       }
       candidates.push({ abs: path.join(root.abs, relToRoot), explicit: false, relToRoot, root, git });
     }
-    await mapLimit(candidates, 64, (candidate) => this.consider(candidate));
+    for (const candidate of candidates) this.consider(candidate);
   }
 
   private async checkDirectoryLink(abs: string, boundary: string): Promise<void> {
@@ -510,7 +596,7 @@ async function considerExplicitFile(discovery: Discovery, item: NamedPath, candi
     git = { inGit: false, ignored: outsideRepository };
   }
   if (!isInside(item.realDir, boundary)) boundary = item.realDir;
-  await discovery.consider({
+  discovery.consider({
     abs: item.abs,
     explicit: true,
     relToRoot: toPosix(path.relative(boundary, realFile)),

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { DEFAULT_CONFIG } from '../config/types.js';
 import type { FactSet, Rule, RuleContext } from './rule.js';
 import { formatMessage } from './rule.js';
-import { extractFile } from '../extract/index.js';
+import { extractFile, type FileExtraction } from '../extract/index.js';
 import { parseSuppressions } from './suppress.js';
 import { maskSecrets } from '../connection/mask.js';
 import { fingerprintFindings, type FingerprintSource } from './fingerprint.js';
@@ -112,50 +112,98 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /** The pure core: files in, findings out. No file system, no git, no clock unless `now` is omitted. */
 export function lintSources(sources: readonly SourceInput[], options: LintOptions = {}): LintResult {
-  const config = resolveConfig(options.config);
-  const now = options.now ?? new Date();
-  const rules = options.rules ?? allRules;
-  const facts: Fact[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const texts = new Map<string, string>();
+  const linter = new Linter(options);
   for (const [i, source] of sources.entries()) {
-    const result = extractFile(source, config);
-    facts.push(...result.facts);
-    diagnostics.push(...result.diagnostics);
-    if (result.text !== undefined) texts.set(source.file, result.text);
+    linter.add(source);
     options.onProgress?.(i + 1, sources.length);
   }
-  const ruleIds = new Set(rules.map((r) => r.meta.id));
-  const findings: Finding[] = [];
-  const suppressed: Finding[] = [];
-  const suppressionsByFile = new Map<string, ReturnType<typeof parseSuppressions> | undefined>();
-  const suppressionsOf = (file: string) => {
-    if (!suppressionsByFile.has(file)) {
-      const text = texts.get(file);
-      const parsed = text !== undefined && text.includes('sslguard-disable') ? parseSuppressions(text) : undefined;
-      if (parsed) {
-        for (const d of parsed.directives) {
-          for (const id of d.ruleIds) {
-            if (!ruleIds.has(id.id)) diagnostics.push({ file, line: id.line, column: id.column, message: `unknown rule id \`${id.id}\` in sslguard-disable comment` });
+  return linter.finish();
+}
+
+/**
+ * `lintSources` one file at a time, so that the file-system layer can read, extract and forget each
+ * file (reusing one read buffer) instead of holding every file of a large tree in memory at once.
+ * A file's text is kept only when it holds a suppression comment or facts (for fingerprints).
+ */
+export class Linter {
+  private readonly config: ResolvedConfig;
+  private readonly now: Date;
+  private readonly rules: readonly Rule[];
+  private readonly facts: Fact[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly texts = new Map<string, string>();
+  /** Texts of files that hold facts (the only files findings can point into), for fingerprints. */
+  private readonly fingerprintTexts = new Map<string, string>();
+
+  constructor(options: LintOptions = {}) {
+    this.config = resolveConfig(options.config);
+    this.now = options.now ?? new Date();
+    this.rules = options.rules ?? allRules;
+  }
+
+  get resolvedConfig(): ResolvedConfig {
+    return this.config;
+  }
+
+  add(source: SourceInput): void {
+    this.addExtraction(source.file, extractFile(source, this.config));
+  }
+
+  /** The result of `extractFile` for one file, computed here or elsewhere (a worker thread). */
+  addExtraction(file: string, result: FileExtraction): void {
+    for (const fact of result.facts) this.facts.push(fact);
+    for (const diagnostic of result.diagnostics) this.diagnostics.push(diagnostic);
+    if (result.text !== undefined && result.text.includes(SUPPRESSION_MARKER)) this.texts.set(file, result.text);
+    // Whole-file findings (file facts) are fingerprinted without text; any other finding points into a fact.
+    if (result.text !== undefined && result.facts.some((f) => f.kind !== 'file')) this.fingerprintTexts.set(file, result.text);
+  }
+
+  /**
+   * The part of an extraction `addExtraction` uses: the text only when it will keep it. For callers
+   * that hold extractions before adding them (the scanner waits for its parse workers).
+   */
+  static retained(result: FileExtraction): FileExtraction {
+    if (result.text === undefined || result.text.includes(SUPPRESSION_MARKER) || result.facts.some((f) => f.kind !== 'file')) return result;
+    const { text: _dropped, ...rest } = result;
+    return rest;
+  }
+
+  finish(): LintResult {
+    const { config, now, rules, facts, diagnostics, texts } = this;
+    const ruleIds = new Set(rules.map((r) => r.meta.id));
+    const findings: Finding[] = [];
+    const suppressed: Finding[] = [];
+    const suppressionsByFile = new Map<string, ReturnType<typeof parseSuppressions> | undefined>();
+    const suppressionsOf = (file: string) => {
+      if (!suppressionsByFile.has(file)) {
+        const text = texts.get(file);
+        const parsed = text !== undefined ? parseSuppressions(text) : undefined;
+        if (parsed) {
+          for (const d of parsed.directives) {
+            for (const id of d.ruleIds) {
+              if (!ruleIds.has(id.id)) diagnostics.push({ file, line: id.line, column: id.column, message: `unknown rule id \`${id.id}\` in sslguard-disable comment` });
+            }
           }
         }
+        suppressionsByFile.set(file, parsed);
       }
-      suppressionsByFile.set(file, parsed);
+      return suppressionsByFile.get(file);
+    };
+    // Suppressed findings are fingerprinted together with the others, so suppressing one does not renumber its twins.
+    for (const finding of fingerprintFindings(runRules(facts, config, now, rules), fingerprintSources(this.fingerprintTexts, facts))) {
+      const hit = suppressionsOf(finding.file)?.isSuppressed(finding.ruleId, finding.line);
+      if (hit) {
+        suppressed.push({ ...finding, suppressed: { kind: 'inline', ...(hit.justification ? { justification: hit.justification } : {}) } });
+      } else {
+        findings.push(finding);
+      }
     }
-    return suppressionsByFile.get(file);
-  };
-  // Suppressed findings are fingerprinted together with the others, so suppressing one does not renumber its twins.
-  const fingerprinted = fingerprintFindings(runRules(facts, config, now, rules), fingerprintSources(texts, facts));
-  for (const finding of fingerprinted) {
-    const hit = suppressionsOf(finding.file)?.isSuppressed(finding.ruleId, finding.line);
-    if (hit) {
-      suppressed.push({ ...finding, suppressed: { kind: 'inline', ...(hit.justification ? { justification: hit.justification } : {}) } });
-    } else {
-      findings.push(finding);
-    }
+    return { findings, suppressed, diagnostics, facts };
   }
-  return { findings, suppressed, diagnostics, facts };
 }
+
+/** Only a text holding this can suppress a finding. */
+export const SUPPRESSION_MARKER = 'sslguard-disable';
 
 /** Each file's text and the offsets of its literal passwords, which fingerprints mask before hashing. */
 function fingerprintSources(texts: ReadonlyMap<string, string>, facts: readonly Fact[]): (file: string) => FingerprintSource | undefined {

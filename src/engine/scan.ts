@@ -1,8 +1,12 @@
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, constants as fsConstants, openSync, readSync, fstatSync } from 'node:fs';
 import type { Diagnostic } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { discover } from '../discovery/walk.js';
-import { lintSources, type LintResult, type SourceInput } from './lint.js';
+import { discover, type DiscoveredFile } from '../discovery/walk.js';
+import { classifyPath } from '../discovery/kinds.js';
+import { extractFile, type FileExtraction } from '../extract/index.js';
+import { isPrefiltered, sourceMayHoldFacts } from '../extract/prefilter.js';
+import { Linter, type LintResult, type SourceInput } from './lint.js';
+import { ParsePool } from './parse-pool.js';
 import type { Rule } from './rule.js';
 
 export interface ScanOptions {
@@ -14,7 +18,18 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** Called as files are read (`done` of `total`), for a progress display. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Worker threads that parse TS/JS: 0 parses on the main thread; by default one worker is used
+   * when the tree holds at least `PARSE_WORKER_THRESHOLD` source files.
+   */
+  workers?: number;
 }
+
+/**
+ * Below this many source files the reading is over before a worker could load the parser, and
+ * starting one costs more than it hides (measured in `npm run bench`, see the README).
+ */
+export const PARSE_WORKER_THRESHOLD = 2000;
 
 export interface ScanResult extends LintResult {
   filesScanned: number;
@@ -23,8 +38,9 @@ export interface ScanResult extends LintResult {
 
 /**
  * The file-system layer around the pure core: discover files (asking git once per repository),
- * read each one, and hand them to `lintSources`. A file that cannot be read or is too large is a
- * diagnostic, never the end of the scan.
+ * read each one, and hand it to the incremental linter before reading the next, so one read buffer
+ * serves every file and memory does not grow with the tree. A file that cannot be read or is too
+ * large is a diagnostic, never the end of the scan.
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -32,52 +48,123 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     cwd: options.cwd,
     noIgnore: options.noIgnore ?? false,
     ignorePatterns: options.config.ignorePatterns,
+    // The reader opens with O_NOFOLLOW and fstat-s what it opened, which is the check an lstat made.
+    trustIndex: true,
   });
   const diagnostics: Diagnostic[] = [...discovered.diagnostics];
-  const sources: SourceInput[] = [];
+  const linter = new Linter({ config: options.config, ...(options.now ? { now: options.now } : {}), ...(options.rules ? { rules: options.rules } : {}) });
+  const reader = new FileReader(options.config.maxFileSize);
+  const pool = startPool(discovered.files, options);
+  // With a pool, results arrive out of order: they are kept, in file order, and added at the end.
+  const extractions: Array<{ file: string; result: FileExtraction | Promise<FileExtraction> }> = [];
+  let filesScanned = 0;
   for (const [index, file] of discovered.files.entries()) {
     options.onProgress?.(index, discovered.files.length);
-    const read = readBounded(file.abs, options.config.maxFileSize);
+    const read = reader.read(file.real ?? file.abs);
     if ('error' in read) {
-      diagnostics.push({ file: file.rel, message: read.error });
+      const message = file.unverified ? unverifiedReadError(read) : read.error;
+      if (message) diagnostics.push({ file: file.rel, message });
       continue;
     }
-    sources.push({ file: file.rel, bytes: read.bytes, git: file.git, mode: file.mode });
+    filesScanned++;
+    // `read.bytes` is a view of the reader's buffer: extraction copies what it keeps.
+    const source: SourceInput = { file: file.rel, bytes: read.bytes, git: file.git, mode: read.mode };
+    if (!pool) {
+      linter.add(source);
+    } else if (needsParser(file.rel, read.bytes)) {
+      const own = { file: file.rel, bytes: Uint8Array.from(read.bytes), git: file.git, mode: read.mode };
+      // A worker that died leaves its files to the main thread: slower, never a lost file.
+      extractions.push({ file: file.rel, result: pool.extract(own).then(Linter.retained, () => Linter.retained(extractFile(own, linter.resolvedConfig))) });
+    } else {
+      extractions.push({ file: file.rel, result: Linter.retained(extractFile(source, linter.resolvedConfig)) });
+    }
   }
-  const result = lintSources(sources, { config: options.config, ...(options.now ? { now: options.now } : {}), ...(options.rules ? { rules: options.rules } : {}) });
+  if (pool) {
+    try {
+      for (const { file, result } of extractions) linter.addExtraction(file, await result);
+    } finally {
+      await pool.close();
+    }
+  }
+  const result = linter.finish();
   return {
     ...result,
     diagnostics: [...diagnostics, ...result.diagnostics],
-    filesScanned: sources.length,
+    filesScanned,
     durationMs: Math.round(performance.now() - started),
   };
 }
 
+function startPool(files: readonly DiscoveredFile[], options: ScanOptions): ParsePool | undefined {
+  const workers = options.workers ?? (files.filter((file) => isPrefiltered(file.kinds)).length >= PARSE_WORKER_THRESHOLD ? 1 : 0);
+  return workers > 0 ? ParsePool.start(options.config, workers) : undefined;
+}
+
+/** Source that passed the prefilter: what the parser reads. */
+function needsParser(file: string, bytes: Uint8Array): boolean {
+  return isPrefiltered(classifyPath(file)) && sourceMayHoldFacts(bytes);
+}
+
 /**
- * Synchronous open/fstat/read: on this workload (tens of thousands of small files) it is several
- * times faster than promise-based reads, which pay a thread-pool round trip per file.
+ * A file git's index records as a regular file was not stat-ed by discovery; what discovery would
+ * have said about it had it been: a file deleted from the work tree or replaced by a directory is
+ * silently absent, a symbolic link in its place is not followed (the index says it is no link).
  */
-function readBounded(path: string, maxSize: number): { bytes: Buffer } | { error: string } {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { error: 'not a regular file, not scanned' };
-    if (stat.size > maxSize) {
-      return { error: `file is ${stat.size} bytes, above the ${maxSize}-byte limit (maxFileSize), not scanned` };
+function unverifiedReadError(read: ReadError): string | undefined {
+  if (read.code === 'ENOENT' || read.code === 'ENOTDIR' || read.code === 'not-a-file') return undefined;
+  if (read.code === 'ELOOP') return 'is a symbolic link in the work tree but a regular file in the git index, not followed';
+  return read.error;
+}
+
+export interface ReadError {
+  error: string;
+  /** The system error code, or `not-a-file` / `too-large`. */
+  code: string;
+}
+
+/** Not on Windows: there the flags are undefined and plain read-only opening is all there is. */
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
+
+/**
+ * Synchronous open/fstat/read into one reused buffer: on this workload (tens of thousands of small
+ * files) it is several times faster than promise-based reads, which pay a thread-pool round trip
+ * per file, and allocating a buffer per file costs as much again in garbage collection.
+ * `O_NOFOLLOW` refuses a path that became a symbolic link after discovery checked it, and
+ * `O_NONBLOCK` keeps a named pipe from blocking the scan (regular files ignore it).
+ */
+export class FileReader {
+  private buffer: Buffer;
+
+  constructor(private readonly maxSize: number) {
+    this.buffer = Buffer.allocUnsafe(Math.min(maxSize, 1024 * 1024));
+  }
+
+  /** The file's bytes, valid until the next call, and its mode. */
+  read(path: string): { bytes: Buffer; mode: number } | ReadError {
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, OPEN_FLAGS);
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) return { error: 'not a regular file, not scanned', code: 'not-a-file' };
+      if (stat.size > this.maxSize) {
+        return { error: `file is ${stat.size} bytes, above the ${this.maxSize}-byte limit (maxFileSize), not scanned`, code: 'too-large' };
+      }
+      if (this.buffer.length < stat.size) this.buffer = Buffer.allocUnsafe(stat.size);
+      let off = 0;
+      while (off < stat.size) {
+        const n = readSync(fd, this.buffer, off, stat.size - off, null);
+        if (n === 0) break;
+        off += n;
+      }
+      return { bytes: this.buffer.subarray(0, off), mode: stat.mode };
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      const code = e.code ?? 'unknown';
+      if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied, not scanned', code };
+      if (code === 'ELOOP') return { error: 'is a symbolic link (changed since it was listed), not followed', code };
+      return { error: `cannot read file: ${e.code ?? e.message}`, code };
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
-    const bytes = Buffer.allocUnsafe(stat.size);
-    let off = 0;
-    while (off < stat.size) {
-      const n = readSync(fd, bytes, off, stat.size - off, null);
-      if (n === 0) break;
-      off += n;
-    }
-    return { bytes: off === stat.size ? bytes : bytes.subarray(0, off) };
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    return { error: e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied, not scanned' : `cannot read file: ${e.code ?? e.message}` };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -1,0 +1,43 @@
+// The substring prefilter on raw bytes. In a large repository nearly every file sslguard may read
+// is TS/JS source, and nearly none of it mentions Postgres or TLS: deciding that from the bytes,
+// before decoding, is what keeps a full scan close to the cost of reading the files.
+//
+// Only source files are prefiltered. Env, compose, Kubernetes and JSON files are few and small, and
+// their extractors key on variable names and document structure that no short keyword list covers.
+import type { PathKind } from '../discovery/kinds.js';
+import { SOURCE_TRIGGERS } from './source.js';
+
+/** Inline PEM certificates are looked for in every text file (a superset of the exact marker). */
+const PEM_MARKER = '-----BEGIN';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * One alternation over a latin1 view of the bytes: several times faster than one `Buffer.indexOf`
+ * per keyword (measured 65 ms against 280 ms over 20,000 files). Every trigger is ASCII, and an ASCII
+ * run in the UTF-8 decoding of a file is the same run of bytes, so the answer is the one the
+ * decoded text would give, invalid UTF-8 included.
+ */
+let sourcePattern: RegExp | undefined;
+
+function pattern(): RegExp {
+  sourcePattern ??= new RegExp([...SOURCE_TRIGGERS, PEM_MARKER].map(escapeRegExp).join('|'));
+  return sourcePattern;
+}
+
+/** The path kinds whose files the prefilter may skip: plain TS/JS source and nothing else. */
+export function isPrefiltered(kinds: readonly PathKind[]): boolean {
+  return kinds.length === 1 && kinds[0] === 'source';
+}
+
+/**
+ * False when a source file's bytes cannot yield a fact: no source trigger and no PEM block.
+ * UTF-16 files (BOM) interleave NULs with ASCII, so they always pass.
+ */
+export function sourceMayHoldFacts(bytes: Uint8Array): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return pattern().test(view.toString('latin1'));
+}
