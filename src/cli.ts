@@ -14,10 +14,12 @@ import { formatSarif } from './report/sarif.js';
 import { formatGithub } from './report/github.js';
 import type { Report, Reporter } from './report/types.js';
 import { toolVersion } from './version.js';
+import { runVerify } from './verify/cli.js';
 
 const REPORTERS: Record<string, Reporter> = { stylish: formatStylish, json: formatJson, sarif: formatSarif, github: formatGithub };
 
 export const HELP = `Usage: sslguard [options] [paths...]
+       sslguard verify <connection-string | --from FILE[:VAR]>   (check a live server; see sslguard verify --help)
 
 Lints Postgres TLS configuration in .env files, docker-compose files, Kubernetes
 manifests, MCP client configs and TS/JS source. Paths default to the current directory.
@@ -70,6 +72,7 @@ function listRules(): string {
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can run it in-process). */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  if (argv[0] === 'verify') return runVerify(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({

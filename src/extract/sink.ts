@@ -192,6 +192,26 @@ export class FactSink {
       if (p) fact[key] = p;
     }
     this.facts.push(fact);
+    connectionTap?.(fact, text);
+  }
+}
+
+/**
+ * Receives each connection fact together with its unmasked text while `withConnectionTap` runs.
+ * Facts carry only the masked string; `sslguard verify --from` must connect with the real one, and
+ * re-reading the fact's span would miss values the extractor decoded (JSON escapes, base64 Secret
+ * data, `${VAR}` expanded from an earlier env entry). Extraction is synchronous, so a module-level
+ * tap cannot see another call's facts.
+ */
+let connectionTap: ((fact: ConnectionFact, text: string) => void) | undefined;
+
+export function withConnectionTap<T>(tap: (fact: ConnectionFact, text: string) => void, run: () => T): T {
+  const previous = connectionTap;
+  connectionTap = tap;
+  try {
+    return run();
+  } finally {
+    connectionTap = previous;
   }
 }
 
