@@ -1,12 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { targetFromFile, targetFromString, VerifyUsageError } from '../../src/verify/target.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function repo(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'sslguard-verify-target-'));
+  dirs.push(dir);
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(join(dir, rel, '..'), { recursive: true });
     writeFileSync(join(dir, rel), text);
