@@ -86,6 +86,8 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      // Prisma resolves certificate paths against the schema's own directory, not the working directory.
+      if (c.consumer === 'prisma') continue;
       for (const name of PARAMS) {
         const p = c[name];
         if (!p || !isRelativePath(p.value)) continue;

@@ -7,6 +7,7 @@ import requireRootCert from './require-root-cert.js';
 import absoluteCertPath from './absolute-cert-path.js';
 import verifyFullIpHost from './verify-full-ip-host.js';
 import tlsMinVersion from './tls-min-version.js';
+import pgSslmodeAlias from './pg-sslmode-alias.js';
 import noPlaintextPassword from './no-plaintext-password.js';
 import gitignoreCerts from './gitignore-certs.js';
 import gitignoreEnv from './gitignore-env.js';
@@ -23,6 +24,7 @@ export const rules: readonly Rule[] = [
   absoluteCertPath,
   verifyFullIpHost,
   tlsMinVersion,
+  pgSslmodeAlias,
   noPlaintextPassword,
   gitignoreCerts,
   gitignoreEnv,

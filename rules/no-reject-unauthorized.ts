@@ -1,10 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import type { LiteralValue } from '../src/model.js';
 import { hostLabel, isAllLocal, modeOfSetting, unitIsAllLocal } from '../src/policy/connection.js';
-
-function isRejectOff(value: LiteralValue): boolean {
-  return value === false || value === 'false' || value === 0;
-}
+import { libraryName, targetsLocalHost, unverifiedTls } from '../src/policy/tls-options.js';
 
 export default defineRule({
   meta: {
@@ -20,6 +16,22 @@ export default defineRule({
       tlsOption:
         '`rejectUnauthorized: {{value}}` switches off certificate verification: anyone on the path can impersonate the server and read the password. ' +
         "Remove it and pass the CA that signed the server's certificate: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }`.",
+      tlsOptionUnknownSink:
+        '`rejectUnauthorized: {{value}}` in an object that sslguard cannot follow to a TLS client (the sink is unknown): wherever it is used, ' +
+        'it switches off certificate verification, so anyone on the path can impersonate the server. ' +
+        "Remove it and pass the CA that signed the server's certificate: `ca: fs.readFileSync('/path/to/ca.crt', 'utf8')`.",
+      sslNoVerify:
+        "`ssl: 'no-verify'` makes {{library}} connect with rejectUnauthorized: false: anyone on the path can impersonate the server and read the password. " +
+        "Pass the server's CA instead: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }`.",
+      sslRequireUnverified:
+        "{{library}} reads `ssl: 'require'` as TLS without certificate verification (rejectUnauthorized: false): anyone on the path can impersonate the server and read the password. " +
+        "Use `ssl: 'verify-full'`, or pass the server's CA: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }`.",
+      checkServerIdentity:
+        '`checkServerIdentity` accepts every host name: the certificate chain is still checked but not that it was issued for this server (like sslmode=verify-ca), ' +
+        "so any certificate from a trusted CA passes. Remove the callback, or return an Error when the name does not match (call `tls.checkServerIdentity(host, cert)` first).",
+      nodeTlsFalse:
+        "{{name}}={{value}} does not turn verification off: Node does that only for the exact string '0', so this line has no effect and only states the intent. " +
+        "Remove it; if a certificate error is the reason, give the client the server's CA (NODE_EXTRA_CA_CERTS=<CA file>).",
       nodeTls:
         'NODE_TLS_REJECT_UNAUTHORIZED=0: verification is off for every TLS connection of the process (Postgres, HTTPS, everything). ' +
         "Remove it and give the client the server's CA instead (sslrootcert=<CA file>, or NODE_EXTRA_CA_CERTS=<CA file> for Node's own TLS).",
@@ -75,20 +87,55 @@ export default defineRule({
             '      DATABASE_URL: postgres://app:${DB_PASSWORD}@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=no-verify\n',
           findings: 2,
         },
+        {
+          file: 'src/db.ts',
+          code:
+            "import postgres from 'postgres';\n\n" +
+            "export const sql = postgres(process.env.DATABASE_URL!, { ssl: 'require', max: 10 });\n",
+          findings: 1,
+        },
+        {
+          file: 'src/billing/client.ts',
+          code:
+            "import https from 'node:https';\n\n" +
+            'export const agent = new https.Agent({\n' +
+            "  ca: process.env.BILLING_CA,\n" +
+            '  checkServerIdentity: () => undefined,\n' +
+            '});\n',
+          findings: 1,
+        },
       ],
     },
   },
 
   check(facts, ctx) {
     for (const t of facts.ofKind('tls-options')) {
-      const opt = t.options.rejectUnauthorized;
-      if (!opt || !isRejectOff(opt.value)) continue;
-      ctx.report({ fact: t, span: opt.span, messageId: 'tlsOption', data: { value: typeof opt.value === 'string' ? `'${opt.value}'` : String(opt.value) } });
+      // A database on this machine may use any mode, as connection strings to it may.
+      if (targetsLocalHost(t, ctx.config.localHosts)) continue;
+      for (const off of unverifiedTls(t)) {
+        const span = off.option.span;
+        if (off.kind === 'reject-unauthorized') {
+          const value = off.written.slice('rejectUnauthorized: '.length);
+          // The guide's policy holds wherever the object goes, but an object sslguard cannot place may never reach TLS.
+          if (t.sink) ctx.report({ fact: t, span, messageId: 'tlsOption', data: { value } });
+          else ctx.report({ fact: t, span, messageId: 'tlsOptionUnknownSink', data: { value }, severity: 'warning' });
+        } else if (off.kind === 'no-verify') {
+          ctx.report({ fact: t, span, messageId: 'sslNoVerify', data: { library: libraryName(t) } });
+        } else if (off.kind === 'require-unverified') {
+          ctx.report({ fact: t, span, messageId: 'sslRequireUnverified', data: { library: libraryName(t) } });
+        } else {
+          ctx.report({ fact: t, span, messageId: 'checkServerIdentity', severity: 'warning' });
+        }
+      }
     }
 
     for (const s of facts.ofKind('setting')) {
       if (s.category === 'node-tls-reject-unauthorized') {
         // Node turns verification off only for the exact string '0'.
+        if (s.value?.trim().toLowerCase() === 'false') {
+          ctx.report({ fact: s, messageId: 'nodeTlsFalse', severity: 'warning', data: { name: s.name, value: s.value.trim() } });
+          continue;
+        }
         if (s.value !== '0') continue;
         ctx.report({ fact: s, messageId: 'nodeTls', ...(s.environment.name === 'development' ? { severity: 'warning' as const } : {}) });
       } else if (s.category === 'reject-unauthorized') {

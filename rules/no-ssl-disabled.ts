@@ -5,13 +5,13 @@ import {
   describeUnit,
   effectiveSslMode,
   hostLabel,
-  isFalseLiteral,
   isOffMachine,
   isProductionOrStaging,
   isWeakMode,
   modeOfSetting,
   unitConnections,
 } from '../src/policy/connection.js';
+import { libraryName, targetsLocalHost, weakTls } from '../src/policy/tls-options.js';
 
 const PLAINTEXT = 'traffic, password included, crosses the network in plaintext';
 const OPTIONAL = 'TLS is optional and the server is never verified, so anyone on the path can downgrade the connection to plaintext and read the password';
@@ -41,6 +41,12 @@ export default defineRule({
       tlsOption:
         '`ssl: false` turns TLS off for this client in {{environment}}: {{consequence}}. ' +
         "Pass the server's CA instead: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }` (node-postgres then verifies the certificate and host name).",
+      sslModeOption:
+        "`{{written}}` makes TLS optional for {{library}} in {{environment}}: {{consequence}}. " +
+        "Use `ssl: 'verify-full'`, or pass the server's CA: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }`.",
+      denoTls:
+        '`{{written}}` {{effect}} for the Deno Postgres client in {{environment}}: {{consequence}}. ' +
+        'Use `tls: { enabled: true, enforce: true, caCertificates: [await Deno.readTextFile(\'/path/to/ca.crt\')] }`.',
     },
     examples: {
       good: [
@@ -104,6 +110,16 @@ export default defineRule({
             '});\n',
           findings: 1,
         },
+        {
+          file: 'supabase/functions/orders/index.ts',
+          code:
+            "import { Pool } from 'jsr:@db/postgres@0.19.5';\n\n" +
+            'const pool = new Pool(\n' +
+            "  { hostname: 'db.abcdefghijklmnop.supabase.co', database: 'postgres', tls: { enforce: false } },\n" +
+            '  3,\n' +
+            ');\n',
+          findings: 1,
+        },
       ],
     },
   },
@@ -130,14 +146,19 @@ export default defineRule({
     }
 
     for (const t of facts.ofKind('tls-options')) {
-      const ssl = t.options.ssl;
-      if (!ssl || !isFalseLiteral(ssl.value) || t.environment.name === 'development') continue;
-      ctx.report({
-        fact: t,
-        span: ssl.span,
-        messageId: 'tlsOption',
-        data: { environment: describeEnvironment(t.environment), consequence: PLAINTEXT },
-      });
+      if (t.environment.name === 'development' || targetsLocalHost(t, ctx.config.localHosts)) continue;
+      const environment = describeEnvironment(t.environment);
+      for (const weak of weakTls(t)) {
+        const consequence = weak.how === 'off' ? PLAINTEXT : OPTIONAL;
+        if (weak.written === 'ssl: false') {
+          ctx.report({ fact: t, span: weak.option.span, messageId: 'tlsOption', data: { environment, consequence } });
+        } else if (t.driver === 'deno-postgres') {
+          const effect = weak.how === 'off' ? 'turns TLS off' : 'lets the connection fall back to plaintext';
+          ctx.report({ fact: t, span: weak.option.span, messageId: 'denoTls', data: { written: weak.written, effect, environment, consequence } });
+        } else {
+          ctx.report({ fact: t, span: weak.option.span, messageId: 'sslModeOption', data: { written: weak.written, library: libraryName(t), environment, consequence } });
+        }
+      }
     }
 
     function reportSetting(s: SettingFact, mode: string): void {

@@ -24,7 +24,7 @@ export interface EnvironmentInfo {
   reason: string;
 }
 
-export type FileFormat = 'env' | 'compose' | 'kubernetes' | 'mcp' | 'source' | 'package-json' | 'certificate' | 'yaml' | 'json';
+export type FileFormat = 'env' | 'compose' | 'kubernetes' | 'mcp' | 'source' | 'package-json' | 'certificate' | 'yaml' | 'json' | 'prisma';
 
 /**
  * The scope in which environment-style settings apply together: one env file, one compose service,
@@ -132,15 +132,30 @@ export interface TlsOption {
   /** Span of the whole `key: value` property. */
   span: Span;
   valueSpan: Span;
+  /**
+   * For a function value (`checkServerIdentity: () => undefined`): the value every call returns,
+   * when sslguard can tell (`null` for `undefined` and for a body that returns nothing).
+   */
+  returns?: LiteralValue;
 }
 
 /** An object literal in code that carries TLS options (`{ rejectUnauthorized: false }`, `{ ssl: false }`). */
 export interface TlsOptionsFact extends FactBase {
   kind: 'tls-options';
-  /** Options by name: `rejectUnauthorized`, `ssl`, `minVersion`, `maxVersion`, `secureProtocol`, `ca`, `checkServerIdentity`, `sslmode`. */
+  /**
+   * Options by name: `rejectUnauthorized`, `ssl`, `minVersion`, `maxVersion`, `secureProtocol`, `ca`, `checkServerIdentity`, `sslmode`;
+   * Deno's `enabled`, `enforce`, `caCertificates` inside its `tls` options; and `host`, the literal host (or Deno `hostname`)
+   * written in the same configuration, when there is one.
+   */
   options: Record<string, TlsOption>;
   /** The call that receives the object, when recognised (`pg.Pool`, `tls.connect`). */
   sink?: string;
+  /**
+   * The client library that reads these options, whose semantics decide what a value means:
+   * `pg` (node-postgres, also under knex, Sequelize, TypeORM, …), `postgres` (postgres.js),
+   * `drizzle-kit`, `deno-postgres`, `slonik`, `node:tls`, `node:https`, `undici`.
+   */
+  driver?: string;
 }
 
 export type FileKind = 'certificate' | 'private-key' | 'env' | 'env-template';
@@ -201,4 +216,8 @@ export interface Finding {
    * line number): SARIF `partialFingerprints` and baselines use it. Set by `lintSources`.
    */
   fingerprint?: string;
+  /** The id of the rule's message template (`tlsOption`, `nodeTls`); the ESLint plugin reports with it. */
+  messageId?: string;
+  /** The values of the message's `{{placeholders}}`, masked like the message. */
+  data?: Record<string, string>;
 }

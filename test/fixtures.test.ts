@@ -23,6 +23,10 @@ describe('fixture repositories', () => {
     expect(fixtureNames).toEqual(expect.arrayContaining(['compose-stack', 'k8s-app', 'local-dev', 'supabase-agent']));
   });
 
+  it('has the driver corpus (one directory per Postgres driver, ORM and Node TLS API)', () => {
+    expect(fixtureNames).toContain('drivers');
+  });
+
   for (const name of fixtureNames) {
     it(`${name} yields exactly its expected findings`, async () => {
       const { code, report } = await runJson(`fixtures/${name}`);

@@ -11,7 +11,9 @@ export type PathKind =
   | 'source'
   | 'certificate'
   | 'private-key'
-  | 'package-json';
+  | 'package-json'
+  /** A Prisma schema (`schema.prisma`): datasource URLs. */
+  | 'prisma';
 
 // Name-based rules are small and exact enough that a glob library would only obscure them: each
 // file name is tested once, and the rules need "ends with X but not Y" logic globs express poorly.
@@ -76,6 +78,8 @@ export function classifyPath(rel: string): PathKind[] {
     if (/\.d\.[mc]?ts$/.test(lower) || /\.min\.[mc]?js$/.test(lower)) return [];
     return ['source'];
   }
+
+  if (ext === '.prisma') return ['prisma'];
 
   const kinds: PathKind[] = [];
   if (CERTIFICATE_EXTENSIONS.has(ext)) kinds.push('certificate');

@@ -98,12 +98,21 @@ export function runRules(facts: readonly Fact[], config: ResolvedConfig, now: Da
           endColumn: span.endColumn,
           environment: environment.name,
           environmentReason: environment.reason,
+          messageId: d.messageId,
+          ...(d.data ? { data: maskedData(d.data) } : {}),
         });
       },
     };
     rule.check(set, context);
   }
   return findings.sort(compareFindings);
+}
+
+/** Placeholder values as the message shows them (masked), so an integration can render the message from its id. */
+function maskedData(data: Record<string, string | number>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data)) out[key] = maskSecrets(String(value));
+  return out;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -12,6 +12,7 @@ import { extractKubernetes } from './kubernetes.js';
 import { extractMcp, looksLikeMcpConfig } from './mcp.js';
 import { extractSource, SOURCE_TRIGGERS } from './source.js';
 import { extractPackageJson } from './package-json.js';
+import { extractPrisma } from './prisma.js';
 import { certificatesFromBytes, extractInlinePem } from './certificate.js';
 
 export interface FileExtraction extends ExtractResult {
@@ -25,6 +26,7 @@ function extractorsFor(kinds: readonly PathKind[], file: string, text: string): 
   if (kinds.includes('env')) out.push(extractEnv);
   if (kinds.includes('compose')) out.push(extractCompose);
   else if (kinds.includes('yaml')) out.push(extractKubernetes);
+  if (kinds.includes('prisma')) out.push(extractPrisma);
   if (kinds.includes('package-json')) out.push(extractPackageJson);
   else if (kinds.includes('mcp') || (kinds.includes('json') && looksLikeMcpConfig(file, text))) out.push(extractMcp);
   if (kinds.includes('source') && SOURCE_TRIGGERS.some((t) => text.includes(t))) out.push(extractSource);

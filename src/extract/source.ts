@@ -8,6 +8,7 @@ import type { NodeHandlers, SourceAnalysis } from './js/analysis.js';
 import { stringHandlers } from './js/strings.js';
 import { tlsOptionHandlers } from './js/tls-options.js';
 import { envAssignmentHandlers } from './js/env-assignments.js';
+import { Resolver } from './js/scope.js';
 
 export { parserLoaded } from './js/ast.js';
 
@@ -16,7 +17,7 @@ export { parserLoaded } from './js/ast.js';
  * loading the TypeScript compiler and parsing costs far more than a scan. `SSL` catches
  * `PGSSLMODE`, `DB_SSL` and `process.env.SSL_MODE`.
  */
-export const SOURCE_TRIGGERS = ['postgres', 'sslmode', 'rejectUnauthorized', 'REJECT_UNAUTHORIZED', 'ssl', 'SSL', 'minVersion', 'secureProtocol', 'host='];
+export const SOURCE_TRIGGERS = ['postgres', 'sslmode', 'rejectUnauthorized', 'REJECT_UNAUTHORIZED', 'ssl', 'SSL', 'minVersion', 'secureProtocol', 'host=', 'checkServerIdentity'];
 
 export function hasSourceTriggers(text: string): boolean {
   return SOURCE_TRIGGERS.some((t) => text.includes(t));
@@ -51,8 +52,9 @@ export const extractSource: Extractor = (input) => {
   const analysis: SourceAnalysis = {
     sink,
     unit: unitOf(input.file, 'source-file', input.file),
-    parents: new Parents(),
+    parents: new Parents(parsed.program),
     consumed: new Set(),
+    resolver: new Resolver(parsed.program, /\.cjs$/i.test(input.file)),
   };
   try {
     walk(parsed.program, analysis.parents, (node) => {

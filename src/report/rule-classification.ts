@@ -35,6 +35,8 @@ const CLASSIFICATION: Record<string, RuleClassification> = {
   'cert-expiry': { securitySeverity: '4.3', cwe: [324] },
   // Verification depends on a default root file that may be absent or wrong.
   'require-root-cert': { securitySeverity: '3.7', cwe: [295] },
+  // Verified today; a pg major upgrade silently drops the certificate check (require) or the host-name check (verify-ca).
+  'pg-sslmode-alias': { securitySeverity: '3.7', cwe: [295] },
   // The host-name check fails at run time; people then lower the mode.
   'verify-full-ip-host': { securitySeverity: '3.1', cwe: [297] },
   // A relative path resolves against the process's directory: verification breaks at run time.

@@ -62,16 +62,17 @@ const flags = { rejectUnauthorized: '0', ssl: 0, minVersion: null, ca: fs.readFi
   const facts = tls(extractSource({ file: 'src/clients.mts', text }).facts);
   const values = (f: TlsOptionsFact) => Object.fromEntries(Object.entries(f.options).map(([k, v]) => [k, v.value]));
 
-  it('reads ssl: false on a driver config', () => {
+  it('reads ssl: false on a driver config, with the host written beside it', () => {
     expect(facts[0]!.sink).toBe('pg.Client');
-    expect(values(facts[0]!)).toEqual({ ssl: false });
+    expect(values(facts[0]!)).toEqual({ ssl: false, host: 'orders-db.internal' });
+    expect(pos(facts[0]!.options.host!.span)).toEqual([5, 31, 5, 57]);
     expect(pos(facts[0]!.options.ssl!.span)).toEqual([5, 59, 5, 69]);
     expect(pos(facts[0]!.options.ssl!.valueSpan)).toEqual([5, 64, 5, 69]);
   });
 
   it('folds strings, `as const`, `!1`, `void 0`, `undefined`, and keeps 0 and "0" as written', () => {
     expect(facts.map((f) => f.sink)).toEqual(['pg.Client', 'tls.connect', 'https.Agent', undefined, undefined]);
-    expect(values(facts[1]!)).toEqual({ minVersion: 'TLSv1', maxVersion: 'TLSv1.2' });
+    expect(values(facts[1]!)).toEqual({ minVersion: 'TLSv1', maxVersion: 'TLSv1.2', host: 'db.example.com' });
     expect(pos(facts[1]!.options.minVersion!.valueSpan)).toEqual([6, 78, 6, 85]);
     expect(values(facts[2]!)).toEqual({ rejectUnauthorized: false, checkServerIdentity: { unknown: true }, ca: null });
     expect(values(facts[3]!)).toEqual({ sslmode: 'no-verify', secureProtocol: 'TLSv1_method', rejectUnauthorized: null });
@@ -90,16 +91,27 @@ wrap(new Client({ ssl: true }));
 `;
   const facts = tls(extractSource({ file: 'server/db.js', text }).facts);
 
-  it('follows object nesting and conditionals to the receiving call, and stops at variables', () => {
+  it('follows object nesting and conditionals to the receiving call, and stops at a variable nothing reads', () => {
     expect(facts.map((f) => [f.span.line, Object.keys(f.options).join(','), f.sink])).toEqual([
       [1, 'ssl', 'pg.Pool'],
+      // The non-production side of the NODE_ENV test, as its own fact.
+      [3, 'ssl', 'pg.Pool'],
       [3, 'rejectUnauthorized,ca', 'pg.Pool'],
       [5, 'ssl', 'Sequelize'],
-      [5, 'rejectUnauthorized', 'Sequelize'],
+      [5, 'require,rejectUnauthorized', 'Sequelize'],
       [6, 'ssl', undefined],
       [6, 'rejectUnauthorized', undefined],
       [7, 'ssl', 'pg.Client'],
     ]);
+  });
+
+  it('tags each side of a NODE_ENV test with its environment', () => {
+    const [, off, verified] = facts;
+    expect(off!.options.ssl!.value).toBe(false);
+    expect(pos(off!.options.ssl!.span)).toEqual([3, 117, 3, 122]);
+    expect(off!.environment).toEqual({ name: 'development', reason: "`process.env.NODE_ENV === 'production'` is false here" });
+    expect(verified!.environment).toEqual({ name: 'production', reason: "`process.env.NODE_ENV === 'production'` holds here" });
+    expect(facts[0]!.environment.name).toBe('unknown');
   });
 });
 

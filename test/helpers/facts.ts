@@ -92,6 +92,7 @@ export interface ConnectionSpec extends Common {
   params?: Record<string, string>;
   form?: 'uri' | 'dsn';
   variable?: string;
+  consumer?: string;
 }
 
 /** Literal passwords handed to builders, by fact; `runRule` asserts that no message contains one of its facts' passwords. */
@@ -173,6 +174,7 @@ export function connection(spec: ConnectionSpec = {}): BuiltConnection {
     password: pw === undefined ? { present: false, placeholder: false } : { present: true, placeholder: typeof spec.password !== 'string', span: passwordSpan! },
     params,
     ...(spec.variable ? { variable: spec.variable } : {}),
+    ...(spec.consumer ? { consumer: spec.consumer } : {}),
     text,
   };
   if (typeof spec.password === 'string') secrets.set(fact, spec.password);
@@ -227,7 +229,7 @@ export function setting(spec: SettingSpec): SettingFact {
 }
 
 /** A TLS options object in code; each option gets its own stretch of the line. */
-export function tlsOptions(options: Record<string, LiteralValue>, spec: Common & { sink?: string } = {}): TlsOptionsFact {
+export function tlsOptions(options: Record<string, LiteralValue>, spec: Common & { sink?: string; driver?: string } = {}): TlsOptionsFact {
   const line = claimLine();
   let col = 3;
   const opts: Record<string, TlsOption> = {};
@@ -245,6 +247,7 @@ export function tlsOptions(options: Record<string, LiteralValue>, spec: Common &
     ...(spec.unit ? { unit: spec.unit } : {}),
     options: opts,
     ...(spec.sink ? { sink: spec.sink } : {}),
+    ...(spec.driver ? { driver: spec.driver } : {}),
   };
 }
 

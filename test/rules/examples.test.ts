@@ -20,7 +20,7 @@ function findingsOf(ruleId: string, example: RuleExample) {
 }
 
 describe('rule catalogue', () => {
-  it('lists the 13 rules in catalogue order with unique ids', () => {
+  it('lists the 14 rules in catalogue order with unique ids', () => {
     expect(rules.map((r) => r.meta.id)).toEqual([
       'no-ssl-disabled',
       'require-sslmode',
@@ -30,6 +30,7 @@ describe('rule catalogue', () => {
       'absolute-cert-path',
       'verify-full-ip-host',
       'tls-min-version',
+      'pg-sslmode-alias',
       'no-plaintext-password',
       'gitignore-certs',
       'gitignore-env',

@@ -124,3 +124,44 @@ describe('no-ssl-disabled', () => {
     expect(found[1]!.message).toContain('`ssl: false` turns TLS off for this client in production (file name `.env.production`)');
   });
 });
+
+describe('no-ssl-disabled: TLS options by driver', () => {
+  it("reports postgres.js' optional modes and Deno's tls.enabled / tls.enforce: false, each with its library", () => {
+    const prefer = tlsOptions({ ssl: 'prefer' }, { sink: 'postgres', driver: 'postgres', env: 'production' });
+    const allow = tlsOptions({ ssl: 'allow' }, { sink: 'drizzle-kit', driver: 'drizzle-kit' });
+    const denoOff = tlsOptions({ enabled: false, enforce: false }, { sink: 'deno-postgres.Client', driver: 'deno-postgres' });
+    const denoOptional = tlsOptions({ enforce: false }, { sink: 'deno-postgres.Pool', driver: 'deno-postgres' });
+    const found = runRule(rule, [prefer, allow, denoOff, denoOptional]);
+    expect(found.map((f) => [f.fact, f.messageId, f.at])).toEqual([
+      [prefer, 'sslModeOption', at(prefer.options.ssl!.span)],
+      [allow, 'sslModeOption', at(allow.options.ssl!.span)],
+      [denoOff, 'denoTls', at(denoOff.options.enabled!.span)],
+      [denoOptional, 'denoTls', at(denoOptional.options.enforce!.span)],
+    ]);
+    expect(found[0]!.message).toMatch(/^`ssl: 'prefer'` makes TLS optional for postgres\.js in production/);
+    expect(found[2]!.message).toMatch(/^`tls\.enabled: false` turns TLS off for the Deno Postgres client/);
+    expect(found[3]!.message).toMatch(/^`tls\.enforce: false` lets the connection fall back to plaintext for the Deno Postgres client/);
+  });
+
+  it("leaves node-postgres' ssl strings, Deno's enforce: true, and development alone", () => {
+    const quiet = [
+      tlsOptions({ ssl: 'prefer' }, { sink: 'pg.Pool', driver: 'pg' }),
+      tlsOptions({ ssl: 'verify-full' }, { sink: 'postgres', driver: 'postgres' }),
+      tlsOptions({ enabled: true, enforce: true }, { sink: 'deno-postgres.Client', driver: 'deno-postgres' }),
+      tlsOptions({ enforce: false }, { driver: 'pg' }),
+      tlsOptions({ ssl: 'prefer' }, { sink: 'postgres', driver: 'postgres', env: 'development' }),
+    ];
+    expect(runRule(rule, quiet)).toEqual([]);
+  });
+});
+
+describe('no-ssl-disabled: TLS options beside a local host', () => {
+  it('leaves ssl: false alone when the same configuration names localhost, a socket or a configured local host', () => {
+    const local = tlsOptions({ host: 'localhost', ssl: false }, { sink: 'pg.Client', driver: 'pg' });
+    const socket = tlsOptions({ host: '/var/run/postgresql', ssl: false }, { sink: 'pg.Client', driver: 'pg' });
+    const configured = tlsOptions({ host: 'db.dev.internal', ssl: false }, { sink: 'pg.Client', driver: 'pg' });
+    const remote = tlsOptions({ host: 'orders-db.internal.acme.io', ssl: false }, { sink: 'pg.Client', driver: 'pg' });
+    const found = runRule(rule, [local, socket, configured, remote], { config: { localHosts: ['db.dev.internal'] } });
+    expect(found.map((f) => f.fact)).toEqual([remote]);
+  });
+});

@@ -6,6 +6,7 @@ import type { Node, TSESTree } from './ast.js';
 import type { NodeHandlers, SourceAnalysis } from './analysis.js';
 import { fold, isKnown, unwrapTs } from './fold.js';
 import { dottedName, isProcessEnv, memberName, nameRange, propertyKeyName } from './names.js';
+import { enclosingEnvironment } from './environments.js';
 
 /** `??=` and `||=` set a default, which is still the value whenever nothing else set one. */
 const ASSIGNING_OPERATORS = new Set(['=', '??=', '||=']);
@@ -13,7 +14,7 @@ const ASSIGNING_OPERATORS = new Set(['=', '??=', '||=']);
 function emitEnv(name: string, range: { start: number; end: number }, valueNode: Node, analysis: SourceAnalysis): void {
   const text = analysis.sink.text;
   const [start, end] = valueNode.range;
-  const folded = fold(valueNode);
+  const folded = fold(valueNode, analysis.resolver);
   let value: string | undefined;
   let loc: ValueLocation;
   if (isKnown(folded)) {
@@ -25,7 +26,9 @@ function emitEnv(name: string, range: { start: number; end: number }, valueNode:
   } else {
     loc = { start, end, exact: false };
   }
-  analysis.sink.assignment(name, range, value, loc, { unit: analysis.unit });
+  // `if (process.env.NODE_ENV !== 'production') process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'` runs outside production only.
+  const environment = enclosingEnvironment(valueNode, analysis);
+  analysis.sink.assignment(name, range, value, loc, { unit: analysis.unit, ...(environment ? { environment } : {}) });
 }
 
 function onAssignment(node: TSESTree.AssignmentExpression, analysis: SourceAnalysis): void {

@@ -21,6 +21,8 @@ export function nameRange(text: string, node: Node, name: string): { start: numb
 export function dottedName(node: Node): string | undefined {
   const n = unwrapTs(node);
   if (n.type === 'Identifier') return n.name;
+  // `import.meta`, so that `import.meta.env.PROD` has a name.
+  if (n.type === 'MetaProperty') return `${n.meta.name}.${n.property.name}`;
   if (n.type === 'MemberExpression') {
     const object = dottedName(n.object);
     if (object === undefined) return undefined;

@@ -3,7 +3,9 @@ import { locateValue, type ValueLocation } from '../../text/source.js';
 import type { Node, TSESTree } from './ast.js';
 import { TS_WRAPPERS, type NodeHandlers, type SourceAnalysis } from './analysis.js';
 import { dottedName, propertyKeyName } from './names.js';
-import { consumerOf, receivingCall } from './receivers.js';
+import { flowOf } from './receivers.js';
+import { findConnectionStrings } from '../../connection/find.js';
+import { environmentOfVariable, pickEnvironment } from '../../policy/environment.js';
 
 /** The name a value is stored under: the property key, variable, assigned member or parameter. */
 export function holderName(node: Node, analysis: SourceAnalysis): string | undefined {
@@ -44,12 +46,15 @@ function isModuleSource(node: Node, parent: Node | undefined): boolean {
 }
 
 function emit(value: string, loc: ValueLocation, node: Node, analysis: SourceAnalysis): void {
+  // Following the value through the file costs a scope analysis: only for strings that hold a connection string.
+  if (findConnectionStrings(value).length === 0) return;
   const variable = holderName(node, analysis);
-  const consumer = consumerOf(receivingCall(node, analysis.parents));
+  const flow = flowOf(node, analysis);
   analysis.sink.value(value, loc, {
     unit: analysis.unit,
     ...(variable !== undefined ? { variable } : {}),
-    ...(consumer !== undefined ? { consumer } : {}),
+    ...(flow.consumer !== undefined ? { consumer: flow.consumer } : {}),
+    ...(flow.environment ? { environment: pickEnvironment(analysis.sink.fileEnvironment, variable ? environmentOfVariable(variable) : undefined, flow.environment) } : {}),
   });
 }
 

@@ -1,43 +1,123 @@
 // Object literals that configure TLS: `{ rejectUnauthorized: false }`, `{ ssl: false }`,
-// `{ minVersion: 'TLSv1' }`. One fact per object; rules point at the offending property.
-import type { TlsOption, TlsOptionsFact } from '../../model.js';
-import type { TSESTree } from './ast.js';
+// `{ minVersion: 'TLSv1' }`, Deno's `tls: { enforce: false }`. One fact per object, with the
+// driver that receives it; rules point at the offending property. A property whose value depends on
+// the environment (`rejectUnauthorized: isProd`) also yields one fact per side, tagged with it.
+import type { EnvironmentInfo, TlsOption, TlsOptionsFact } from '../../model.js';
+import { pickEnvironment } from '../../policy/environment.js';
+import type { Node, TSESTree } from './ast.js';
 import type { NodeHandlers, SourceAnalysis } from './analysis.js';
-import { fold, toLiteralValue } from './fold.js';
+import { fold, isKnown, resolveNode, toLiteralValue, unwrapTs } from './fold.js';
 import { propertyKeyName } from './names.js';
-import { receivingCall } from './receivers.js';
+import { flowOf, type Flow } from './receivers.js';
+import { valueBranches } from './environments.js';
+import { functionReturns } from './functions.js';
 
 export const TLS_OPTION_KEYS = new Set(['rejectUnauthorized', 'ssl', 'sslmode', 'minVersion', 'maxVersion', 'secureProtocol', 'ca', 'checkServerIdentity']);
 
+/** Keys that are TLS options only inside some driver's configuration (see DriverApi.tlsKeys). */
+const DRIVER_KEYS = new Set(['enabled', 'enforce', 'caCertificates', 'require']);
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function optionOf(property: TSESTree.Property, analysis: SourceAnalysis): TlsOption {
+  const { sink, resolver } = analysis;
+  const option: TlsOption = {
+    value: property.method || property.kind !== 'init' ? { unknown: true } : toLiteralValue(fold(property.value, resolver)),
+    span: sink.span(property.range[0], property.range[1]),
+    valueSpan: sink.span(property.value.range[0], property.value.range[1]),
+  };
+  const fn = property.kind === 'init' ? resolveNode(property.value as Node, resolver) : undefined;
+  if (fn && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression' || fn.type === 'FunctionDeclaration')) {
+    const returns = functionReturns(fn, resolver);
+    if (returns !== undefined) option.returns = returns;
+  }
+  return option;
+}
+
 function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): void {
-  const { sink } = analysis;
-  const options: Record<string, TlsOption> = {};
-  let found = false;
+  const candidates: Array<[string, TSESTree.Property]> = [];
+  let generic = false;
   for (const property of node.properties) {
     if (property.type !== 'Property') continue;
     const name = propertyKeyName(property);
-    if (name === undefined || !TLS_OPTION_KEYS.has(name)) continue;
-    // Later duplicates win, as they do at run time.
-    options[name] = {
-      value: property.method || property.kind !== 'init' ? { unknown: true } : toLiteralValue(fold(property.value)),
-      span: sink.span(property.range[0], property.range[1]),
-      valueSpan: sink.span(property.value.range[0], property.value.range[1]),
-    };
-    found = true;
+    if (name === undefined) continue;
+    if (TLS_OPTION_KEYS.has(name)) generic = true;
+    else if (!DRIVER_KEYS.has(name)) continue;
+    candidates.push([name, property]);
   }
-  if (!found) return;
-  const receiver = receivingCall(node, analysis.parents);
-  const fact: TlsOptionsFact = {
+  if (candidates.length === 0) return;
+  const flow = flowOf(node, analysis);
+  const driverKeys = flow.api?.tlsKeys && samePath(flow.api.tlsKeys.path, flow.path) ? new Set(flow.api.tlsKeys.keys) : undefined;
+  if (!generic && !driverKeys) return;
+
+  const options: Record<string, TlsOption> = {};
+  const sides: Array<{ name: string; property: TSESTree.Property }> = [];
+  for (const [name, property] of candidates) {
+    if (!TLS_OPTION_KEYS.has(name) && !driverKeys?.has(name)) continue;
+    // Later duplicates win, as they do at run time.
+    const option = optionOf(property, analysis);
+    options[name] = option;
+    if (!isKnown(option.value) && property.kind === 'init' && !property.method) sides.push({ name, property });
+  }
+  if (Object.keys(options).length === 0) return;
+  const host = hostBeside(node, analysis);
+  if (host && !options.host) options.host = host;
+  const environment = environmentOf(flow, analysis);
+  analysis.sink.facts.push(fact(node, options, flow, environment, analysis));
+
+  for (const { name, property } of sides) {
+    for (const side of valueBranches(property.value as Node, analysis)) {
+      const inProperty = side.node.range[0] >= property.range[0] && side.node.range[1] <= property.range[1];
+      const at = inProperty && unwrapTs(side.node) !== unwrapTs(property.value as Node) ? side.node : property;
+      const option: TlsOption = {
+        value: toLiteralValue(side.value),
+        span: analysis.sink.span(at.range[0], at.range[1]),
+        valueSpan: analysis.sink.span(side.node.range[0], side.node.range[1]),
+      };
+      analysis.sink.facts.push(fact(at, { [name]: option }, flow, pickEnvironment(analysis.sink.fileEnvironment, side.environment), analysis));
+    }
+  }
+}
+
+/**
+ * The `host` (Deno: `hostname`) written in the same configuration, in this object or one that
+ * contains it: `{ host: 'localhost', ssl: false }` is a local database, which may go without TLS.
+ */
+function hostBeside(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): TlsOption | undefined {
+  let object: Node | undefined = node;
+  while (object?.type === 'ObjectExpression') {
+    for (const property of object.properties) {
+      if (property.type !== 'Property' || property.kind !== 'init') continue;
+      const name = propertyKeyName(property);
+      if (name !== 'host' && name !== 'hostname') continue;
+      const value = fold(property.value, analysis.resolver);
+      if (typeof value !== 'string') continue;
+      return { value, span: analysis.sink.span(property.range[0], property.range[1]), valueSpan: analysis.sink.span(property.value.range[0], property.value.range[1]) };
+    }
+    const parent = analysis.parents.of(object);
+    object = parent?.type === 'Property' && parent.value === object ? analysis.parents.of(parent) : undefined;
+  }
+  return undefined;
+}
+
+function environmentOf(flow: Flow, analysis: SourceAnalysis): EnvironmentInfo {
+  return pickEnvironment(analysis.sink.fileEnvironment, flow.environment);
+}
+
+function fact(node: Node, options: Record<string, TlsOption>, flow: Flow, environment: EnvironmentInfo, analysis: SourceAnalysis): TlsOptionsFact {
+  const { sink } = analysis;
+  return {
     kind: 'tls-options',
     file: sink.file,
     format: sink.format,
     span: sink.span(node.range[0], node.range[1]),
-    environment: sink.environmentFor({}),
+    environment,
     unit: analysis.unit,
     options,
-    ...(receiver ? { sink: receiver.name } : {}),
+    ...(flow.api ? { sink: flow.api.sink, driver: flow.api.driver } : {}),
   };
-  sink.facts.push(fact);
 }
 
 export const tlsOptionHandlers: NodeHandlers = {

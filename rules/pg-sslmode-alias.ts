@@ -1,0 +1,87 @@
+import { defineRule } from '../src/engine/rule.js';
+import { hostLabel, isAllLocal } from '../src/policy/connection.js';
+
+/** Programs that hand connection strings to node-postgres (pg-connection-string parses them). */
+const NODE_POSTGRES_CONSUMERS = new Set(['node-postgres', 'mcp:@modelcontextprotocol/server-postgres']);
+
+/** What each alias will mean once pg-connection-string follows libpq. */
+const LIBPQ_MEANING: Record<string, string> = {
+  prefer: 'TLS only when the server offers it, and no certificate check',
+  require: 'TLS without certificate verification',
+  'verify-ca': 'the certificate chain is checked but not the host name',
+};
+
+export default defineRule({
+  meta: {
+    id: 'pg-sslmode-alias',
+    description:
+      'A connection string read by node-postgres must not rely on sslmode=prefer, require or verify-ca, which pg treats as verify-full today and will read with their weaker libpq meaning in its next major version.',
+    defaultSeverity: 'warning',
+    rationale:
+      'node-postgres (through pg-connection-string) reads sslmode=prefer, require and verify-ca as aliases for verify-full: the ' +
+      'certificate and the host name are both checked. pg-connection-string has announced that its next major version (with ' +
+      'pg 9) gives these modes their libpq meaning, which is weaker: require will stop checking the certificate at all. A URL ' +
+      'that is safe today silently loses verification on an upgrade. Writing sslmode=verify-full keeps today\'s behaviour on ' +
+      'both versions; uselibpqcompat=true opts into the libpq meaning now, so the mode says what it does.',
+    messages: {
+      alias:
+        'node-postgres reads sslmode={{mode}} as verify-full today, but pg-connection-string has announced that its next major version gives it libpq\'s meaning: {{meaning}}. ' +
+        'Write sslmode=verify-full to keep today\'s checks (connection to {{host}}), or add uselibpqcompat=true if you mean libpq\'s {{mode}}.',
+    },
+    examples: {
+      good: [
+        {
+          file: 'src/db.ts',
+          code:
+            "import pg from 'pg';\n\n" +
+            'export const pool = new pg.Pool({\n' +
+            "  connectionString: 'postgresql://app@orders.cluster-c1xyzabc.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=verify-full',\n" +
+            '});\n',
+        },
+        {
+          file: 'src/reports.ts',
+          code:
+            "import { Client } from 'pg';\n\n" +
+            "// libpq's require, on purpose: the reporting replica sits behind a TLS-terminating proxy.\n" +
+            "export const client = new Client('postgresql://reports@replica.internal.acme.io:5432/app?uselibpqcompat=true&sslmode=require');\n",
+        },
+      ],
+      bad: [
+        {
+          file: 'src/db.ts',
+          code:
+            "import pg from 'pg';\n\n" +
+            'export const pool = new pg.Pool({\n' +
+            "  connectionString: 'postgresql://app@orders.cluster-c1xyzabc.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=require',\n" +
+            '});\n',
+          findings: 1,
+        },
+        {
+          file: '.cursor/mcp.json',
+          code:
+            '{\n' +
+            '  "mcpServers": {\n' +
+            '    "postgres": {\n' +
+            '      "command": "npx",\n' +
+            '      "args": ["-y", "@modelcontextprotocol/server-postgres", "postgresql://readonly@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-ca"]\n' +
+            '    }\n' +
+            '  }\n' +
+            '}\n',
+          findings: 1,
+        },
+      ],
+    },
+  },
+
+  check(facts, ctx) {
+    for (const c of facts.ofKind('connection')) {
+      if (!c.consumer || !NODE_POSTGRES_CONSUMERS.has(c.consumer) || !c.sslmode || isAllLocal(c)) continue;
+      const mode = c.sslmode.value.trim().toLowerCase();
+      const meaning = LIBPQ_MEANING[mode];
+      if (!meaning) continue;
+      // uselibpqcompat=true already asks for libpq's meaning: the mode says what it does, and other rules judge it.
+      if (c.params['uselibpqcompat']?.value.trim().toLowerCase() === 'true') continue;
+      ctx.report({ fact: c, span: c.sslmode.span, messageId: 'alias', data: { mode, meaning, host: hostLabel(c) } });
+    }
+  },
+});

@@ -1,0 +1,122 @@
+// What sslguard knows of the Postgres drivers, ORMs and Node's own TLS APIs: which exported
+// function or class receives a configuration with TLS options, which library then reads those
+// options (its semantics decide what `ssl: 'require'` means), and which program parses a
+// connection string handed to it. Adding a driver is adding an entry here.
+import type { ModuleOrigin } from './bindings.js';
+
+export interface DriverApi {
+  /** Recorded as `TlsOptionsFact.sink`. */
+  sink: string;
+  /** The library that reads the TLS options (`TlsOptionsFact.driver`). */
+  driver: string;
+  /** The program that parses a connection string handed to this API (`ConnectionFact.consumer`). */
+  consumer?: string;
+  /** Multi-database APIs talk to Postgres only when the configuration says so (`client: 'pg'`). */
+  dialect?: { key: string; values: readonly string[] };
+  /** Keys that are TLS options only inside this API's configuration, and where: Deno's `tls: { enforce }`. */
+  tlsKeys?: { path: readonly string[]; keys: readonly string[] };
+}
+
+const NODE_POSTGRES = 'node-postgres';
+
+const pg = (sink: string): DriverApi => ({ sink, driver: 'pg', consumer: NODE_POSTGRES });
+const tls = (name: string): DriverApi => ({ sink: `tls.${name}`, driver: 'node:tls' });
+const https = (name: string): DriverApi => ({ sink: `https.${name}`, driver: 'node:https' });
+
+const KNEX: DriverApi = { ...pg('knex'), dialect: { key: 'client', values: ['pg', 'postgres', 'postgresql', 'pgnative', 'pg-native'] } };
+// Sequelize parses its URL itself (query parameters become dialectOptions); it hands TLS options to pg.
+const SEQUELIZE: DriverApi = {
+  sink: 'Sequelize',
+  driver: 'pg',
+  consumer: 'sequelize',
+  dialect: { key: 'dialect', values: ['postgres'] },
+  // `dialectOptions.ssl.require`, the blog posts' companion of `rejectUnauthorized: false`.
+  tlsKeys: { path: ['dialectOptions', 'ssl'], keys: ['require'] },
+};
+const TYPEORM: DriverApi = { ...pg('typeorm.DataSource'), dialect: { key: 'type', values: ['postgres'] } };
+const MIKRO_ORM: DriverApi = pg('MikroORM');
+const DRIZZLE_KIT: DriverApi = { sink: 'drizzle-kit', driver: 'drizzle-kit', consumer: 'drizzle-kit' };
+const POSTGRES_JS: DriverApi = { sink: 'postgres', driver: 'postgres', consumer: 'postgres.js' };
+const SLONIK: DriverApi = { sink: 'slonik.createPool', driver: 'slonik', consumer: 'slonik' };
+const deno = (name: string): DriverApi => ({
+  sink: `deno-postgres.${name}`,
+  driver: 'deno-postgres',
+  consumer: 'deno-postgres',
+  tlsKeys: { path: ['tls'], keys: ['enabled', 'enforce', 'caCertificates'] },
+});
+
+/** Module → export path (`Pool`, `native.Pool`, `()` for "the module called") → API. */
+const MODULES: Record<string, Record<string, DriverApi>> = {
+  pg: { Pool: pg('pg.Pool'), Client: pg('pg.Client'), 'native.Pool': pg('pg.Pool'), 'native.Client': pg('pg.Client') },
+  'pg-pool': { '': pg('pg.Pool') },
+  'pg-promise': { '()': pg('pg-promise') },
+  postgres: { '': POSTGRES_JS },
+  slonik: { createPool: SLONIK, createConnection: SLONIK },
+  kysely: { PostgresDialect: pg('kysely.PostgresDialect') },
+  '@neondatabase/serverless': { Pool: pg('neon.Pool'), Client: pg('neon.Client'), neon: { sink: 'neon', driver: '@neondatabase/serverless', consumer: 'neon-http' } },
+  '@vercel/postgres': { createPool: pg('vercel.createPool'), createClient: pg('vercel.createClient') },
+  knex: { '': KNEX, knex: KNEX },
+  sequelize: { '': SEQUELIZE, Sequelize: SEQUELIZE },
+  '@sequelize/core': { Sequelize: SEQUELIZE },
+  typeorm: { DataSource: TYPEORM, createConnection: TYPEORM, createConnections: TYPEORM },
+  '@nestjs/typeorm': { 'TypeOrmModule.forRoot': TYPEORM, 'TypeOrmModule.forRootAsync': TYPEORM },
+  '@mikro-orm/core': { 'MikroORM.init': MIKRO_ORM, defineConfig: MIKRO_ORM },
+  '@mikro-orm/postgresql': { 'MikroORM.init': MIKRO_ORM, defineConfig: MIKRO_ORM },
+  '@mikro-orm/nestjs': { 'MikroOrmModule.forRoot': MIKRO_ORM, 'MikroOrmModule.forRootAsync': MIKRO_ORM },
+  'drizzle-orm/node-postgres': { drizzle: pg('drizzle-orm/node-postgres') },
+  'drizzle-orm/neon-serverless': { drizzle: pg('drizzle-orm/neon-serverless') },
+  'drizzle-orm/vercel-postgres': { drizzle: pg('drizzle-orm/vercel-postgres') },
+  'drizzle-orm/postgres-js': { drizzle: { ...POSTGRES_JS, sink: 'drizzle-orm/postgres-js' } },
+  'drizzle-kit': { defineConfig: DRIZZLE_KIT },
+  'deno-postgres': { Client: deno('Client'), Pool: deno('Pool') },
+  tls: { connect: tls('connect'), createSecureContext: tls('createSecureContext'), TLSSocket: tls('TLSSocket') },
+  https: { Agent: https('Agent'), request: https('request'), get: https('get') },
+  undici: { Agent: { sink: 'undici.Agent', driver: 'undici' }, Client: { sink: 'undici.Client', driver: 'undici' }, Pool: { sink: 'undici.Pool', driver: 'undici' } },
+};
+
+/** The API a call of this origin reaches (`new Pool(…)`, `pgp(…)`); the trailing `()` is the call itself. */
+export function apiOfCallee(origin: ModuleOrigin): DriverApi | undefined {
+  const table = MODULES[origin.module];
+  return table?.[origin.path.join('.')];
+}
+
+/**
+ * Callee as written → API, for names that no import or require binds (snippets, globals,
+ * CommonJS that sslguard cannot follow): the drivers' conventional names.
+ */
+const BY_NAME: Record<string, DriverApi> = {
+  Pool: pg('pg.Pool'),
+  'pg.Pool': pg('pg.Pool'),
+  'pg.native.Pool': pg('pg.Pool'),
+  Client: pg('pg.Client'),
+  'pg.Client': pg('pg.Client'),
+  'pg.native.Client': pg('pg.Client'),
+  'tls.connect': tls('connect'),
+  'tls.createSecureContext': tls('createSecureContext'),
+  'tls.TLSSocket': tls('TLSSocket'),
+  'https.Agent': https('Agent'),
+  Agent: https('Agent'),
+  'https.request': https('request'),
+  'https.get': https('get'),
+  postgres: POSTGRES_JS,
+  Sequelize: SEQUELIZE,
+  knex: KNEX,
+};
+
+export function apiByName(dotted: string): DriverApi | undefined {
+  return BY_NAME[dotted];
+}
+
+/** Configuration files whose default export is a driver's configuration, by file name. */
+const CONFIG_FILES: Array<[RegExp, DriverApi, { environmentKeys?: boolean }]> = [
+  [/(^|\/)drizzle\.config\.[cm]?[jt]s$/, DRIZZLE_KIT, {}],
+  [/(^|\/)mikro-orm\.config\.[cm]?[jt]s$/, MIKRO_ORM, {}],
+  [/(^|\/)ormconfig\.[cm]?[jt]s$/, TYPEORM, {}],
+  // knexfile.js: `{ development: {…}, production: {…} }`, one configuration per environment.
+  [/(^|\/)knexfile\.[cm]?[jt]s$/, KNEX, { environmentKeys: true }],
+];
+
+export function apiOfConfigFile(file: string): { api: DriverApi; environmentKeys: boolean } | undefined {
+  for (const [re, api, options] of CONFIG_FILES) if (re.test(file)) return { api, environmentKeys: options.environmentKeys ?? false };
+  return undefined;
+}

@@ -1,0 +1,90 @@
+// Prisma schema files: the connection strings written in a `datasource` block
+// (`url = "postgresql://…?sslmode=require&sslaccept=accept_invalid_certs"`, `directUrl`,
+// `shadowDatabaseUrl`). Prisma reads these itself: its sslmode and sslaccept semantics apply.
+//
+// Written by hand: the only maintained parsers of the schema language ship inside Prisma's engines or
+// pull in a parser generator, and all sslguard needs is the string values of one kind of block.
+import { locateValue } from '../text/source.js';
+import { FactSink, unitOf, type Extractor } from './sink.js';
+
+export const PRISMA_CONSUMER = 'prisma';
+
+interface Token {
+  kind: 'word' | 'string' | 'punct';
+  text: string;
+  /** The decoded value of a string token. */
+  value: string;
+  start: number;
+  end: number;
+}
+
+/** Tokens of a schema: words, double-quoted strings, and single punctuation; comments skipped. */
+function tokenize(text: string, sink: FactSink): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (c === '"') {
+      const start = i++;
+      let value = '';
+      let closed = false;
+      while (i < text.length && text[i] !== '\n') {
+        const ch = text[i]!;
+        if (ch === '\\' && i + 1 < text.length) {
+          const e = text[i + 1]!;
+          value += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e;
+          i += 2;
+          continue;
+        }
+        i++;
+        if (ch === '"') {
+          closed = true;
+          break;
+        }
+        value += ch;
+      }
+      if (!closed) {
+        sink.diagnostic('unterminated string in Prisma schema', start);
+        continue;
+      }
+      tokens.push({ kind: 'string', text: text.slice(start, i), value, start, end: i });
+    } else if (/[A-Za-z0-9_]/.test(c)) {
+      const start = i;
+      while (i < text.length && /[A-Za-z0-9_.]/.test(text[i]!)) i++;
+      tokens.push({ kind: 'word', text: text.slice(start, i), value: text.slice(start, i), start, end: i });
+    } else {
+      tokens.push({ kind: 'punct', text: c, value: c, start: i, end: i + 1 });
+      i++;
+    }
+  }
+  return tokens;
+}
+
+export const extractPrisma: Extractor = (input) => {
+  const sink = new FactSink(input, 'prisma');
+  const unit = unitOf(input.file, 'source-file', input.file);
+  const tokens = tokenize(input.text, sink);
+  for (let i = 0; i < tokens.length; i++) {
+    // `datasource <name> {` … `}`
+    if (tokens[i]!.text !== 'datasource' || tokens[i + 1]?.kind !== 'word' || tokens[i + 2]?.text !== '{') continue;
+    let j = i + 3;
+    let depth = 1;
+    for (; j < tokens.length && depth > 0; j++) {
+      const t = tokens[j]!;
+      if (t.text === '{') depth++;
+      else if (t.text === '}') depth--;
+      // `key = "value"`; `env("X")` and other expressions are not literals.
+      else if (depth === 1 && t.kind === 'word' && tokens[j + 1]?.text === '=' && tokens[j + 2]?.kind === 'string') {
+        const value = tokens[j + 2]!;
+        sink.value(value.value, locateValue(input.text, value.start, value.end, value.value), { unit, consumer: PRISMA_CONSUMER, variable: t.text });
+      }
+    }
+    if (depth > 0) sink.diagnostic('unterminated datasource block in Prisma schema', tokens[i]!.start);
+    i = j - 1;
+  }
+  return sink.result();
+};
