@@ -1,0 +1,149 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Finding } from '../model.js';
+import { loadConfig, ConfigError } from '../config/load.js';
+import { UsageError } from '../discovery/walk.js';
+import { scan } from '../engine/scan.js';
+import { rules } from '../../rules/index.js';
+import type { Report } from '../report/types.js';
+import { formatStylish } from '../report/stylish.js';
+import { formatSarif } from '../report/sarif.js';
+import { diagnosticAnnotation, findingAnnotation } from '../report/github.js';
+import { workflowCommand } from '../report/workflow-commands.js';
+import { toolVersion } from '../version.js';
+import { ANNOTATION_LIMIT, buildSummary, type AnnotationCounts } from './summary.js';
+import { appendOutput, appendSummary } from './workflow-files.js';
+
+// The GitHub Action's entry point (action.yml runs dist/src/action/main.js): scan the workspace,
+// print the report to the log, annotate, write the job summary, SARIF and step outputs, and exit
+// per `fail-on`. Inputs arrive as INPUT_* variables that action.yml sets from `inputs.*`.
+
+export interface ActionIo {
+  env: Record<string, string | undefined>;
+  stdout: (s: string) => void;
+  now?: Date;
+}
+
+export type FailOn = 'error' | 'warning' | 'none';
+
+export interface ActionInputs {
+  paths: string[];
+  config?: string;
+  failOn: FailOn;
+  annotate: boolean;
+  sarifFile?: string;
+}
+
+class InputError extends Error {}
+
+/** YAML booleans as the toolkit's `getBooleanInput` accepts them. */
+function booleanInput(name: string, raw: string | undefined, fallback: boolean): boolean {
+  const value = (raw ?? '').trim();
+  if (value === '') return fallback;
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  throw new InputError(`input \`${name}\` must be true or false, not "${value}"`);
+}
+
+export function readInputs(env: Record<string, string | undefined>): ActionInputs {
+  // One path per line, so that paths may contain spaces.
+  const paths = (env.INPUT_PATHS ?? '')
+    .split(/\r?\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const failOn = (env.INPUT_FAIL_ON ?? '').trim() || 'error';
+  if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'none') {
+    throw new InputError(`input \`fail-on\` must be error, warning or none, not "${failOn}"`);
+  }
+  const config = (env.INPUT_CONFIG ?? '').trim();
+  const sarifFile = (env.INPUT_SARIF_FILE ?? '').trim();
+  return {
+    paths: paths.length ? paths : ['.'],
+    ...(config ? { config } : {}),
+    failOn,
+    annotate: booleanInput('annotate', env.INPUT_ANNOTATE, true),
+    ...(sarifFile ? { sarifFile } : {}),
+  };
+}
+
+function firstOf(findings: readonly Finding[], severity: Finding['severity']): Finding[] {
+  return findings.filter((f) => f.severity === severity).slice(0, ANNOTATION_LIMIT);
+}
+
+/** Runs the action and returns the exit code: 0, 1 (findings at or above fail-on) or 2 (bad input or config). */
+export async function runAction(io: ActionIo): Promise<number> {
+  const { env } = io;
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  let inputs: ActionInputs;
+  try {
+    inputs = readInputs(env);
+    const knownRuleIds = rules.map((r) => r.meta.id);
+    const { config } = await loadConfig({ cwd: workspace, ...(inputs.config ? { configFile: inputs.config } : {}), knownRuleIds });
+    const result = await scan({ paths: inputs.paths, cwd: workspace, config, ...(io.now ? { now: io.now } : {}) });
+    const report: Report = {
+      findings: result.findings,
+      suppressed: result.suppressed,
+      diagnostics: result.diagnostics,
+      stats: {
+        filesScanned: result.filesScanned,
+        errors: result.findings.filter((f) => f.severity === 'error').length,
+        warnings: result.findings.filter((f) => f.severity === 'warning').length,
+        suppressed: result.suppressed.length,
+        durationMs: result.durationMs,
+      },
+    };
+    const options = { color: !('NO_COLOR' in env), version: toolVersion(), rules: rules.map((r) => r.meta) };
+
+    // The log: the full report, with workflow commands switched off around it so that a file name
+    // or message from the scanned repository cannot act as a command.
+    const token = randomUUID();
+    io.stdout(`::stop-commands::${token}\n${formatStylish(report, options)}::${token}::\n`);
+
+    const annotations: AnnotationCounts = {
+      enabled: inputs.annotate,
+      errors: { shown: 0, total: report.stats.errors },
+      warnings: { shown: 0, total: report.stats.warnings },
+    };
+    if (inputs.annotate) {
+      const errors = firstOf(report.findings, 'error');
+      const warnings = firstOf(report.findings, 'warning');
+      annotations.errors.shown = errors.length;
+      annotations.warnings.shown = warnings.length;
+      const lines = [...errors, ...warnings].map(findingAnnotation);
+      lines.push(...report.diagnostics.slice(0, ANNOTATION_LIMIT).map(diagnosticAnnotation));
+      if (lines.length) io.stdout(`${lines.join('\n')}\n`);
+    }
+
+    if (inputs.sarifFile) {
+      const target = path.resolve(workspace, inputs.sarifFile);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, formatSarif(report, options));
+    }
+
+    if (env.GITHUB_STEP_SUMMARY) {
+      const blobUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}` : undefined;
+      appendSummary(
+        env.GITHUB_STEP_SUMMARY,
+        buildSummary(report, { failOn: inputs.failOn, annotations, ...(inputs.sarifFile ? { sarifFile: inputs.sarifFile } : {}), ...(blobUrl ? { blobUrl } : {}) }),
+      );
+    }
+
+    if (env.GITHUB_OUTPUT) {
+      appendOutput(env.GITHUB_OUTPUT, 'findings', String(report.stats.errors + report.stats.warnings));
+      appendOutput(env.GITHUB_OUTPUT, 'errors', String(report.stats.errors));
+      appendOutput(env.GITHUB_OUTPUT, 'warnings', String(report.stats.warnings));
+      appendOutput(env.GITHUB_OUTPUT, 'sarif-file', inputs.sarifFile ?? '');
+    }
+
+    if (inputs.failOn === 'none') return 0;
+    const failing = inputs.failOn === 'warning' ? report.stats.errors + report.stats.warnings : report.stats.errors;
+    return failing > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof InputError || error instanceof ConfigError || error instanceof UsageError) {
+      io.stdout(`${workflowCommand('error', { title: 'sslguard' }, error.message)}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
