@@ -2,7 +2,12 @@ import { defineRule } from '../src/engine/rule.js';
 import { hostLabel, isAllLocal } from '../src/policy/connection.js';
 
 /** Programs that hand connection strings to node-postgres (pg-connection-string parses them). */
-const NODE_POSTGRES_CONSUMERS = new Set(['node-postgres', 'mcp:@modelcontextprotocol/server-postgres']);
+const NODE_POSTGRES_CONSUMERS = new Set([
+  'node-postgres',
+  'mcp:@modelcontextprotocol/server-postgres',
+  // The Docker MCP catalog's image of the same server.
+  'mcp:docker:mcp/postgres',
+]);
 
 /** What each alias will mean once pg-connection-string follows libpq. */
 const LIBPQ_MEANING: Record<string, string> = {

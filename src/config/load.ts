@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type * as Yaml from 'yaml';
@@ -49,20 +49,28 @@ export interface LoadedConfig {
  * Config files are data: they are parsed, never imported or executed.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
+  return loadConfigSync(options);
+}
+
+/**
+ * `loadConfig` for callers that cannot wait: ESLint rules are synchronous. The reads are a few
+ * small files, once per run; the CLI gains nothing from doing them asynchronously.
+ */
+export function loadConfigSync(options: LoadConfigOptions): LoadedConfig {
   const { cwd, configFile, knownRuleIds } = options;
   if (configFile !== undefined) {
     const path = isAbsolute(configFile) ? configFile : resolve(cwd, configFile);
-    const text = await readText(path);
+    const text = readText(path);
     if (text === undefined) throw new ConfigError(`${configFile}: config file not found`);
     return { config: parseConfigText(text, path, displayName(cwd, path), knownRuleIds), file: path };
   }
   for (const name of CONFIG_FILE_NAMES) {
     const path = resolve(cwd, name);
-    const text = await readText(path);
+    const text = readText(path);
     if (text !== undefined) return { config: parseConfigText(text, path, name, knownRuleIds), file: path };
   }
   const pkgPath = resolve(cwd, 'package.json');
-  const pkgText = await readText(pkgPath);
+  const pkgText = readText(pkgPath);
   if (pkgText !== undefined) {
     // A broken package.json is only sslguard's business when it is meant to configure sslguard;
     // otherwise the scan proceeds with defaults (and other tools will complain about it).
@@ -86,9 +94,9 @@ function displayName(cwd: string, path: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : path;
 }
 
-async function readText(path: string): Promise<string | undefined> {
+function readText(path: string): string | undefined {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
