@@ -4,18 +4,18 @@ import { isRelativePath } from '../src/policy/paths.js';
 
 const PARAMS = ['sslrootcert', 'sslcert', 'sslkey'] as const;
 /** Formats whose process starts somewhere other than the repository. */
-const SETTING_FORMATS: ReadonlySet<FileFormat> = new Set(['mcp', 'compose', 'kubernetes']);
+const SETTING_FORMATS: ReadonlySet<FileFormat> = new Set(['mcp', 'compose', 'kubernetes', 'dockerfile', 'helm-values']);
 
 function whoseDirectory(format: FileFormat): string {
   if (format === 'mcp') return "the MCP client's working directory";
-  if (format === 'compose' || format === 'kubernetes') return "the container's working directory";
+  if (format === 'compose' || format === 'kubernetes' || format === 'dockerfile' || format === 'helm-values') return "the container's working directory";
   return "the working directory of the process that connects";
 }
 
 export default defineRule({
   meta: {
     id: 'absolute-cert-path',
-    description: 'sslrootcert, sslcert and sslkey must be absolute paths.',
+    description: 'sslrootcert, sslcert and sslkey, and certificate path variables (*SSL_CERT_PATH*, *_SSL_CA*), must be absolute paths.',
     defaultSeverity: 'warning',
     rationale:
       'libpq resolves a relative certificate path against the current working directory of the process that connects, not ' +
@@ -26,7 +26,14 @@ export default defineRule({
       relative:
         '{{name}}={{value}} is a relative path: libpq resolves it against {{who}}, which is not the repository. ' +
         'Write an absolute path (e.g. {{name}}=/etc/ssl/postgres/{{example}}).',
+      relativeVariable:
+        '{{name}}={{value}} is a relative path: the program that reads it resolves it against {{who}}, which is not the repository. ' +
+        'Write an absolute path (e.g. {{name}}=/etc/ssl/postgres/{{example}}).',
     },
+    looksAt: [
+      '`sslrootcert`, `sslcert`, `sslkey` in every connection string',
+      '`PGSSLROOTCERT`/`PGSSLCERT`/`PGSSLKEY` and certificate path variables (`*SSL_CERT_PATH*`, `*_SSL_CA*`, `DB_SSL__CA_FILE`) in MCP configs, compose, Kubernetes, Dockerfiles and Helm values',
+    ],
     examples: {
       good: [
         {
@@ -100,17 +107,25 @@ export default defineRule({
       }
     }
     for (const s of facts.ofKind('setting')) {
-      if (s.category !== 'sslrootcert' && s.category !== 'sslcert' && s.category !== 'sslkey') continue;
+      if (s.category !== 'sslrootcert' && s.category !== 'sslcert' && s.category !== 'sslkey' && s.category !== 'cert-path') continue;
       if (!SETTING_FORMATS.has(s.format) || s.value === undefined || !isRelativePath(s.value)) continue;
+      // libpq reads PGSSLROOTCERT and friends; an application reads its own `DB_SSL_CERT_PATH`.
+      const variable = s.category === 'cert-path';
       ctx.report({
         fact: s,
         span: s.valueSpan,
-        messageId: 'relative',
-        data: { name: s.name, value: s.value, who: whoseDirectory(s.format), example: exampleFile(s.category) },
+        messageId: variable ? 'relativeVariable' : 'relative',
+        data: { name: s.name, value: s.value, who: whoseDirectory(s.format), example: exampleFile(s.category === 'cert-path' ? certPathKind(s.name) : s.category) },
       });
     }
   },
 });
+
+/** What a certificate path variable most likely names, by its name. */
+function certPathKind(name: string): 'sslrootcert' | 'sslcert' | 'sslkey' {
+  if (/KEY/i.test(name)) return 'sslkey';
+  return /(^|_)CA|ROOT/i.test(name) ? 'sslrootcert' : 'sslcert';
+}
 
 function exampleFile(kind: 'sslrootcert' | 'sslcert' | 'sslkey'): string {
   return kind === 'sslrootcert' ? 'ca.crt' : kind === 'sslcert' ? 'client.crt' : 'client.key';

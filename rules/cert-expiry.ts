@@ -22,6 +22,9 @@ export default defineRule({
     // Self-signed CA certificates (public data, keys discarded): the good one made with
     // `openssl req -x509 -days 36500` and valid until 2126-11-02, the bad one with
     // `openssl ca -selfsign -startdate 20200101000000Z -enddate 20210101000000Z`.
+    looksAt: [
+      'certificate files and inline PEM certificate blocks in every file read',
+    ],
     examples: {
       good: [
         {

@@ -32,6 +32,9 @@ export default defineRule({
       tracked: '{{kind}} {{file}} is committed to git. Add it to .gitignore and run `git rm --cached {{file}}`{{rotate}}.',
       untracked: '{{kind}} {{file}} is not matched by .gitignore, so `git add .` would commit it. Add `{{file}}` (or its directory) to .gitignore.',
     },
+    looksAt: [
+      'certificate and key files (`.crt .pem .cer .der .p12 .pfx .key`, by PEM content) and whether git would commit them',
+    ],
     examples: {
       good: [
         { file: 'certs/client.key', code: '', git: { inGit: true, tracked: false, ignored: true } },

@@ -18,6 +18,9 @@ export default defineRule({
       untracked:
         '{{file}} is not matched by .gitignore, so `git add .` would commit it. Add `.env`, `.env.*` and `!.env.example` to .gitignore.',
     },
+    looksAt: [
+      '`.env`, `.env.*`, `*.env`, `.envrc` files (not templates) and whether git would commit them',
+    ],
     examples: {
       good: [
         { file: '.env.production', code: 'DATABASE_URL=postgresql://app:${DB_PASSWORD}@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=/etc/ssl/certs/supabase-ca.crt\n', git: { inGit: true, tracked: false, ignored: true } },

@@ -11,6 +11,9 @@ export default defineRule({
     messages: {
       mode: 'Private key {{file}} is readable by group/others (mode {{mode}}); run `chmod 600 {{file}}`.',
     },
+    looksAt: [
+      'permission bits of private key files',
+    ],
     examples: {
       good: [{ file: 'certs/client.key', code: '', mode: 0o600, git: { inGit: true, tracked: false, ignored: true } }],
       bad: [{ file: 'certs/client.key', code: '', mode: 0o644, git: { inGit: true, tracked: false, ignored: true }, findings: 1 }],

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { Fact } from '../src/model.js';
-import { hostLabel, isAllLocal, isOffMachine, isProductionOrStaging, unitConnections } from '../src/policy/connection.js';
+import { hostLabel, isAllLocal, isOffMachine, isProductionOrStaging, settingConnections } from '../src/policy/connection.js';
 import { isKeptOutOfGit } from '../src/policy/git.js';
 
 /** Where the password should come from instead, in the file's own terms. */
@@ -45,6 +45,10 @@ export default defineRule({
         'ConfigMap `{{unit}}` holds a connection string with a literal password ({{masked}}); ConfigMaps are not secret. ' +
         'Move the password to a Secret and reference it with `valueFrom.secretKeyRef`.',
     },
+    looksAt: [
+      'passwords in connection strings (a `${VAR:-default}` counts as its default) and `*PASSWORD*` variables / Helm `*password` keys, in files git would commit',
+      'judged where the unit has a remote connection or runs in production or staging; ConfigMaps and committed Secrets always',
+    ],
     examples: {
       good: [
         {
@@ -147,7 +151,7 @@ export default defineRule({
 
     for (const s of facts.ofKind('setting')) {
       if (s.category !== 'password' || !isLiteral(s.value, s.placeholder) || isKeptOutOfGit(facts, s.file)) continue;
-      const conns = unitConnections(facts, s.unit);
+      const conns = settingConnections(facts, s);
       if (conns.length > 0 && conns.every(isAllLocal)) continue;
       const judged =
         conns.some(isOffMachine) || (conns.length === 0 && isProductionOrStaging(s.environment)) || s.unit?.kind === 'k8s-secret';

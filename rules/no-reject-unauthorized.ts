@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { hostLabel, isAllLocal, modeOfSetting, unitIsAllLocal } from '../src/policy/connection.js';
+import { hostLabel, isAllLocal, modeOfSetting, settingIsAllLocal } from '../src/policy/connection.js';
 import { libraryName, targetsLocalHost, unverifiedTls } from '../src/policy/tls-options.js';
 
 export default defineRule({
@@ -16,6 +16,9 @@ export default defineRule({
       tlsOption:
         '`rejectUnauthorized: {{value}}` switches off certificate verification: anyone on the path can impersonate the server and read the password. ' +
         "Remove it and pass the CA that signed the server's certificate: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }`.",
+      tlsOptionDefault:
+        '`rejectUnauthorized` is {{value}} unless {{variable}} is set: certificate verification is off by default, so every deployment that does not set it lets anyone on the path impersonate the server and read the password. ' +
+        "Make verification the default (`rejectUnauthorized: process.env.{{variable}} !== 'false'`) and pass the CA that signed the server's certificate.",
       tlsOptionUnknownSink:
         '`rejectUnauthorized: {{value}}` in an object that sslguard cannot follow to a TLS client (the sink is unknown): wherever it is used, ' +
         'it switches off certificate verification, so anyone on the path can impersonate the server. ' +
@@ -48,6 +51,11 @@ export default defineRule({
         'Connection to {{host}} uses sslaccept=accept_invalid_certs: Prisma accepts any certificate, so anyone on the path can impersonate the server and read the password. ' +
         'Use sslaccept=strict with sslcert=<CA file> (in Prisma, sslcert names the server\'s root certificate).',
     },
+    looksAt: [
+      '`rejectUnauthorized: false` in TS/JS, and a default that is off when the environment variable is missing (`env.bool(\'DATABASE_SSL_REJECT_UNAUTHORIZED\', false)`, `process.env.X === \'true\'`, `process.env.X ?? false`)',
+      '`NODE_TLS_REJECT_UNAUTHORIZED=0` in every format; `*_REJECT_UNAUTHORIZED`, Directus `DB_SSL__REJECT_UNAUTHORIZED`, JSON-valued variables (`DB_SSL=\'{"rejectUnauthorized":false}\'`), Helm `*.rejectUnauthorized` keys',
+      '`sslmode=no-verify`, `ssl=no-verify`, `sslaccept=accept_invalid_certs` in connection strings; `PGSSLMODE=no-verify`',
+    ],
     examples: {
       good: [
         {
@@ -73,6 +81,17 @@ export default defineRule({
             'export const pool = new pg.Pool({\n' +
             '  connectionString: process.env.DATABASE_URL,\n' +
             '  ssl: { rejectUnauthorized: false },\n' +
+            '});\n',
+          findings: 1,
+        },
+        {
+          file: 'src/db.ts',
+          code:
+            "import pg from 'pg';\n\n" +
+            '// Verification stays off unless DB_SSL_REJECT_UNAUTHORIZED=true is set.\n' +
+            'export const pool = new pg.Pool({\n' +
+            '  connectionString: process.env.DATABASE_URL,\n' +
+            "  ssl: { rejectUnauthorized: process.env.DB_SSL_REJECT_UNAUTHORIZED === 'true' },\n" +
             '});\n',
           findings: 1,
         },
@@ -117,7 +136,9 @@ export default defineRule({
         if (off.kind === 'reject-unauthorized') {
           const value = off.written.slice('rejectUnauthorized: '.length);
           // The guide's policy holds wherever the object goes, but an object sslguard cannot place may never reach TLS.
-          if (t.sink) ctx.report({ fact: t, span, messageId: 'tlsOption', data: { value } });
+          if (off.option.whenUnset) {
+            ctx.report({ fact: t, span, messageId: 'tlsOptionDefault', data: { value, variable: off.option.whenUnset }, ...(t.sink ? {} : { severity: 'warning' as const }) });
+          } else if (t.sink) ctx.report({ fact: t, span, messageId: 'tlsOption', data: { value } });
           else ctx.report({ fact: t, span, messageId: 'tlsOptionUnknownSink', data: { value }, severity: 'warning' });
         } else if (off.kind === 'no-verify') {
           ctx.report({ fact: t, span, messageId: 'sslNoVerify', data: { library: libraryName(t) } });
@@ -142,7 +163,7 @@ export default defineRule({
         const v = s.value?.trim().toLowerCase();
         if (v !== 'false' && v !== '0') continue;
         ctx.report({ fact: s, messageId: 'setting', data: { name: s.name, value: s.value!.trim() } });
-      } else if (s.category === 'sslmode' && modeOfSetting(s) === 'no-verify' && !unitIsAllLocal(facts, s.unit)) {
+      } else if (s.category === 'sslmode' && modeOfSetting(s) === 'no-verify' && !settingIsAllLocal(facts, s)) {
         ctx.report({ fact: s, messageId: 'settingNoVerify', data: { name: s.name } });
       }
     }

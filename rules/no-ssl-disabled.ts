@@ -5,11 +5,12 @@ import {
   describeUnit,
   effectiveSslMode,
   hostLabel,
+  isModeSetting,
   isOffMachine,
   isProductionOrStaging,
   isWeakMode,
   modeOfSetting,
-  unitConnections,
+  settingConnections,
 } from '../src/policy/connection.js';
 import { libraryName, targetsLocalHost, weakTls } from '../src/policy/tls-options.js';
 
@@ -38,6 +39,12 @@ export default defineRule({
       settingWithoutConnection:
         '{{written}} in {{environment}}: every Postgres connection of {{scope}} that sets no sslmode of its own gets it, so {{consequence}}. ' +
         'Use {{name}}=verify-full with PGSSLROOTCERT=<CA file>.',
+      flagWithConnection:
+        '{{written}} turns TLS off for the connections of {{scope}}, which connects to {{host}}: {{consequence}}. ' +
+        "Set {{name}}=true (the client then verifies the server against the system's CAs) or pass the server's CA.",
+      flagWithoutConnection:
+        '{{written}} in {{environment}} turns TLS off for the Postgres connections of {{scope}}: {{consequence}}. ' +
+        "Set {{name}}=true (the client then verifies the server against the system's CAs) or pass the server's CA.",
       tlsOption:
         '`ssl: false` turns TLS off for this client in {{environment}}: {{consequence}}. ' +
         "Pass the server's CA instead: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }` (node-postgres then verifies the certificate and host name).",
@@ -48,6 +55,12 @@ export default defineRule({
         '`{{written}}` {{effect}} for the Deno Postgres client in {{environment}}: {{consequence}}. ' +
         'Use `tls: { enabled: true, enforce: true, caCertificates: [await Deno.readTextFile(\'/path/to/ca.crt\')] }`.',
     },
+    looksAt: [
+      'connection strings (URIs and DSNs) in env files, compose, Kubernetes, Helm values, Dockerfiles, MCP configs, package.json scripts and TS/JS: `sslmode=disable|allow|prefer`, `ssl=false|0`',
+      'sslmode settings (`PGSSLMODE`, `*_SSLMODE`, Helm `sslMode`) and application switches (`DB_SSL`, `DATABASE_SSL`) of the unit a connection runs in: env file, compose service, shared YAML anchor, Kubernetes container, Dockerfile stage (and the compose service built from it), Helm values file, MCP server (and its `--env-file`)',
+      'split variables (`PGHOST` + `PGSSLMODE`, `DB_HOST` + `DB_SSL`, Helm `externalDatabase.host`) judged as one connection',
+      '`ssl: false` in TS/JS',
+    ],
     examples: {
       good: [
         {
@@ -139,7 +152,7 @@ export default defineRule({
     }
 
     for (const s of facts.ofKind('setting')) {
-      if (s.category !== 'sslmode') continue;
+      if (!isModeSetting(s)) continue;
       const mode = modeOfSetting(s);
       if (!isWeakMode(mode)) continue;
       reportSetting(s, mode);
@@ -164,12 +177,13 @@ export default defineRule({
     function reportSetting(s: SettingFact, mode: string): void {
       const written = `${s.name}=${s.value ?? ''}`;
       const scope = describeUnit(s.unit);
-      const conns = unitConnections(facts, s.unit);
+      const conns = settingConnections(facts, s);
       const offMachine = conns.find(isOffMachine);
+      const flag = s.category === 'ssl';
       if (offMachine) {
         ctx.report({
           fact: s,
-          messageId: 'settingWithConnection',
+          messageId: flag ? 'flagWithConnection' : 'settingWithConnection',
           data: { written, name: s.name, scope, host: hostLabel(offMachine), consequence: consequence(mode) },
         });
         return;
@@ -177,7 +191,7 @@ export default defineRule({
       if (conns.length === 0 && isProductionOrStaging(s.environment)) {
         ctx.report({
           fact: s,
-          messageId: 'settingWithoutConnection',
+          messageId: flag ? 'flagWithoutConnection' : 'settingWithoutConnection',
           data: { written, name: s.name, scope, environment: describeEnvironment(s.environment), consequence: consequence(mode) },
         });
       }

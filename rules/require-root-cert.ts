@@ -8,7 +8,7 @@ import {
   hostLabel,
   isOffMachine,
   modeOfSetting,
-  unitConnections,
+  settingConnections,
   unitSettings,
 } from '../src/policy/connection.js';
 
@@ -18,11 +18,17 @@ function isVerifying(mode: string): boolean {
   return mode === 'verify-ca' || mode === 'verify-full';
 }
 
-/** A verifying PGSSLMODE whose unit names no root certificate anywhere. */
+/**
+ * A verifying PGSSLMODE whose unit names no root certificate anywhere: not in its own unit, not in
+ * a unit that inherits it (a compose service giving the image's `ENV PGSSLMODE` its PGSSLROOTCERT),
+ * not in a connection it applies to.
+ */
 function settingLacksRootCert(facts: FactSet, s: SettingFact): boolean {
   if (!isVerifying(modeOfSetting(s))) return false;
-  if (unitSettings(facts, s.unit, 'sslrootcert').length > 0) return false;
-  if (unitConnections(facts, s.unit).some((c) => c.sslrootcert)) return false;
+  for (const unit of [s.unit, ...(s.unit ? (facts.usersOf?.(s.unit.id) ?? []) : [])]) {
+    if (unitSettings(facts, unit, 'sslrootcert').length > 0) return false;
+  }
+  if (settingConnections(facts, s).some((c) => c.sslrootcert)) return false;
   return !hasCaInCode(facts, s);
 }
 
@@ -43,6 +49,10 @@ export default defineRule({
         '{{written}} but {{scope}} names no root certificate: ' + FAILS + '. ' +
         "Set PGSSLROOTCERT=/absolute/path/ca.crt, or PGSSLROOTCERT=system to trust the operating system's CA store (libpq 16+).",
     },
+    looksAt: [
+      'connections and sslmode settings with verify-ca or verify-full',
+      '`sslrootcert`, `PGSSLROOTCERT` in the unit and in the units that inherit it, `ca` in TS/JS; node-postgres `ssl=true` and `DB_SSL=true` use the system\'s CAs and need none',
+    ],
     examples: {
       good: [
         {
@@ -86,7 +96,8 @@ export default defineRule({
     for (const c of facts.ofKind('connection')) {
       if (!isOffMachine(c) || c.sslrootcert) continue;
       const eff = effectiveSslMode(c, facts);
-      if (!eff || !isVerifying(eff.mode)) continue;
+      // node-postgres `ssl=true` and an application's `DB_SSL=true` verify against the system's CAs.
+      if (!eff || !isVerifying(eff.mode) || eff.systemCa) continue;
       // A mode inherited from PGSSLMODE is reported on the setting when the whole unit lacks a root certificate.
       if (eff.setting && settingLacksRootCert(facts, eff.setting)) continue;
       if (unitSettings(facts, c.unit, 'sslrootcert').length > 0 || hasCaInCode(facts, c)) continue;

@@ -4,6 +4,12 @@ import { effectiveSslMode, hostLabel, isOffMachine, isTlsConfiguredInCode } from
 
 /** The text to add, in the connection string's own syntax. */
 function fixFor(c: ConnectionFact): string {
+  // Split variables: the mode is one more variable beside the host's.
+  if (c.synthesized) {
+    return c.variable?.toUpperCase() === 'PGHOST'
+      ? '`PGSSLMODE=verify-full` and `PGSSLROOTCERT=/path/to/ca.crt` beside PGHOST'
+      : `a TLS setting beside ${c.variable ?? 'the host'} (PGSSLMODE=verify-full for libpq clients, or the application's own sslmode / ssl option)`;
+  }
   if (c.form === 'dsn') return '`sslmode=verify-full sslrootcert=/path/to/ca.crt`';
   return c.masked.includes('?') ? '`&sslmode=verify-full&sslrootcert=/path/to/ca.crt`' : '`?sslmode=verify-full&sslrootcert=/path/to/ca.crt`';
 }
@@ -22,6 +28,10 @@ export default defineRule({
         'Connection to {{host}} sets no sslmode: libpq falls back to prefer (TLS optional, unverified) and node-postgres uses no TLS at all; ' +
         'add {{fix}}.',
     },
+    looksAt: [
+      'remote connection strings and split-variable connections (`PGHOST`, `DB_HOST`) with no `sslmode` or `ssl=` of their own',
+      'sslmode settings and switches of the same unit or of the units it inherits (a merged YAML anchor, the Dockerfile of the image), and TLS options in the same TS/JS file',
+    ],
     examples: {
       good: [
         {

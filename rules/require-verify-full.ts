@@ -7,7 +7,7 @@ import {
   modeOfSetting,
   modeRank,
   type EffectiveMode,
-  unitIsAllLocal,
+  settingIsAllLocal,
 } from '../src/policy/connection.js';
 
 const WEAKNESS: Record<'require' | 'verify-ca', string> = {
@@ -56,6 +56,10 @@ export default defineRule({
         'Environment {{environment}}: {{subject}} {{mode}}, {{weakness}}. ' +
         'Use sslmode=verify-full with sslrootcert=<CA file>, or map the file to its environment in the sslguard config.',
     },
+    looksAt: [
+      '`sslmode` and `ssl=` of connection strings, with the consumer\'s meaning (node-postgres and pgjdbc read `ssl=true` as verified TLS, libpq as require)',
+      'sslmode settings of every unit, by the environment of the file, namespace, MCP server name or variable prefix (`values-prod.yaml`, `Dockerfile.prod` included)',
+    ],
     examples: {
       good: [
         {
@@ -145,7 +149,7 @@ export default defineRule({
     }
 
     for (const s of facts.ofKind('setting')) {
-      if (s.category !== 'sslmode' || unitIsAllLocal(facts, s.unit)) continue;
+      if (s.category !== 'sslmode' || settingIsAllLocal(facts, s)) continue;
       const mode = modeOfSetting(s);
       const verdict = judge(mode, s.environment);
       if (!verdict) continue;

@@ -24,6 +24,11 @@ export default defineRule({
       secureProtocol:
         "`secureProtocol: '{{value}}'` pins a protocol deprecated by RFC 8996. Use TLSv1.2 or TLSv1.3: remove secureProtocol and set `minVersion: 'TLSv1.2'`.",
     },
+    looksAt: [
+      '`ssl_min_protocol_version` in connection strings',
+      '`PGSSLMINPROTOCOLVERSION`-style variables and Helm `minVersion` keys',
+      '`minVersion` and `secureProtocol` in TS/JS TLS options',
+    ],
     examples: {
       good: [
         {

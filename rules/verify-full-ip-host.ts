@@ -15,6 +15,9 @@ export default defineRule({
         'Connection to {{host}} uses verify-full with an IP address: the host name check compares {{host}} with the names in the ' +
         "server's certificate and fails unless the certificate carries that IP as a subjectAltName. Connect by the DNS name the certificate was issued for.",
     },
+    looksAt: [
+      'hosts written as IP literals in connections whose effective sslmode is verify-full',
+    ],
     examples: {
       good: [
         {

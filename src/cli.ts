@@ -34,7 +34,7 @@ Options:
       --no-color          Never colour the output (colour is used only on a terminal)
       --no-ignore         Do not apply .gitignore (node_modules, .git and build folders stay skipped)
       --staged            Scan the staged content of staged files (what \`git commit\` records)
-      --list-rules        List the rules with their default severity
+      --list-rules        List the rules with their default severity and where each looks
   -v, --version           Print the version
   -h, --help              Print this help
 
@@ -67,7 +67,10 @@ function defaultIo(): CliIo {
 
 function listRules(): string {
   const width = Math.max(...rules.map((r) => r.meta.id.length));
-  return rules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(7)}  ${r.meta.description}`).join('\n') + '\n';
+  const indent = ' '.repeat(width + 11);
+  // Where each rule looks, one indented line per place, under the rule's own line.
+  const looks = (r: (typeof rules)[number]): string => (r.meta.looksAt ?? []).map((l) => `\n${indent}looks at: ${l}`).join('');
+  return rules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(7)}  ${r.meta.description}${looks(r)}`).join('\n') + '\n';
 }
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can run it in-process). */

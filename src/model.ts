@@ -24,7 +24,7 @@ export interface EnvironmentInfo {
   reason: string;
 }
 
-export type FileFormat = 'env' | 'compose' | 'kubernetes' | 'mcp' | 'source' | 'package-json' | 'certificate' | 'yaml' | 'json' | 'prisma';
+export type FileFormat = 'env' | 'compose' | 'kubernetes' | 'mcp' | 'source' | 'package-json' | 'certificate' | 'yaml' | 'json' | 'dockerfile' | 'helm-values' | 'prisma';
 
 /**
  * The scope in which environment-style settings apply together: one env file, one compose service,
@@ -34,8 +34,51 @@ export type FileFormat = 'env' | 'compose' | 'kubernetes' | 'mcp' | 'source' | '
 export interface Unit {
   /** Unique within a scan: `${file}#${kind}:${name}`. */
   id: string;
-  kind: 'env-file' | 'compose-service' | 'k8s-container' | 'k8s-configmap' | 'k8s-secret' | 'mcp-server' | 'source-file' | 'package-script';
+  kind:
+    | 'env-file'
+    | 'compose-service'
+    | 'k8s-container'
+    | 'k8s-configmap'
+    | 'k8s-secret'
+    | 'mcp-server'
+    | 'source-file'
+    | 'package-script'
+    /** A Dockerfile build stage (`FROM … AS name`; `#2` for an unnamed one); ARGs before the first FROM are stage `(global)`. */
+    | 'dockerfile-stage'
+    /** A Helm values file. */
+    | 'helm-values'
+    /** A YAML block shared through an anchor (`x-common-env: &env`) by several compose services. */
+    | 'yaml-anchor';
   name: string;
+}
+
+/**
+ * The facts of `inherits` apply in `unit` too, with the unit's own facts winning: a compose service
+ * that merges a YAML anchor, a service that runs an image built from a Dockerfile stage, a stage
+ * built `FROM` an earlier one, an MCP server started with `docker run --env-file`.
+ */
+export interface UnitLink {
+  unit: Unit;
+  inherits: Unit;
+}
+
+/**
+ * A unit that takes settings from another file, as written (the core resolves it against the
+ * scanned files, never outside them): `build:` of a compose service, `--env-file` of `docker run`.
+ */
+export interface UnitReference {
+  unit: Unit;
+  kind: 'dockerfile' | 'env-file';
+  /** POSIX path relative to the working directory, normalised (may start with `../` when it leaves it). */
+  path: string;
+  /** `build.target`: the stage the service runs (default: the last one). */
+  target?: string;
+  /** The reference as written, for diagnostics (`--env-file ./db.env`). */
+  written: string;
+  /** Where it is written (1-based). */
+  file: string;
+  line: number;
+  column: number;
 }
 
 /**
@@ -98,6 +141,12 @@ export interface ConnectionFact extends FactBase {
   variable?: string;
   /** The program that will read this string, when known (`node-postgres`, `libpq`, `mcp:@modelcontextprotocol/server-postgres`). */
   consumer?: string;
+  /**
+   * Set when no connection string is written: the connection is assembled from split variables
+   * (`PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`; `DB_HOST`, …) of one unit, and the fact sits at
+   * the host variable. Its sslmode, password and root certificate come from the unit's settings.
+   */
+  synthesized?: 'split-variables';
 }
 
 export type SettingCategory =
@@ -109,7 +158,8 @@ export type SettingCategory =
   | 'reject-unauthorized' // *_REJECT_UNAUTHORIZED
   | 'cert-path' // *SSL_CERT_PATH*, *_SSL_CA*, *_CA_CERT*
   | 'password' // *PASSWORD*
-  | 'ssl-min-protocol'; // PGSSLMINPROTOCOLVERSION
+  | 'ssl-min-protocol' // PGSSLMINPROTOCOLVERSION
+  | 'ssl'; // DB_SSL, DATABASE_SSL: an application's TLS on/off switch (true: verified TLS, false: none)
 
 /** A TLS-relevant variable: env file entry, compose/k8s/MCP env entry, or an assignment in code. */
 export interface SettingFact extends FactBase {
@@ -137,6 +187,11 @@ export interface TlsOption {
    * when sslguard can tell (`null` for `undefined` and for a body that returns nothing).
    */
   returns?: LiteralValue;
+  /**
+   * Set when the value is what applies while the named environment variable is not set: the default
+   * of `env.bool('X', false)`, `process.env.X ?? false`, or `process.env.X === 'true'` (false unless set).
+   */
+  whenUnset?: string;
 }
 
 /** An object literal in code that carries TLS options (`{ rejectUnauthorized: false }`, `{ ssl: false }`). */

@@ -10,7 +10,12 @@ const root = join(import.meta.dirname, '..');
 const fixturesDir = join(root, 'fixtures');
 const NOW = new Date('2026-11-26T00:00:00Z');
 
-const fixtureNames = readdirSync(fixturesDir).filter((n) => statSync(join(fixturesDir, n)).isDirectory() && existsSync(join(fixturesDir, `${n}.expected.json`)) || process.env.SSLGUARD_UPDATE_EXPECTED && statSync(join(fixturesDir, n)).isDirectory());
+const fixtureNames = readdirSync(fixturesDir).filter((n) => n !== 'shapes' && (statSync(join(fixturesDir, n)).isDirectory() && existsSync(join(fixturesDir, `${n}.expected.json`)) || process.env.SSLGUARD_UPDATE_EXPECTED && statSync(join(fixturesDir, n)).isDirectory()));
+
+// `fixtures/shapes/<name>/`: one small repository per configuration shape (Dockerfiles, Helm values,
+// split variables, …), each with its good and bad files and `fixtures/shapes/<name>.expected.json`.
+const shapesDir = join(fixturesDir, 'shapes');
+const shapeNames = existsSync(shapesDir) ? readdirSync(shapesDir).filter((n) => statSync(join(shapesDir, n)).isDirectory()).map((n) => `shapes/${n}`) : [];
 
 async function runJson(target: string): Promise<{ code: number; report: any }> {
   let out = '';
@@ -27,7 +32,13 @@ describe('fixture repositories', () => {
     expect(fixtureNames).toContain('drivers');
   });
 
-  for (const name of fixtureNames) {
+  it('has a shape fixture for each configuration shape sslguard reads beyond the core formats', () => {
+    expect(shapeNames).toEqual(
+      expect.arrayContaining(['dockerfile', 'helm-values', 'split-variables', 'ssl-param', 'mcp-docker', 'yaml-anchors', 'placeholders', 'cert-paths', 'framework-env'].map((n) => `shapes/${n}`)),
+    );
+  });
+
+  for (const name of [...fixtureNames, ...shapeNames]) {
     it(`${name} yields exactly its expected findings`, async () => {
       const { code, report } = await runJson(`fixtures/${name}`);
       const actual = {

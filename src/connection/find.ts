@@ -63,6 +63,9 @@ function isTerminator(c: number): boolean {
   return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+/** Template actions inside a URI are short; a longer `{{ … }}` span is prose, not one action. */
+const MAX_TEMPLATE_ACTION = 200;
+
 /** End of a URI that starts at `start` and whose authority begins at `from`. */
 function uriEnd(value: string, start: number, from: number): number {
   let i = from;
@@ -72,6 +75,14 @@ function uriEnd(value: string, start: number, from: number): number {
       const skip = placeholderEnd(value, i);
       if (skip > 0) {
         i = skip;
+        continue;
+      }
+    }
+    // Helm and Jinja template actions keep their blanks: `postgres://app@{{ .Release.Name }}-pg/app`.
+    if (c === 123 /* { */ && value.charCodeAt(i + 1) === 123) {
+      const close = value.indexOf('}}', i + 2);
+      if (close > 0 && close - i <= MAX_TEMPLATE_ACTION && !/[\r\n]/.test(value.slice(i, close))) {
+        i = close + 2;
         continue;
       }
     }

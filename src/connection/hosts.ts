@@ -28,6 +28,8 @@ export function classifyHost(host: string, opts: ClassifyOptions): HostClassific
   if (isReference(raw) && !isIPv6(raw.slice(1, -1))) {
     return { class: 'unknown', reason: `host is a variable reference (\`${raw}\`)` };
   }
+  // Helm values name in-cluster services by template (`{{ .Release.Name }}-postgresql`): only the render knows.
+  if (/\{\{[\s\S]*?\}\}/.test(raw)) return { class: 'unknown', reason: `host is a template (\`${raw}\`)` };
   // DNS names are case-insensitive and may be written fully qualified (`localhost.`).
   const name = raw.toLowerCase().replace(/\.$/, '');
   const local = LOCAL_NAMES.get(name);

@@ -23,10 +23,11 @@ const REFERENCES: readonly RegExp[] = [
  * are one entry, while `pass[word]` stays a real value. Each entry says where it comes from.
  */
 const PLACEHOLDER_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^your(db|database|postgres|supabase|neon)?(password|pass|pwd|secret)(here)?$/, 'docs and .env.example templates'],
+  [/^(your|my)(db|database|postgres|supabase|neon)?(password|pass|pwd|secret)(here)?$/, 'docs and .env.example templates'],
   [/^(changeme|changethis|replaceme|replacethis)$/, 'templates asking to be edited (`changeme`, `REPLACE_ME`)'],
-  // Not `secret` alone: it is a real (if weak) password in many compose files.
-  [/^(password|passwd|redacted|placeholder|secrethere)$/, 'the name of the thing instead of a value'],
+  // Not `secret` or `postgres` alone: they are real (if weak) passwords in many compose files.
+  [/^(db|database|postgres|pg)?(password|passwd|pass|pwd)$/, 'the name of the thing instead of a value (`password`, `pass`, `DB_PASSWORD`)'],
+  [/^(redacted|placeholder|secrethere)$/, 'the name of the thing instead of a value'],
 ];
 
 /** Values made only of filler characters: `xxxx`, `****` (also sslguard's own mask), `???`, `...`, `…`. */
@@ -38,10 +39,29 @@ export function isReference(value: string): boolean {
   return v.length > 0 && REFERENCES.some((re) => re.test(v));
 }
 
+/**
+ * `${VAR:-default}` and `${VAR-default}` (shell, compose, dotenv-expand): what runs unless VAR is
+ * set is the default, so a real password written there is a committed password. Returns the
+ * default, or undefined for any other value (`${VAR}`, `${VAR:?error}`, `${VAR:+alt}`, `${env:VAR}`).
+ */
+export function referenceDefault(value: string): string | undefined {
+  const m = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$/s.exec(value.trim());
+  // `${A:-x}${B}` is two references, not one with the default `x}${B`.
+  if (!m) return undefined;
+  let depth = 0;
+  for (const c of m[1]!) {
+    if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) return undefined;
+  }
+  return depth === 0 ? m[1] : undefined;
+}
+
 /** True for values that are not real secrets: empty, references, wrappers and the placeholder vocabulary. */
 export function isPlaceholder(value: string): boolean {
   const v = value.trim();
   if (v === '') return true;
+  const fallback = referenceDefault(v);
+  if (fallback !== undefined) return isPlaceholder(fallback);
   if (isReference(v)) return true;
   if (FILLER.some((re) => re.test(v))) return true;
   const word = v.toLowerCase().replace(/[\s_.-]+/g, '');

@@ -13,7 +13,9 @@ export type PathKind =
   | 'private-key'
   | 'package-json'
   /** A Prisma schema (`schema.prisma`): datasource URLs. */
-  | 'prisma';
+  | 'prisma'
+  | 'dockerfile'
+  | 'helm-values';
 
 // Name-based rules are small and exact enough that a glob library would only obscure them: each
 // file name is tested once, and the rules need "ends with X but not Y" logic globs express poorly.
@@ -33,6 +35,12 @@ const KEY_EXTENSIONS = new Set(['.key', '.p12', '.pfx']);
 const MCP_NAMES = new Set(['.mcp.json', 'claude_desktop_config.json', 'cline_mcp_settings.json', 'mcp_config.json']);
 /** MCP client configs known by their directory and file name. */
 const MCP_DIR_NAMES = new Set(['.cursor/mcp.json', '.vscode/mcp.json', '.gemini/settings.json']);
+
+/** `Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile` (any case); not `Dockerfile.dockerignore`. */
+const DOCKERFILE_NAME = /^(?:(?:docker|container)file(?:\.[^/]+)?|[^/]+\.(?:docker|container)file)$/i;
+
+/** Helm chart values: `values.yaml`, `values-prod.yaml`, `values.staging.yml`. */
+const HELM_VALUES_NAME = /^values(?:[.\-_][^/]*)?\.ya?ml$/i;
 
 /** `docker-compose.yml`, `docker-compose.prod.yaml`, `compose-dev.yml`; not `composer.yml`. */
 const COMPOSE_NAME = /^(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$/i;
@@ -65,7 +73,14 @@ export function classifyPath(rel: string): PathKind[] {
 
   if (isEnvName(base)) return isEnvTemplateName(base) ? ['env-template', 'env'] : ['env'];
 
-  if (ext === '.yml' || ext === '.yaml') return COMPOSE_NAME.test(base) ? ['compose', 'yaml'] : ['yaml'];
+  if (DOCKERFILE_NAME.test(base) && !lower.endsWith('.dockerignore')) return ['dockerfile'];
+
+  if (ext === '.yml' || ext === '.yaml') {
+    if (COMPOSE_NAME.test(base)) return ['compose', 'yaml'];
+    // A chart's templates/ hold manifests (rendered by Helm), never values.
+    if (HELM_VALUES_NAME.test(base) && !parts.includes('templates')) return ['helm-values', 'yaml'];
+    return ['yaml'];
+  }
 
   if (ext === '.json' || ext === '.jsonc') {
     const dirAndBase = parts.slice(-2).join('/');

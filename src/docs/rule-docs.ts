@@ -36,6 +36,7 @@ export function renderRuleDocs(rules: readonly Rule[]): string {
   ];
   for (const r of rules) {
     out.push(`## ${r.meta.id}`, '', r.meta.description, '', `Default severity: **${r.meta.defaultSeverity}**. Turn it off or change it with \`--rule ${r.meta.id}=off|warning|error\` or \`"rules": {"${r.meta.id}": "warning"}\` in \`.sslguard.json\`.`, '');
+    if (r.meta.looksAt?.length) out.push('### Where it looks', '', ...r.meta.looksAt.map((l) => `- ${l}`), '');
     out.push('### Why', '', r.meta.rationale, '');
     out.push('### Bad', '');
     for (const e of r.meta.examples.bad) out.push(fence(e));

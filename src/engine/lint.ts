@@ -8,6 +8,10 @@ import { parseSuppressions } from './suppress.js';
 import { maskSecrets } from '../connection/mask.js';
 import { fingerprintFindings, type FingerprintSource } from './fingerprint.js';
 import { rules as allRules } from '../../rules/index.js';
+import type { Unit, UnitLink, UnitReference } from '../model.js';
+import { buildUnitViews } from './unit-view.js';
+import { resolveReferences } from './resolve-references.js';
+import { describeUnits } from '../policy/connection.js';
 
 /** One file handed to the pure core: its path, its content, and what the discovery layer knows of it. */
 export interface SourceInput {
@@ -41,7 +45,8 @@ export function resolveConfig(partial?: Partial<ResolvedConfig>): ResolvedConfig
   return { ...DEFAULT_CONFIG, ...partial, rules: { ...DEFAULT_CONFIG.rules, ...partial?.rules } };
 }
 
-export function createFactSet(facts: readonly Fact[]): FactSet {
+/** `links`: units that inherit other units' facts (see unit-view.ts); without them every unit stands alone. */
+export function createFactSet(facts: readonly Fact[], links: readonly UnitLink[] = []): FactSet {
   const byKind = new Map<string, Fact[]>();
   const byUnit = new Map<string, Fact[]>();
   for (const f of facts) {
@@ -54,14 +59,14 @@ export function createFactSet(facts: readonly Fact[]): FactSet {
       u.push(f);
     }
   }
+  const views = buildUnitViews(byUnit, links);
   return {
     all: facts,
     ofKind<K extends Fact['kind']>(kind: K) {
       return (byKind.get(kind) ?? []) as FactOf<K>[];
     },
-    inUnit(unitId: string) {
-      return byUnit.get(unitId) ?? [];
-    },
+    inUnit: views.inUnit,
+    usersOf: views.usersOf,
   };
 }
 
@@ -69,8 +74,8 @@ export function createFactSet(facts: readonly Fact[]): FactSet {
  * Runs every enabled rule over the facts and returns findings sorted by position. Severity comes
  * from the config when the user set one for the rule, else from the finding, else the rule default.
  */
-export function runRules(facts: readonly Fact[], config: ResolvedConfig, now: Date, rules: readonly Rule[] = allRules): Finding[] {
-  const set = createFactSet(facts);
+export function runRules(facts: readonly Fact[], config: ResolvedConfig, now: Date, rules: readonly Rule[] = allRules, links: readonly UnitLink[] = []): Finding[] {
+  const set = createFactSet(facts, links);
   const findings: Finding[] = [];
   for (const rule of rules) {
     const configured = config.rules[rule.meta.id];
@@ -90,7 +95,7 @@ export function runRules(facts: readonly Fact[], config: ResolvedConfig, now: Da
           ruleId: rule.meta.id,
           severity,
           // Rules build messages from masked values; masking again is the last line of defence.
-          message: maskSecrets(formatMessage(template, d.data)),
+          message: maskSecrets(formatMessage(template, d.data) + usedBy(set, d.fact.unit)),
           file: d.fact.file,
           line: span.line,
           column: span.column,
@@ -106,6 +111,12 @@ export function runRules(facts: readonly Fact[], config: ResolvedConfig, now: Da
     rule.check(set, context);
   }
   return findings.sort(compareFindings);
+}
+
+/** A finding in a shared block (a YAML anchor, a Dockerfile stage) names where the block is used, once. */
+function usedBy(set: FactSet, unit: Unit | undefined): string {
+  const users = unit ? (set.usersOf?.(unit.id) ?? []) : [];
+  return users.length > 0 ? ` Applies to ${describeUnits(users)}.` : '';
 }
 
 /** Placeholder values as the message shows them (masked), so an integration can render the message from its id. */
@@ -141,6 +152,10 @@ export class Linter {
   private readonly facts: Fact[] = [];
   private readonly diagnostics: Diagnostic[] = [];
   private readonly texts = new Map<string, string>();
+  /** Unit links and cross-file references the extractors found, and what each file declared, for unit views. */
+  private readonly links: UnitLink[] = [];
+  private readonly references: UnitReference[] = [];
+  private readonly scanned = { files: new Set<string>(), declared: new Map<string, Unit[]>() };
   /** Texts of files that hold facts (the only files findings can point into), for fingerprints. */
   private readonly fingerprintTexts = new Map<string, string>();
 
@@ -162,6 +177,10 @@ export class Linter {
   addExtraction(file: string, result: FileExtraction): void {
     for (const fact of result.facts) this.facts.push(fact);
     for (const diagnostic of result.diagnostics) this.diagnostics.push(diagnostic);
+    this.scanned.files.add(file);
+    if (result.links) this.links.push(...result.links);
+    if (result.references) this.references.push(...result.references);
+    if (result.units) this.scanned.declared.set(file, result.units);
     if (result.text !== undefined && result.text.includes(SUPPRESSION_MARKER)) this.texts.set(file, result.text);
     // Whole-file findings (file facts) are fingerprinted without text; any other finding points into a fact.
     if (result.text !== undefined && result.facts.some((f) => f.kind !== 'file')) this.fingerprintTexts.set(file, result.text);
@@ -199,7 +218,10 @@ export class Linter {
       return suppressionsByFile.get(file);
     };
     // Suppressed findings are fingerprinted together with the others, so suppressing one does not renumber its twins.
-    for (const finding of fingerprintFindings(runRules(facts, config, now, rules), fingerprintSources(this.fingerprintTexts, facts))) {
+    const resolved = resolveReferences(this.references, this.scanned);
+    diagnostics.push(...resolved.diagnostics);
+    const links = [...this.links, ...resolved.links];
+    for (const finding of fingerprintFindings(runRules(facts, config, now, rules, links), fingerprintSources(this.fingerprintTexts, facts))) {
       const hit = suppressionsOf(finding.file)?.isSuppressed(finding.ruleId, finding.line);
       if (hit) {
         suppressed.push({ ...finding, suppressed: { kind: 'inline', ...(hit.justification ? { justification: hit.justification } : {}) } });

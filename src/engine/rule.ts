@@ -1,4 +1,4 @@
-import type { EnvironmentInfo, Fact, FactOf, Severity, Span } from '../model.js';
+import type { EnvironmentInfo, Fact, FactOf, Severity, Span, Unit } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 
 /** A sample file used as documentation and as a test case for a rule. */
@@ -26,6 +26,8 @@ export interface RuleMeta {
   /** Message templates by id, with `{{name}}` placeholders (ESLint style). */
   messages: Record<string, string>;
   examples: { good: RuleExample[]; bad: RuleExample[] };
+  /** Where the rule looks: the facts and file shapes it judges, one short phrase each (docs and `--list-rules`). */
+  looksAt?: string[];
 }
 
 export interface ReportDescriptor {
@@ -43,8 +45,16 @@ export interface ReportDescriptor {
 export interface FactSet {
   all: readonly Fact[];
   ofKind<K extends Fact['kind']>(kind: K): readonly FactOf<K>[];
-  /** Facts that share a unit (same env file, compose service, container, MCP server). */
+  /**
+   * Facts that share a unit (same env file, compose service, container, MCP server), then the facts
+   * of the units it inherits (a merged YAML anchor, the Dockerfile stage it runs), nearest first.
+   */
   inUnit(unitId: string): readonly Fact[];
+  /**
+   * The units that inherit this unit's facts, directly or not (the compose services that merge an
+   * anchor or run an image built from a Dockerfile stage). Absent on fact sets built without links.
+   */
+  usersOf?(unitId: string): readonly Unit[];
 }
 
 export interface RuleContext {

@@ -1,8 +1,12 @@
 // docker-compose files: each service's environment (map or `KEY=value` list), its command,
 // entrypoint and health check, with the names under which other services reach it counted as local.
+// An environment block shared through a YAML anchor is read once, as a unit of its own that the
+// services using it inherit; `build:` is recorded so the core can apply the image's Dockerfile.
+import { posix } from 'node:path';
+import type { Unit } from '../model.js';
 import type { ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type EmitOptions, type Extractor } from './sink.js';
-import { parseYaml, type YamlDocument, type YamlNode } from './yaml.js';
+import { parseYaml, type YamlDocument, type YamlEntry, type YamlNode } from './yaml.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
@@ -74,9 +78,11 @@ export const extractCompose: Extractor = (input) => {
 function extractServices(sink: FactSink, doc: YamlDocument): void {
   const services = doc.entries(doc.get(doc.root, 'services'));
   const localNames = serviceNames(doc, services);
+  const shared = new SharedBlocks(sink, doc, services);
   for (const service of services) {
     const options: EmitOptions = { unit: unitOf(sink.file, 'compose-service', service.key), localNames };
-    environment(sink, doc, doc.get(service.value, 'environment'), options);
+    environment(sink, doc, doc.get(service.value, 'environment'), options, shared);
+    build(sink, doc, service.value, options.unit!);
     for (const node of [
       doc.get(service.value, 'command'),
       doc.get(service.value, 'entrypoint'),
@@ -113,9 +119,84 @@ function serviceNames(doc: YamlDocument, services: ReturnType<YamlDocument['entr
   return names;
 }
 
-function environment(sink: FactSink, doc: YamlDocument, node: YamlNode | null, options: EmitOptions): void {
+/**
+ * Environment blocks that several services use through an alias or a `<<` merge. Their entries are
+ * emitted once, in a `yaml-anchor` unit that each using service inherits, so a problem in the block
+ * is reported once, at the anchor, instead of once per service.
+ */
+class SharedBlocks {
+  /** Holder of entries (a map, or a list) → services that use it, and a label for it. */
+  private readonly users = new Map<YamlNode, { services: string[]; label: string }>();
+  private readonly emitted = new Set<YamlNode>();
+
+  constructor(
+    private readonly sink: FactSink,
+    private readonly doc: YamlDocument,
+    services: YamlEntry[],
+  ) {
+    for (const service of services) {
+      const envEntry = [...doc.entries(service.value)].reverse().find((e) => e.key === 'environment');
+      if (!envEntry?.value) continue;
+      // `<<: *common` at service level: the environment belongs to the anchored service template.
+      const outer = envEntry.merged ? doc.anchor(envEntry.origin) : undefined;
+      const holders = doc.isMap(envEntry.value) ? new Set(doc.entries(envEntry.value).map((e) => e.origin as YamlNode)) : new Set([envEntry.value]);
+      for (const holder of holders) {
+        const label = doc.anchor(holder) ?? outer ?? service.key;
+        const u = this.users.get(holder) ?? { services: [], label };
+        if (!u.services.includes(service.key)) u.services.push(service.key);
+        this.users.set(holder, u);
+      }
+    }
+  }
+
+  /** The unit an entry held by `holder` belongs to, for `service`; undefined when the service has it alone. */
+  unitFor(holder: YamlNode, service: Unit): Unit | undefined {
+    const u = this.users.get(holder);
+    if (!u || u.services.length < 2) return undefined;
+    const anchor = unitOf(this.sink.file, 'yaml-anchor', `&${u.label}`);
+    this.sink.link(service, anchor);
+    return anchor;
+  }
+
+  /** True the first time an entry (by its key node) is seen: shared entries are emitted once. */
+  first(node: YamlNode): boolean {
+    if (this.emitted.has(node)) return false;
+    this.emitted.add(node);
+    return true;
+  }
+}
+
+/** `build: ./api` or `build: { context, dockerfile, target }`: the service runs the image its Dockerfile builds. */
+function build(sink: FactSink, doc: YamlDocument, service: YamlNode | null, unit: Unit): void {
+  const node = doc.get(service, 'build');
+  const short = doc.scalar(node);
+  const context = short ?? doc.scalar(doc.get(node, 'context'));
+  const contextPath = context ? interpolateCompose(context.value).trim() : '.';
+  // Remote contexts (git URLs, tarballs) are not in the repository.
+  if (!doc.isMap(node) && !short) return;
+  if (/^[a-z][a-z0-9+.-]*:\/\/|^git@|\.git(#|$)/i.test(contextPath) || posix.isAbsolute(contextPath)) return;
+  const dockerfile = doc.isMap(node) ? doc.string(doc.get(node, 'dockerfile')) : undefined;
+  const file = dockerfile ? interpolateCompose(dockerfile).trim() : 'Dockerfile';
+  if (posix.isAbsolute(file)) return;
+  const target = doc.isMap(node) ? doc.string(doc.get(node, 'target')) : undefined;
+  const path = posix.normalize(posix.join(posix.dirname(sink.file), contextPath, file));
+  const at = context?.loc.start ?? doc.range(node)?.start ?? 0;
+  sink.reference({ unit, kind: 'dockerfile', path, ...(target ? { target: interpolateCompose(target).trim() } : {}), written: `build: ${contextPath}` }, at);
+}
+
+function environment(sink: FactSink, doc: YamlDocument, node: YamlNode | null, serviceOptions: EmitOptions, shared: SharedBlocks): void {
+  const service = serviceOptions.unit!;
+  if (doc.isSeq(node)) {
+    const anchor = shared.unitFor(node!, service);
+    if (anchor && !shared.first(node!)) return;
+    environmentList(sink, doc, node, anchor ? { ...serviceOptions, unit: anchor } : serviceOptions);
+    return;
+  }
   if (doc.isMap(node)) {
     for (const entry of doc.entries(node)) {
+      const anchor = shared.unitFor(entry.origin, service);
+      if (anchor && !shared.first(entry.keyNode)) continue;
+      const options = anchor ? { ...serviceOptions, unit: anchor } : serviceOptions;
       const s = doc.scalar(entry.value);
       if (!s) {
         // `KEY:` without a value passes the variable through from the shell: not a literal.
@@ -127,8 +208,10 @@ function environment(sink: FactSink, doc: YamlDocument, node: YamlNode | null, o
       const v = interpolated(s.value, s.loc);
       sink.assignment(entry.key, entry.keyRange, v.value, v.loc, options);
     }
-    return;
   }
+}
+
+function environmentList(sink: FactSink, doc: YamlDocument, node: YamlNode | null, options: EmitOptions): void {
   for (const item of doc.items(node)) {
     const s = doc.scalar(item);
     if (!s) continue;

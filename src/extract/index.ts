@@ -14,6 +14,8 @@ import { extractSource, SOURCE_TRIGGERS } from './source.js';
 import { extractPackageJson } from './package-json.js';
 import { extractPrisma } from './prisma.js';
 import { certificatesFromBytes, extractInlinePem } from './certificate.js';
+import { extractDockerfile } from './dockerfile.js';
+import { extractHelmValues } from './helm-values.js';
 
 export interface FileExtraction extends ExtractResult {
   /** The decoded text, when the file was read as text (for suppression comments). */
@@ -25,7 +27,9 @@ function extractorsFor(kinds: readonly PathKind[], file: string, text: string): 
   const out: Extractor[] = [];
   if (kinds.includes('env')) out.push(extractEnv);
   if (kinds.includes('compose')) out.push(extractCompose);
+  else if (kinds.includes('helm-values')) out.push(extractHelmValues);
   else if (kinds.includes('yaml')) out.push(extractKubernetes);
+  if (kinds.includes('dockerfile')) out.push(extractDockerfile);
   if (kinds.includes('prisma')) out.push(extractPrisma);
   if (kinds.includes('package-json')) out.push(extractPackageJson);
   else if (kinds.includes('mcp') || (kinds.includes('json') && looksLikeMcpConfig(file, text))) out.push(extractMcp);
@@ -41,6 +45,8 @@ function extractorsFor(kinds: readonly PathKind[], file: string, text: string): 
 export function extractFile(source: SourceInput, config: ResolvedConfig): FileExtraction {
   const facts: Fact[] = [];
   const diagnostics: Diagnostic[] = [];
+  // Links between units and references to other files, for the core's unit views.
+  const related: Pick<ExtractResult, 'links' | 'references' | 'units'> = {};
   const kinds = classifyPath(source.file);
   const guard = (what: string, fn: () => ExtractResult | undefined): void => {
     try {
@@ -48,6 +54,9 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
       if (r) {
         facts.push(...r.facts);
         diagnostics.push(...r.diagnostics);
+        if (r.links) (related.links ??= []).push(...r.links);
+        if (r.references) (related.references ??= []).push(...r.references);
+        if (r.units) (related.units ??= []).push(...r.units);
       }
     } catch (error) {
       diagnostics.push({ file: source.file, message: `internal error in the ${what} reader, file skipped: ${(error as Error).message}` });
@@ -103,5 +112,5 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
   const input: ExtractInput = { file: source.file, text, config };
   for (const extractor of extractorsFor(kinds, source.file, text)) guard(extractor.name || 'file', () => extractor(input));
   if (!kinds.includes('certificate')) guard('inline certificate', () => extractInlinePem(input));
-  return { facts, diagnostics, text };
+  return { facts, diagnostics, ...related, text };
 }

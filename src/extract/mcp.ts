@@ -1,6 +1,7 @@
 // MCP client configurations (Claude Desktop, Claude Code, Cursor, VS Code, Cline, Windsurf, Gemini
 // CLI): every server's env, command line, URL and headers may carry a Postgres connection string
 // or a TLS setting, and the server package tells which program will read it.
+import { posix } from 'node:path';
 import type { ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type EmitOptions, type Extractor } from './sink.js';
 import { nodeLocation, keyRange, parseJsonc, parseJsoncQuietly, properties, property, type JsonNode } from './jsonc.js';
@@ -130,12 +131,68 @@ function commandWords(command: string): string[] {
   return command.split(/\s+/);
 }
 
-/** `mcp:<package>` for package runners (`npx -y @modelcontextprotocol/server-postgres`), else `mcp:<command>`. */
+/** Container runtimes whose `run` starts the server in a container (same flags). */
+const CONTAINER_RUNTIMES = new Set(['docker', 'podman']);
+
+/** `docker run` flags that take no value; every other flag without `=` takes the next argument. */
+const DOCKER_BOOLEAN_FLAGS = new Set([
+  '--rm', '--init', '--privileged', '--interactive', '--tty', '--detach', '--publish-all', '--read-only', '--no-healthcheck',
+  '--oom-kill-disable', '--sig-proxy', '--quiet', '--replace',
+]);
+/** Combined single-letter boolean flags: `-i`, `-t`, `-d`, `-P`, `-q`, `-it`, `-dit`. */
+const DOCKER_SHORT_BOOLEANS = /^-[itdPq]+$/;
+
+/** The image of `docker run [flags] image [command…]`, and the index of its argument. */
+export function dockerRunImage(args: readonly string[]): { image: string; index: number } | undefined {
+  const run = args.findIndex((a) => !a.startsWith('-'));
+  // `docker run …` or `docker container run …`.
+  let i = args[run] === 'run' ? run + 1 : args[run] === 'container' && args[run + 1] === 'run' ? run + 2 : -1;
+  if (i < 0) return undefined;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') continue;
+    if (!a.startsWith('-')) return { image: a, index: i };
+    if (a.includes('=') || DOCKER_BOOLEAN_FLAGS.has(a) || DOCKER_SHORT_BOOLEANS.test(a)) continue;
+    // `-eNAME=value`: a short flag with its value attached.
+    if (/^-[a-zA-Z]./.test(a) && !a.startsWith('--')) continue;
+    i++;
+  }
+  return undefined;
+}
+
+/** `ghcr.io/acme/pg-mcp:1.2` → `ghcr.io/acme/pg-mcp`; a registry port stays. */
+function imageName(image: string): string {
+  const noDigest = image.split('@')[0]!;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/**
+ * `cmd /c npx -y pkg` (and `/k`, `/s /c`): Windows configs start the real command through cmd.exe.
+ * Returns the wrapped command line, or undefined when `words` is not such a wrapper.
+ */
+function unwrapCmd(base: string, rest: readonly string[]): string[] | undefined {
+  if (base.toLowerCase() !== 'cmd') return undefined;
+  const at = rest.findIndex((a) => /^\/[ck]$/i.test(a));
+  return at >= 0 && at + 1 < rest.length ? rest.slice(at + 1) : undefined;
+}
+
+/**
+ * `mcp:<package>` for package runners (`npx -y @modelcontextprotocol/server-postgres`),
+ * `mcp:docker:<image>` for `docker run` / `podman run`, else `mcp:<command>`.
+ */
 export function mcpConsumer(command: string, args: string[]): string | undefined {
   const words = commandWords(command.trim());
   const base = basename(words[0] ?? '');
   if (!base) return undefined;
   const all = [...words.slice(1), ...args];
+  const wrapped = unwrapCmd(base, all);
+  if (wrapped) return mcpConsumer(wrapped[0]!, wrapped.slice(1));
+  if (CONTAINER_RUNTIMES.has(base.toLowerCase())) {
+    const image = dockerRunImage(all);
+    return `mcp:${base.toLowerCase() === 'podman' ? 'docker' : base.toLowerCase()}${image ? `:${imageName(image.image)}` : ''}`;
+  }
   let runner = RUNNERS[base.toLowerCase()];
   let rest = all;
   const sub = SUBCOMMAND_RUNNERS[base.toLowerCase()]?.[all[0] ?? ''];
@@ -153,6 +210,25 @@ const ENV_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 /** The location of value[from, to) of a located string. */
 function within(loc: ValueLocation, from: number, to: number): ValueLocation {
   return loc.exact ? { start: loc.start + from, end: loc.start + to, exact: true } : loc;
+}
+
+/**
+ * The directory relative paths of a server's arguments start from: the project the config belongs
+ * to (`.cursor/mcp.json` → its parent), which is where MCP clients start project servers.
+ */
+function projectRoot(file: string): string {
+  const dir = posix.dirname(file);
+  return ['.cursor', '.vscode', '.gemini', '.claude'].includes(posix.basename(dir)) ? posix.dirname(dir) : dir;
+}
+
+/** `--env-file` path → path relative to the working directory (`${workspaceFolder}` is the project root). */
+function envFilePath(configFile: string, written: string): string {
+  const root = projectRoot(configFile);
+  const p = written.replace(/^\$\{(workspaceFolder|workspaceRoot)\}[\\/]?/, '').replace(/\\/g, '/');
+  if (p !== written.replace(/\\/g, '/')) return posix.normalize(posix.join(root, p));
+  // Absolute and home paths are outside any scanned tree; they stay as written.
+  if (posix.isAbsolute(p) || /^[A-Za-z]:\//.test(p) || p.startsWith('~')) return p;
+  return posix.normalize(posix.join(root, p));
 }
 
 function extractArgs(sink: FactSink, argsNode: JsonNode, options: EmitOptions): void {
@@ -176,16 +252,32 @@ function extractArgs(sink: FactSink, argsNode: JsonNode, options: EmitOptions): 
         emitEnvArg(sink, arg.slice(eq + 1), loc, eq + 1, options);
         continue;
       }
+      if (flag === '--env-file') {
+        envFile(sink, arg.slice(eq + 1), node.offset, options);
+        continue;
+      }
     }
     if (prevArg !== undefined && CONNECTION_FLAGS.has(prevArg)) {
       sink.value(arg, loc, { ...options, variable: prevArg });
-    } else if (prevArg !== undefined && DOCKER_ENV_FLAGS.has(prevArg) && ENV_ASSIGNMENT.test(arg)) {
-      // docker run -e NAME=value: an env entry of the server's container.
-      emitEnvArg(sink, arg, loc, 0, options);
+    } else if (prevArg !== undefined && DOCKER_ENV_FLAGS.has(prevArg)) {
+      // docker run -e NAME=value: an env entry of the server's container. `-e NAME` alone passes
+      // the client's own variable through: its value is the server's `env` entry, read there.
+      if (ENV_ASSIGNMENT.test(arg)) emitEnvArg(sink, arg, loc, 0, options);
+    } else if (prevArg === '--env-file') {
+      envFile(sink, arg, node.offset, options);
+    } else if (/^-e[A-Za-z_]/.test(arg) && ENV_ASSIGNMENT.test(arg.slice(2))) {
+      // docker run -eNAME=value (value attached to the short flag).
+      emitEnvArg(sink, arg.slice(2), loc, 2, options);
     } else {
       sink.value(arg, loc, options);
     }
   }
+}
+
+/** `--env-file <path>`: recorded for the core, which uses the file only if it was scanned. */
+function envFile(sink: FactSink, written: string, offset: number, options: EmitOptions): void {
+  if (!options.unit || written.trim() === '') return;
+  sink.reference({ unit: options.unit, kind: 'env-file', path: envFilePath(sink.file, written.trim()), written: `--env-file ${written.trim()}` }, offset);
 }
 
 function emitEnvArg(sink: FactSink, assignment: string, loc: ValueLocation, offset: number, options: EmitOptions): void {

@@ -12,12 +12,39 @@ const CATEGORIES: Array<[RegExp, SettingCategory]> = [
   [/^PGSSLCERT$/i, 'sslcert'],
   [/^PGSSLKEY$/i, 'sslkey'],
   [/^PGSSLMINPROTOCOLVERSION$|SSL_?MIN_?PROTOCOL/i, 'ssl-min-protocol'],
-  [/SSL_?CERT_?PATH|SSL_?CA(_|$)|_CA_?CERT|SSL_?KEY_?PATH/i, 'cert-path'],
+  // Directus maps `DB_SSL__CA_FILE` to `ssl.ca_file`: a double underscore is a nesting level.
+  [/SSL_*CERT_?PATH|SSL_*CA(_|$)|_CA_?CERT|SSL_*KEY_?PATH/i, 'cert-path'],
+  // Application switches (Strapi `DATABASE_SSL`, TypeORM/Directus `DB_SSL`); `REDIS_SSL` is not a database's.
+  [/(^|_)(DB|DATABASE|POSTGRES|POSTGRESQL|PG)_?SSL(_?ENABLED)?$/i, 'ssl'],
   [/PASSWORD|PASSWD|(^|_)PWD$/i, 'password'],
 ];
 
 export function settingCategory(name: string): SettingCategory | undefined {
   for (const [re, category] of CATEGORIES) if (re.test(name)) return category;
+  return undefined;
+}
+
+/**
+ * Keys of structured configuration (Helm values, a JSON-valued variable such as
+ * `DB_SSL='{"rejectUnauthorized":false}'`) that carry the same settings under driver-style names:
+ * `sslmode`/`sslMode`, `rejectUnauthorized`, `ssl: false`, `sslrootcert`, `password`. Upper-case
+ * keys are environment variables (`env: { PGSSLMODE: disable }`) and are classified as such.
+ */
+const KEY_CATEGORIES: Array<[RegExp, SettingCategory]> = [
+  [/^ssl[_-]?mode$/i, 'sslmode'],
+  [/^reject[_-]?unauthori[zs]ed$/i, 'reject-unauthorized'],
+  [/^ssl([_-]?enabled)?$/i, 'ssl'],
+  [/^ssl[_-]?root[_-]?cert$/i, 'sslrootcert'],
+  [/^ssl[_-]?cert$/i, 'sslcert'],
+  [/^ssl[_-]?key$/i, 'sslkey'],
+  [/^(ssl[_-]?)?min[_-]?(protocol[_-]?)?version$/i, 'ssl-min-protocol'],
+  [/^(ssl[_-]?)?(ca|cert|key)[_-]?(file|path)$/i, 'cert-path'],
+  [/password$/i, 'password'],
+];
+
+export function keySettingCategory(key: string): SettingCategory | undefined {
+  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(key) || /^PG[A-Z]+$/.test(key)) return settingCategory(key);
+  for (const [re, category] of KEY_CATEGORIES) if (re.test(key)) return category;
   return undefined;
 }
 

@@ -6,8 +6,11 @@ import type {
   FileFormat,
   HostInfo,
   ParamValue,
+  SettingCategory,
   Span,
   Unit,
+  UnitLink,
+  UnitReference,
 } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { DEFAULT_CONFIG } from '../config/types.js';
@@ -19,6 +22,8 @@ import { classifyHost } from '../connection/hosts.js';
 import { isPlaceholder } from '../connection/placeholder.js';
 import { maskConnectionString } from '../connection/mask.js';
 import { settingCategory } from './settings.js';
+import { SplitVariables } from './split-variables.js';
+import { structuredSettings } from './structured-value.js';
 
 /** What every extractor receives: a file's path and decoded text, and the configuration. */
 export interface ExtractInput {
@@ -31,6 +36,12 @@ export interface ExtractInput {
 export interface ExtractResult {
   facts: Fact[];
   diagnostics: Diagnostic[];
+  /** Units of this file that inherit another unit's facts (a merged YAML anchor, a `FROM` stage). */
+  links?: UnitLink[];
+  /** Settings taken from other files (`build:`, `--env-file`), resolved by the core against the scanned files. */
+  references?: UnitReference[];
+  /** Units this file declares, in file order, also those without facts (Dockerfile stages: the last is the image). */
+  units?: Unit[];
 }
 
 /** An extractor is a pure, synchronous function of (path, text, config). */
@@ -46,6 +57,8 @@ export interface EmitOptions {
   consumer?: string;
   /** Name of the variable or key holding the value. */
   variable?: string;
+  /** Classify an assignment as this setting instead of by its name (keys of structured config: `ssl.rejectUnauthorized`). */
+  category?: SettingCategory;
 }
 
 /**
@@ -60,6 +73,11 @@ export class FactSink {
   readonly fileEnvironment: EnvironmentInfo;
   readonly facts: Fact[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  readonly links: UnitLink[] = [];
+  readonly references: UnitReference[] = [];
+  readonly units: Unit[] = [];
+  private readonly split = new SplitVariables();
+  private synthesized = false;
 
   constructor(input: ExtractInput, format: FileFormat) {
     this.file = input.file;
@@ -74,7 +92,32 @@ export class FactSink {
   }
 
   result(): ExtractResult {
-    return { facts: this.facts, diagnostics: this.diagnostics };
+    if (!this.synthesized) {
+      this.synthesized = true;
+      this.split.synthesize(this);
+    }
+    return {
+      facts: this.facts,
+      diagnostics: this.diagnostics,
+      ...(this.links.length > 0 ? { links: this.links } : {}),
+      ...(this.references.length > 0 ? { references: this.references } : {}),
+      ...(this.units.length > 0 ? { units: this.units } : {}),
+    };
+  }
+
+  /** Declares a unit of this file for reference resolution (see ExtractResult.units). */
+  declare(unit: Unit): void {
+    if (!this.units.some((u) => u.id === unit.id)) this.units.push(unit);
+  }
+
+  /** The facts of `inherits` apply in `unit` too (the unit's own facts win). */
+  link(unit: Unit, inherits: Unit): void {
+    if (unit.id !== inherits.id && !this.links.some((l) => l.unit.id === unit.id && l.inherits.id === inherits.id)) this.links.push({ unit, inherits });
+  }
+
+  /** A unit that takes settings from another file; `offset` is where the reference is written. */
+  reference(ref: Omit<UnitReference, 'file' | 'line' | 'column'>, offset: number): void {
+    this.references.push({ ...ref, file: this.file, ...this.source.position(offset) });
   }
 
   span(start: number, end: number): Span {
@@ -107,7 +150,7 @@ export class FactSink {
     valueLoc: ValueLocation,
     options: EmitOptions = {},
   ): void {
-    const category = settingCategory(name);
+    const category = options.category ?? settingCategory(name);
     const environment = this.environmentFor(options, name);
     if (category) {
       this.facts.push({
@@ -125,7 +168,12 @@ export class FactSink {
         placeholder: value === undefined ? true : isPlaceholder(value),
       });
     }
-    if (value !== undefined) this.value(value, valueLoc, { ...options, variable: name, environment });
+    this.split.record(name, value, valueLoc, { ...options, environment });
+    if (value !== undefined) {
+      const { category: _ignored, ...rest } = options;
+      this.value(value, valueLoc, { ...rest, variable: name, environment });
+      structuredSettings(this, name, value, valueLoc, { ...rest, environment });
+    }
   }
 
   /** Any string value that may contain Postgres connection strings (URIs anywhere, a DSN as the whole value). */

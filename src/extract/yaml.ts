@@ -36,6 +36,8 @@ export interface YamlEntry {
   value: YamlNode | null;
   /** Came from a `<<` merge key rather than from this map itself. */
   merged: boolean;
+  /** The map that holds the pair as written (this map, or the anchored map a merge brought it from). */
+  origin: Yaml.YAMLMap;
 }
 
 /** A scalar's value as a string (numbers and booleans as written) and where it sits. */
@@ -120,11 +122,12 @@ export function helmTemplateOffset(text: string): number | undefined {
 /**
  * Every readable document of a YAML stream. A document with syntax errors, an alias to nowhere or
  * an alias bomb is reported and skipped; the others are still returned. A Helm template yields a
- * single diagnostic and no documents.
+ * single diagnostic and no documents, unless `templateStrings` says `{{ … }}` are only values
+ * (Helm values files quote `"{{ .Release.Name }}-postgresql"` for `tpl`; the file is still YAML).
  */
-export function parseYaml(reporter: YamlReporter): YamlDocument[] {
+export function parseYaml(reporter: YamlReporter, options: { templateStrings?: boolean } = {}): YamlDocument[] {
   const text = reporter.text;
-  const helm = helmTemplateOffset(text);
+  const helm = options.templateStrings ? undefined : helmTemplateOffset(text);
   if (helm !== undefined) {
     reporter.diagnostic('Helm template, not scanned', helm);
     return [];
@@ -306,7 +309,7 @@ export class YamlDocument {
       const key = this.keyString(pair.key);
       const keyNode = this.resolve(pair.key);
       if (key === undefined || !this.lib.isScalar(keyNode)) continue;
-      own.push({ key, keyNode, keyRange: this.keyRange(keyNode, key), value: this.resolve(pair.value), merged: false });
+      own.push({ key, keyNode, keyRange: this.keyRange(keyNode, key), value: this.resolve(pair.value), merged: false, origin: map });
     }
     const have = new Set(own.map((e) => e.key));
     const merged: YamlEntry[] = [];
@@ -354,6 +357,11 @@ export class YamlDocument {
 
   isMap(node: unknown): boolean {
     return this.lib.isMap(this.resolve(node));
+  }
+
+  /** The anchor name of a node (`env` for `&env`), after following aliases. */
+  anchor(node: unknown): string | undefined {
+    return this.resolve(node)?.anchor ?? undefined;
   }
 
   /** Absent, empty (`key:`) or an explicit `null` / `~`. */

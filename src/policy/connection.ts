@@ -66,10 +66,58 @@ export function hostLabel(c: ConnectionFact): string {
   return h.ip === 'v6' ? `[${h.host}]` : h.host;
 }
 
-/** Connection facts of a unit, in file order. */
+/** Connection facts of a unit, in file order, then those of the units it inherits (a merged anchor, the image it runs). */
 export function unitConnections(facts: FactSet, unit: Unit | undefined): ConnectionFact[] {
   if (!unit) return [];
   return facts.inUnit(unit.id).filter((f): f is ConnectionFact => f.kind === 'connection');
+}
+
+/**
+ * The settings of a unit's view that are in force: a setting is overridden by one of the same
+ * name in a nearer unit (a compose service's own `PGSSLMODE` over its image's `ENV PGSSLMODE`) or
+ * later in the same unit. Nearest unit first, latest first within a unit.
+ */
+export function effectiveSettings(facts: FactSet, unit: Unit | undefined): SettingFact[] {
+  if (!unit) return [];
+  const byUnit = new Map<string, SettingFact[]>();
+  for (const f of facts.inUnit(unit.id)) {
+    if (f.kind !== 'setting') continue;
+    const id = f.unit?.id ?? '';
+    let list = byUnit.get(id);
+    if (!list) byUnit.set(id, (list = []));
+    list.push(f);
+  }
+  const seen = new Set<string>();
+  const out: SettingFact[] = [];
+  for (const list of byUnit.values()) {
+    for (const s of [...list].sort((a, b) => b.span.start - a.span.start)) {
+      if (seen.has(s.name)) continue;
+      seen.add(s.name);
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+/**
+ * The connections a setting applies to: those of its unit's view, and those of every unit that
+ * inherits its unit (services merging an anchor, running an image) unless that unit sets the same
+ * variable itself.
+ */
+export function settingConnections(facts: FactSet, s: SettingFact): ConnectionFact[] {
+  if (!s.unit) return [];
+  const out = new Set<ConnectionFact>(unitConnections(facts, s.unit));
+  for (const user of facts.usersOf?.(s.unit.id) ?? []) {
+    if (!effectiveSettings(facts, user).includes(s)) continue;
+    for (const c of unitConnections(facts, user)) out.add(c);
+  }
+  return [...out];
+}
+
+/** Every connection a setting applies to stays on this machine (and there is at least one). */
+export function settingIsAllLocal(facts: FactSet, s: SettingFact): boolean {
+  const conns = settingConnections(facts, s);
+  return conns.length > 0 && conns.every(isAllLocal);
 }
 
 /** Setting facts of a unit with a given category. */
@@ -94,6 +142,11 @@ export interface EffectiveSslMode {
   span: Span;
   /** The setting, when the mode comes from the unit's environment. */
   setting?: SettingFact;
+  /**
+   * The client verifies against the operating system's CA store rather than a root certificate
+   * file (node-postgres `ssl=true`, an application's `DB_SSL=true`): no sslrootcert is needed.
+   */
+  systemCa?: boolean;
 }
 
 /** The mode named by an `sslmode` value (parameter or environment variable). */
@@ -113,19 +166,100 @@ export function modeOfSslValue(value: string): EffectiveMode {
   return 'unknown';
 }
 
+/** Who reads a connection string, as far as the `ssl` parameter's meaning goes. */
+export type SslDriver = 'node-postgres' | 'jdbc' | 'libpq';
+
+/** Consumers that parse connection strings with node-postgres (pg-connection-string, then pg). */
+const NODE_POSTGRES_CONSUMERS: ReadonlySet<string> = new Set([
+  'node-postgres',
+  'mcp:@modelcontextprotocol/server-postgres',
+  // The Docker MCP catalog's image of the same server.
+  'mcp:docker:mcp/postgres',
+]);
+
+/** The driver family of a connection, when known; undefined means "read it as libpq would". */
+export function driverOf(c: ConnectionFact): SslDriver | undefined {
+  if (c.scheme === 'jdbc:postgresql') return 'jdbc';
+  if (c.consumer && NODE_POSTGRES_CONSUMERS.has(c.consumer)) return 'node-postgres';
+  if (c.consumer === 'libpq') return 'libpq';
+  return undefined;
+}
+
 /**
- * The unit's sslmode setting that libpq would read. Several may exist (`PGSSLMODE` and an app's
- * `DB_SSLMODE`): `PGSSLMODE` is the one libpq reads, and among equals the later assignment wins.
+ * The `ssl` parameter with its consumer's meaning. libpq rewrites `ssl=true` to sslmode=require
+ * (JDBC compatibility); node-postgres turns `ssl=true|1` into `ssl: true`, i.e. TLS verified
+ * against Node's CA store, and `ssl=no-verify` into `rejectUnauthorized: false`; pgjdbc makes
+ * `ssl=true` mean verify-full. `false`/`0` is no TLS everywhere. An unknown consumer is read as libpq.
+ */
+export function modeOfSslParam(value: string, driver: SslDriver | undefined): { mode: EffectiveMode; systemCa?: boolean } {
+  const mode = modeOfSslValue(value);
+  if (mode !== 'require' || value.trim().toLowerCase() === 'require') return { mode };
+  if (driver === 'node-postgres') return { mode: 'verify-full', systemCa: true };
+  if (driver === 'jdbc') return { mode: 'verify-full' };
+  return { mode };
+}
+
+/**
+ * An application's TLS switch (`DB_SSL`, `DATABASE_SSL`): `true` hands `ssl: true` (or
+ * `{ rejectUnauthorized: true }`) to node-postgres, which verifies against Node's CA store;
+ * `false` means no TLS; a JSON object is the options themselves.
+ */
+export function modeOfSslFlag(value: string | undefined): { mode: EffectiveMode; systemCa?: boolean } {
+  if (value === undefined) return { mode: 'unknown' };
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === '1' || v === 'yes' || v === 'on') return { mode: 'verify-full', systemCa: true };
+  if (v === 'false' || v === '0' || v === 'no' || v === 'off') return { mode: 'disable' };
+  if (v === 'no-verify') return { mode: 'no-verify' };
+  if (v.startsWith('{')) {
+    try {
+      const options = JSON.parse(value) as unknown;
+      if (options && typeof options === 'object' && !Array.isArray(options)) {
+        const reject = (options as Record<string, unknown>)['rejectUnauthorized'];
+        return reject === false || reject === 'false' ? { mode: 'no-verify' } : { mode: 'verify-full', systemCa: true };
+      }
+    } catch {
+      return { mode: 'unknown' };
+    }
+  }
+  return { mode: 'unknown' };
+}
+
+/** Settings that choose a TLS mode: sslmode settings and application TLS switches. */
+export function isModeSetting(s: SettingFact): boolean {
+  return s.category === 'sslmode' || s.category === 'ssl';
+}
+
+/**
+ * An option of the application's TLS switch written as its own variable: Directus reads
+ * `DB_SSL__REJECT_UNAUTHORIZED` as `ssl.rejectUnauthorized`, so TLS is on with that option.
+ */
+function isNestedSslOption(s: SettingFact): boolean {
+  return /(^|_)SSL__/i.test(s.name);
+}
+
+/** The mode an application switch, or an option nested in it, gives the unit's connections. */
+function switchMode(s: SettingFact): { mode: EffectiveMode; systemCa?: boolean } {
+  if (s.category === 'ssl') return modeOfSslFlag(s.value);
+  const v = s.value?.trim().toLowerCase();
+  if (s.category === 'reject-unauthorized' && (v === 'false' || v === '0')) return { mode: 'no-verify' };
+  return { mode: 'verify-full', systemCa: true };
+}
+
+/**
+ * The unit's setting that decides the mode of its connections. Several may exist (`PGSSLMODE` and
+ * an app's `DB_SSLMODE`, `DB_SSL`): `PGSSLMODE` is the one libpq reads, then other sslmode
+ * settings, then an application's switch; a nearer unit's setting of the same name wins, and
+ * among equals the later assignment.
  */
 export function unitSslmodeSetting(facts: FactSet, unit: Unit | undefined): SettingFact | undefined {
-  const settings = unitSettings(facts, unit, 'sslmode').sort((a, b) => a.span.start - b.span.start);
-  const pg = settings.filter((s) => s.name.toUpperCase() === 'PGSSLMODE');
-  return (pg.length > 0 ? pg : settings).at(-1);
+  const settings = effectiveSettings(facts, unit);
+  const modes = settings.filter((s) => s.category === 'sslmode');
+  return modes.find((s) => s.name.toUpperCase() === 'PGSSLMODE') ?? modes[0] ?? settings.find((s) => s.category === 'ssl' || isNestedSslOption(s));
 }
 
 /** The mode a setting names; a placeholder or computed value is `unknown`. */
 export function modeOfSetting(s: SettingFact): EffectiveMode {
-  return modeOfSslmodeValue(s.value);
+  return s.category === 'sslmode' ? modeOfSslmodeValue(s.value) : switchMode(s).mode;
 }
 
 /**
@@ -138,19 +272,22 @@ export function effectiveSslMode(c: ConnectionFact, facts: FactSet): EffectiveSs
     return { mode: modeOfSslmodeValue(c.sslmode.value), origin: 'sslmode', written: `sslmode=${c.sslmode.value}`, span: c.sslmode.span };
   }
   if (c.ssl) {
-    return { mode: modeOfSslValue(c.ssl.value), origin: 'ssl', written: `ssl=${c.ssl.value}`, span: c.ssl.span };
+    const { mode, systemCa } = modeOfSslParam(c.ssl.value, driverOf(c));
+    return { mode, origin: 'ssl', written: `ssl=${c.ssl.value}`, span: c.ssl.span, ...(systemCa ? { systemCa } : {}) };
   }
   if (c.sslrootcert && c.sslrootcert.value.trim().toLowerCase() === 'system') {
     return { mode: 'verify-full', origin: 'sslrootcert', written: 'sslrootcert=system', span: c.sslrootcert.span };
   }
   const setting = unitSslmodeSetting(facts, c.unit);
   if (setting) {
+    const flag = setting.category === 'sslmode' ? undefined : switchMode(setting);
     return {
       mode: modeOfSetting(setting),
       origin: 'setting',
       written: `${setting.name}=${setting.value ?? '…'}`,
       span: setting.valueSpan,
       setting,
+      ...(flag?.systemCa ? { systemCa: true } : {}),
     };
   }
   return undefined;
@@ -191,8 +328,37 @@ export function hasCaInCode(facts: FactSet, fact: Fact): boolean {
 
 /** Human description of a unit for messages. */
 export function describeUnit(unit: Unit | undefined): string {
+  return describeOwnUnit(unit);
+}
+
+/** Several units in one phrase: "compose services `api` and `worker`". */
+export function describeUnits(units: readonly Unit[]): string {
+  const byKind = new Map<string, string[]>();
+  for (const u of units) {
+    const label = describeOwnUnit(u);
+    const m = /^(.*?) (`.*`)$/.exec(label);
+    const [kind, name] = m ? [m[1]!, m[2]!] : [label, ''];
+    const list = byKind.get(kind) ?? [];
+    if (name && !list.includes(name)) list.push(name);
+    byKind.set(kind, list);
+  }
+  const parts = [...byKind].map(([kind, names]) => (names.length > 1 ? `${kind.replace(/^(compose service|MCP server|container|Dockerfile stage)$/, '$1s')} ${joinAnd(names)}` : `${kind} ${names[0] ?? ''}`.trim()));
+  return joinAnd(parts);
+}
+
+function joinAnd(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+function describeOwnUnit(unit: Unit | undefined): string {
   if (!unit) return 'this file';
   switch (unit.kind) {
+    case 'dockerfile-stage':
+      return `Dockerfile stage \`${unit.name}\``;
+    case 'helm-values':
+      return 'this values file';
+    case 'yaml-anchor':
+      return `YAML anchor \`${unit.name}\``;
     case 'env-file':
       return 'this env file';
     case 'compose-service':

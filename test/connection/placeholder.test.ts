@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPlaceholder, isReference } from '../../src/connection/placeholder.js';
+import { isPlaceholder, isReference, referenceDefault } from '../../src/connection/placeholder.js';
 
 describe('isPlaceholder', () => {
   const placeholders = [
@@ -11,7 +11,11 @@ describe('isPlaceholder', () => {
     '<password>',
     '<redacted>',
     '${DB_PASSWORD}',
-    '${POSTGRES_PASSWORD:-postgres}',
+    '${POSTGRES_PASSWORD:-}',
+    '${POSTGRES_PASSWORD:-changeme}',
+    '${POSTGRES_PASSWORD-${SECRET_FROM_VAULT}}',
+    '${POSTGRES_PASSWORD:?set the password}',
+    '${POSTGRES_PASSWORD:+set}',
     '${env:PGPASSWORD}',
     '${input:db-password}',
     '$DB_PASSWORD',
@@ -37,14 +41,36 @@ describe('isPlaceholder', () => {
     '...',
     '…',
     'REPLACE_ME',
+    'pass',
+    'PASS',
+    'pwd',
+    'DB_PASSWORD',
+    'my_password',
+    'xxxx',
+    '{{ .Values.db.password }}',
+    '$(PGPASSWORD)',
+    '%PGPASSWORD%',
   ];
   it.each(placeholders)('%j is a placeholder', (v) => {
     expect(isPlaceholder(v)).toBe(true);
   });
 
-  const secrets = ['hunter2', 'secret', 'postgres', 'Zq8#vL2@pR', 'npg_aBcD1234eFgH', 'password123', 'xx', 'pass[word]', '$1abc', 'my-password-is-long', 'x'];
+  const secrets = ['hunter2', 'secret', 'postgres', 'Zq8#vL2@pR', 'npg_aBcD1234eFgH', 'password123', 'xx', 'pass[word]', '$1abc', 'my-password-is-long', 'x', 'passw0rd', 'passes'];
   it.each(secrets)('%j is a real value', (v) => {
     expect(isPlaceholder(v)).toBe(false);
+  });
+
+  // What runs unless the variable is set is the default: a real password there is committed.
+  const defaults = ['${POSTGRES_PASSWORD:-postgres}', '${DB_PASSWORD-Zq8#vL2@pR}', '${PGPASSWORD:-hunter2}', '${A:-${B:-s3cr3t}}'];
+  it.each(defaults)('%j is its literal default, a real value', (v) => {
+    expect(isPlaceholder(v)).toBe(false);
+  });
+
+  it('reads `${A:-x}${B}` as two references, not one with the default `x}${B`', () => {
+    expect(referenceDefault('${A:-x}${B}')).toBeUndefined();
+    expect(referenceDefault('${A:-x}')).toBe('x');
+    expect(referenceDefault('${A-}')).toBe('');
+    expect(referenceDefault('${A:+x}')).toBeUndefined();
   });
 });
 

@@ -176,7 +176,7 @@ describe('extractMcp: VS Code settings.json with mcp.servers', () => {
 
   it('reads a DSN after --dsn=', () => {
     const [c] = connections(facts);
-    expect(c).toMatchObject({ form: 'dsn', variable: '--dsn', consumer: 'mcp:docker', database: 'orders' });
+    expect(c).toMatchObject({ form: 'dsn', variable: '--dsn', consumer: 'mcp:docker:crystaldba/postgres-mcp', database: 'orders' });
     expect(c!.sslmode?.value).toBe('allow');
     expect(pos(c!.span)).toEqual([7, 98, 7, 158]);
   });
@@ -271,7 +271,7 @@ describe('mcpConsumer', () => {
 
   it('falls back to the command name', () => {
     expect(mcpConsumer('/usr/local/bin/node', ['dist/index.js'])).toBe('mcp:node');
-    expect(mcpConsumer('docker', ['run', '-i', 'mcp/postgres'])).toBe('mcp:docker');
+    expect(mcpConsumer('docker', ['ps'])).toBe('mcp:docker');
   });
 });
 

@@ -53,12 +53,30 @@ describe('absolute-cert-path', () => {
     expect(keys).toHaveLength(2);
   });
 
+  it('reports relative certificate path variables (*SSL_CERT_PATH*, *_SSL_CA*) in mcp, compose, kubernetes, Dockerfiles and Helm values', () => {
+    const formats: FileFormat[] = ['mcp', 'compose', 'kubernetes', 'dockerfile', 'helm-values'];
+    const settings = formats.map((format) => setting({ file: `x.${format}`, format, category: 'cert-path', name: 'DB_SSL_CERT_PATH', value: 'certs/ca.crt' }));
+    const found = runRule(rule, settings);
+    expect(found.map((f) => f.at)).toEqual(settings.map((s) => at(s.valueSpan)));
+    expect(found[0]!.message).toBe(
+      "DB_SSL_CERT_PATH=certs/ca.crt is a relative path: the program that reads it resolves it against the MCP client's working directory, which is not the repository. " +
+        'Write an absolute path (e.g. DB_SSL_CERT_PATH=/etc/ssl/postgres/client.crt).',
+    );
+    expect(found[3]!.message).toContain("against the container's working directory");
+    const named = runRule(rule, [
+      setting({ format: 'compose', category: 'cert-path', name: 'DB_SSL_CA', value: 'ca.pem' }),
+      setting({ format: 'compose', category: 'cert-path', name: 'DB_SSL_KEY_PATH', value: 'client.key' }),
+    ]);
+    expect(named.map((f) => f.message.match(/e\.g\. (\S+)\)/)?.[1])).toEqual(['DB_SSL_CA=/etc/ssl/postgres/ca.crt', 'DB_SSL_KEY_PATH=/etc/ssl/postgres/client.key']);
+  });
+
   it('does not report relative settings in env and source files, other categories, or non-literal values', () => {
     expect(
       runRule(rule, [
         setting({ format: 'env', category: 'sslrootcert', name: 'PGSSLROOTCERT', value: 'certs/ca.crt' }),
         setting({ format: 'source', category: 'sslrootcert', name: 'PGSSLROOTCERT', value: 'certs/ca.crt' }),
-        setting({ format: 'compose', category: 'cert-path', name: 'DB_SSL_CA', value: 'certs/ca.crt' }),
+        setting({ format: 'env', category: 'cert-path', name: 'DB_SSL_CA', value: 'certs/ca.crt' }),
+        setting({ format: 'compose', category: 'password', name: 'DB_PASSWORD', value: 'certs/ca.crt' }),
         setting({ format: 'compose', category: 'sslrootcert', name: 'PGSSLROOTCERT' }),
         setting({ format: 'kubernetes', category: 'sslrootcert', name: 'PGSSLROOTCERT', value: '/etc/ssl/ca.crt', unit: unit('k8s/deploy.yaml', 'k8s-container', 'api') }),
       ]),

@@ -11,6 +11,7 @@ import { propertyKeyName } from './names.js';
 import { flowOf, type Flow } from './receivers.js';
 import { valueBranches } from './environments.js';
 import { functionReturns } from './functions.js';
+import { envDefault } from './env-defaults.js';
 
 export const TLS_OPTION_KEYS = new Set(['rejectUnauthorized', 'ssl', 'sslmode', 'minVersion', 'maxVersion', 'secureProtocol', 'ca', 'checkServerIdentity']);
 
@@ -68,7 +69,8 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
   analysis.sink.facts.push(fact(node, options, flow, environment, analysis));
 
   for (const { name, property } of sides) {
-    for (const side of valueBranches(property.value as Node, analysis)) {
+    const branches = valueBranches(property.value as Node, analysis);
+    for (const side of branches) {
       const inProperty = side.node.range[0] >= property.range[0] && side.node.range[1] <= property.range[1];
       const at = inProperty && unwrapTs(side.node) !== unwrapTs(property.value as Node) ? side.node : property;
       const option: TlsOption = {
@@ -77,6 +79,18 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
         valueSpan: analysis.sink.span(side.node.range[0], side.node.range[1]),
       };
       analysis.sink.facts.push(fact(at, { [name]: option }, flow, pickEnvironment(analysis.sink.fileEnvironment, side.environment), analysis));
+    }
+    // `rejectUnauthorized: env.bool('X', false)`: what runs when nobody sets X is a fact of its own
+    // (a NODE_ENV test has its sides above instead).
+    const unset = name === 'rejectUnauthorized' && branches.length === 0 ? envDefault(property.value as Node, analysis) : undefined;
+    if (unset) {
+      const option: TlsOption = {
+        value: toLiteralValue(unset.value),
+        span: analysis.sink.span(property.range[0], property.range[1]),
+        valueSpan: analysis.sink.span(property.value.range[0], property.value.range[1]),
+        whenUnset: unset.variable,
+      };
+      analysis.sink.facts.push(fact(property, { [name]: option, ...(host ? { host } : {}) }, flow, environment, analysis));
     }
   }
 }

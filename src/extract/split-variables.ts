@@ -1,0 +1,125 @@
+// Connections written as separate variables rather than one string: `PGHOST` + `PGPORT` + `PGUSER`
+// + `PGDATABASE` (libpq's own environment), `DB_HOST` + `DB_PORT` + `DB_NAME` (frameworks), or the
+// keys of a Helm values block (`externalDatabase.host`). One unit's group is one connection: the
+// host decides whether it leaves the machine, and the unit's sslmode / ssl settings decide its TLS,
+// exactly as they would for a URL in the same unit. The password and the mode stay out of the
+// assembled string: they are settings of the unit and are judged (once) there.
+import type { ConnectionFact, Unit } from '../model.js';
+import type { ValueLocation } from '../text/source.js';
+import type { EmitOptions, FactSink } from './sink.js';
+
+type Part = 'host' | 'port' | 'user' | 'dbname' | 'engine';
+
+interface Recorded {
+  name: string;
+  value: string | undefined;
+  loc: ValueLocation;
+  options: EmitOptions;
+}
+
+interface Group {
+  unit: Unit;
+  stem: string;
+  parts: Partial<Record<Part, Recorded>>;
+}
+
+const PART_WORDS: Record<string, Part> = {
+  HOST: 'host',
+  HOSTNAME: 'host',
+  HOSTADDR: 'host',
+  SERVER: 'host',
+  PORT: 'port',
+  USER: 'user',
+  USERNAME: 'user',
+  DATABASE: 'dbname',
+  DBNAME: 'dbname',
+  NAME: 'dbname',
+  // What the application says it talks to (Laravel DB_CONNECTION, Strapi DATABASE_CLIENT).
+  CONNECTION: 'engine',
+  CLIENT: 'engine',
+  DIALECT: 'engine',
+  DRIVER: 'engine',
+  ENGINE: 'engine',
+  TYPE: 'engine',
+};
+
+/** `PGHOST`, `PG_HOST`, `DB_HOST`, `PROD_DB_HOST`, `DATABASE_HOSTNAME`, `POSTGRES_PORT`: stem and part. */
+const ENV_NAME = /^((?:[A-Z0-9]+_)*?(?:DB|DATABASE|POSTGRES|POSTGRESQL|PG)_?)(HOST|HOSTNAME|HOSTADDR|SERVER|PORT|USER|USERNAME|DATABASE|DBNAME|NAME|CONNECTION|CLIENT|DIALECT|DRIVER|ENGINE|TYPE)$/i;
+/** `externalDatabase.host`, `postgresql.auth.username`: a key under a block named for a database. */
+const KEY_PATH = /^(.*(?:^|\.)[^.]*(?:db|database|postgres|postgresql|pg)[^.]*(?:\.auth)?\.)(host|hostname|port|user|username|database|dbname|name)$/i;
+
+/** Ports of other database engines: a `DB_HOST` group with one of these is not Postgres. */
+const OTHER_ENGINE_PORTS = new Set(['3306', '1433', '1521', '27017', '6379', '9042']);
+
+export function splitPart(name: string): { stem: string; part: Part } | undefined {
+  const env = ENV_NAME.exec(name);
+  if (env) {
+    // libpq reads only PGHOST and friends; `PGNAME` and `PGCLIENT` are nobody's.
+    const stem = env[1]!.toUpperCase();
+    const word = env[2]!.toUpperCase();
+    if (stem === 'PG' && !['HOST', 'HOSTADDR', 'PORT', 'USER', 'DATABASE'].includes(word)) return undefined;
+    return { stem, part: PART_WORDS[word]! };
+  }
+  const key = KEY_PATH.exec(name);
+  if (key) return { stem: key[1]!.replace(/\.auth\.$/i, '.'), part: PART_WORDS[key[2]!.toUpperCase()]! };
+  return undefined;
+}
+
+/** Collects the parts per unit while a file is extracted, then adds one connection per group. */
+export class SplitVariables {
+  private readonly groups = new Map<string, Group>();
+
+  record(name: string, value: string | undefined, loc: ValueLocation, options: EmitOptions): void {
+    if (!options.unit) return;
+    const part = splitPart(name);
+    if (!part) return;
+    const key = `${options.unit.id}\u0000${part.stem}`;
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = { unit: options.unit, stem: part.stem, parts: {} }));
+    // The last assignment wins, as in every env format.
+    group.parts[part.part] = { name, value, loc, options };
+  }
+
+  /** Adds the assembled connections to the sink (call once, after extraction). */
+  synthesize(sink: FactSink): void {
+    for (const group of this.groups.values()) {
+      const host = group.parts.host;
+      if (!host?.value?.trim() || !isPostgres(group)) continue;
+      const hosts = host.value.split(',').map((h) => h.trim());
+      if (hasConnectionTo(sink.facts, group.unit, hosts)) continue;
+      const words = [`host=${quote(host.value.trim())}`];
+      for (const [part, keyword] of [['port', 'port'], ['user', 'user'], ['dbname', 'dbname']] as const) {
+        const v = group.parts[part]?.value?.trim();
+        if (v) words.push(`${keyword}=${quote(v)}`);
+      }
+      const before = sink.facts.length;
+      // Every sub-range of the assembled string maps to the host value: that is where the fact sits.
+      sink.connection(words.join(' '), { ...host.loc, exact: false }, 0, { ...host.options, variable: host.name });
+      const fact = sink.facts[before];
+      if (fact?.kind === 'connection') fact.synthesized = 'split-variables';
+    }
+  }
+}
+
+function isPostgres(group: Group): boolean {
+  if (group.stem === 'PG') return true;
+  const engine = group.parts.engine?.value?.toLowerCase();
+  if (engine && !/postgres|^pg|psql|cockroach|supabase|neon/.test(engine)) return false;
+  const port = group.parts.port?.value?.trim();
+  return !(port && OTHER_ENGINE_PORTS.has(port));
+}
+
+/** A connection string of the unit already names this host: the variables describe it, not a second connection. */
+function hasConnectionTo(facts: readonly { kind: string }[], unit: Unit, hosts: string[]): boolean {
+  const wanted = new Set(hosts.map((h) => h.toLowerCase()));
+  return facts.some((f) => {
+    const c = f as ConnectionFact;
+    return c.kind === 'connection' && c.unit?.id === unit.id && c.hosts.some((h) => wanted.has(h.host.toLowerCase()));
+  });
+}
+
+/** libpq keyword/value quoting: single quotes when the value has blanks, quotes or backslashes. */
+function quote(value: string): string {
+  if (value !== '' && !/[\s'\\]/.test(value)) return value;
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
