@@ -59,7 +59,7 @@ function eslintRule(rule: Rule): ESLintRule.RuleModule {
 
 const offered = allRules.filter((r) => !CLI_ONLY_RULES.includes(r.meta.id));
 
-/** Files the `sslguard/config` processor reads: env files, YAML, MCP configs and package.json, Prisma schemas. */
+/** Files the `sslguard/config` processor reads: env files, YAML, MCP configs and package.json, Dockerfiles, Prisma schemas. */
 export const CONFIG_FILE_GLOBS: readonly string[] = [
   '**/.env',
   '**/.env.*',
@@ -74,6 +74,10 @@ export const CONFIG_FILE_GLOBS: readonly string[] = [
   '**/mcp_config.json',
   '**/.gemini/settings.json',
   '**/package.json',
+  '**/Dockerfile',
+  '**/Dockerfile.*',
+  '**/*.Dockerfile',
+  '**/Containerfile',
   '**/*.prisma',
 ];
 
@@ -84,7 +88,7 @@ interface SslguardPlugin {
   configs: {
     /** Every rule the plugin offers at its sslguard default severity, for code ESLint already lints. */
     recommended: Linter.Config;
-    /** Routes env, YAML, JSON and Prisma files through the `sslguard/config` processor. */
+    /** Routes env, YAML, JSON, Dockerfiles and Prisma files through the `sslguard/config` processor. */
     configFiles: Linter.Config;
   };
 }

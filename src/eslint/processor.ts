@@ -1,5 +1,5 @@
 // `sslguard/config`: lets ESLint report sslguard's findings in files that are not JavaScript
-// (`.env`, compose and Kubernetes YAML, MCP and package.json JSON, Prisma schemas). ESLint can
+// (`.env`, compose and Kubernetes YAML, MCP and package.json JSON, Dockerfiles, Prisma schemas). ESLint can
 // only run rules on code it parses, so the processor hands it one placeholder block per file and
 // keeps the real text aside; the sslguard rules, run on that block, read the real text and report
 // positions in the real file, which postprocess passes through unchanged.

@@ -25,6 +25,10 @@ const LANGUAGE_OF_GLOB: Record<string, string> = {
   '**/mcp_config.json': 'json',
   '**/.gemini/settings.json': 'jsonc',
   '**/package.json': 'json',
+  '**/Dockerfile': 'dockerfile',
+  '**/Dockerfile.*': 'dockerfile',
+  '**/*.Dockerfile': 'dockerfile',
+  '**/Containerfile': 'dockerfile',
   '**/*.prisma': 'prisma',
 };
 

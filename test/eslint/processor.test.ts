@@ -78,3 +78,14 @@ describe('sslguard/config processor', () => {
     expect(processor.postprocess!([[]], `${cwd}/.env`)).toEqual([]);
   });
 });
+
+describe('sslguard/config processor on a Dockerfile', () => {
+  it('reports the ENV of a build stage', () => {
+    const text = 'FROM node:20-slim\nENV PGSSLMODE=disable DATABASE_URL=postgresql://app@db.abcdefghijklmnop.supabase.co:5432/postgres\nCMD ["node", "server.js"]\n';
+    const messages = eslint('Dockerfile', text);
+    expect(messages.map((m) => [m.ruleId, m.line, m.column, m.endLine, m.endColumn])).toEqual(
+      cli('Dockerfile', text).filter((f) => plugin.rules[f.ruleId]).map((f) => [`sslguard/${f.ruleId}`, f.line, f.column, f.endLine, f.endColumn]),
+    );
+    expect(messages.map((m) => m.ruleId)).toContain('sslguard/no-ssl-disabled');
+  });
+});
