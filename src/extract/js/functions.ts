@@ -24,7 +24,9 @@ export function functionReturns(fn: FunctionNode, resolver: Resolver): LiteralVa
     if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'ClassBody') return;
     if (node.type === 'ThrowStatement') throws = true;
     if (node.type === 'ReturnStatement') returns.push(node.argument);
-    for (const value of Object.values(node)) {
+    for (const [key, value] of Object.entries(node)) {
+      // A tree from another parser (ESLint's) links parents: following them would never end.
+      if (key === 'parent') continue;
       if (Array.isArray(value)) {
         for (const item of value) if (isNode(item)) visit(item);
       } else if (isNode(value) && value !== node) visit(value);
