@@ -52,13 +52,29 @@ function postgresUserinfoRange(text: string, parsed: boolean): Range | undefined
     if (q >= 0) limit = q;
   }
   const at = lastIndexIn(text, '@', from, limit);
-  if (at < 0) return undefined;
+  if (at < 0) return parsed ? undefined : unparsedPortRange(text, from);
   if (parsed) {
     // The parse already handled a userinfo inside the netloc; only an `@` beyond it is suspicious.
     const slash = text.indexOf('/', from);
     if (slash < 0 || at < slash) return undefined;
   }
   return passwordOfUserinfo(text, from, at);
+}
+
+/**
+ * `postgres://app:s3cret` cut before its `@host` (a file saved mid-edit): libpq reads a host `app`
+ * with the port `s3cret` and rejects it, and the error would echo the password. When the string did
+ * not parse and has no `@`, a "port" that is not a number is masked like a password.
+ */
+function unparsedPortRange(text: string, from: number): Range | undefined {
+  if (text[from] === '[') return undefined;
+  let end = from;
+  while (end < text.length && !'/?#'.includes(text[end]!) && !/\s/.test(text[end]!)) end++;
+  const colon = text.indexOf(':', from);
+  if (colon < 0 || colon >= end - 1) return undefined;
+  const port = text.slice(colon + 1, end);
+  if (/^[\d,]*$/.test(port) || isPlaceholder(port) || isPlaceholder(safeDecode(port))) return undefined;
+  return { start: colon + 1, end };
 }
 
 /** `user:password` in [from, at): the range after the first `:` outside `${...}`, unless a placeholder. */

@@ -30,6 +30,17 @@ export function uriSchemeLength(text: string, at = 0): number {
 /** Keywords whose values are secrets: masked in output, never echoed in errors. */
 export const SECRET_KEYWORDS: ReadonlySet<string> = new Set(['password', 'sslpassword', 'scram_client_key', 'scram_server_key']);
 
+/**
+ * A keyword whose value is masked as a secret: one of SECRET_KEYWORDS, or one libpq would reject
+ * that may be a garbled or misspelt one (`pasword`, `db_pass`, `p\0assword`, found by property
+ * tests). Over-masking a keyword libpq does not know costs nothing; leaking a password does.
+ */
+export function isSecretKeyword(key: string): boolean {
+  if (SECRET_KEYWORDS.has(key)) return true;
+  if (/[^a-z0-9_]/.test(key)) return true;
+  return /pass|pasw|pwd|secret/.test(key);
+}
+
 /** A parse together with every secret value it saw (a later `password` overrides, but all must be masked). */
 export interface DetailedParse {
   result: ParseResult;
@@ -131,7 +142,7 @@ function parseUri(text: string, lead: number, schemeLength: number, secrets: Det
         const valueStart = eq < amp ? eq + 1 : amp;
         const value = decodeComponent(text, valueStart, amp);
         const range = { start: valueStart, end: amp };
-        if (SECRET_KEYWORDS.has(key) && value !== '') secrets.push({ ...range, value });
+        if (isSecretKeyword(key) && value !== '') secrets.push({ ...range, value });
         switch (key) {
           case 'host':
             queryHosts = splitList(text, valueStart, amp).map((r) => ({ ...r, host: decodeComponent(text, r.start, r.end) }));
@@ -426,7 +437,7 @@ function parseDsn(text: string, secrets: DetailedParse['secrets']): ParsedConnec
   let database: string | undefined;
   tokenizeDsn(text, (rawKey, keyRange, val) => {
     const key = rawKey.toLowerCase();
-    if (SECRET_KEYWORDS.has(key) && val.value !== '') secrets.push({ start: val.start, end: val.end, value: val.value });
+    if (isSecretKeyword(key) && val.value !== '') secrets.push({ start: val.start, end: val.end, value: val.value });
     switch (key) {
       case 'host':
         hostValue = val;

@@ -3,7 +3,8 @@ import type { ResolvedConfig } from '../config/types.js';
 import { DEFAULT_CONFIG } from '../config/types.js';
 import type { FactSet, Rule, RuleContext } from './rule.js';
 import { formatMessage } from './rule.js';
-import { extractFile, type FileExtraction } from '../extract/index.js';
+import type { FileExtraction } from '../extract/index.js';
+import { extractIsolated } from './isolate.js';
 import { parseSuppressions } from './suppress.js';
 import { maskSecrets } from '../connection/mask.js';
 import { fingerprintFindings, type FingerprintSource } from './fingerprint.js';
@@ -170,7 +171,7 @@ export class Linter {
   }
 
   add(source: SourceInput): void {
-    this.addExtraction(source.file, extractFile(source, this.config));
+    this.addExtraction(source.file, extractIsolated(source, this.config));
   }
 
   /** The result of `extractFile` for one file, computed here or elsewhere (a worker thread). */

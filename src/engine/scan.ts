@@ -3,7 +3,8 @@ import type { Diagnostic } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { discover, type DiscoveredFile } from '../discovery/walk.js';
 import { classifyPath } from '../discovery/kinds.js';
-import { extractFile, type FileExtraction } from '../extract/index.js';
+import type { FileExtraction } from '../extract/index.js';
+import { extractIsolated } from './isolate.js';
 import { isPrefiltered, sourceMayHoldFacts } from '../extract/prefilter.js';
 import { Linter, type LintResult, type SourceInput } from './lint.js';
 import { ParsePool } from './parse-pool.js';
@@ -74,9 +75,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     } else if (needsParser(file.rel, read.bytes)) {
       const own = { file: file.rel, bytes: Uint8Array.from(read.bytes), git: file.git, mode: read.mode };
       // A worker that died leaves its files to the main thread: slower, never a lost file.
-      extractions.push({ file: file.rel, result: pool.extract(own).then(Linter.retained, () => Linter.retained(extractFile(own, linter.resolvedConfig))) });
+      extractions.push({ file: file.rel, result: pool.extract(own).then(Linter.retained, () => Linter.retained(extractIsolated(own, linter.resolvedConfig))) });
     } else {
-      extractions.push({ file: file.rel, result: Linter.retained(extractFile(source, linter.resolvedConfig)) });
+      extractions.push({ file: file.rel, result: Linter.retained(extractIsolated(source, linter.resolvedConfig)) });
     }
   }
   if (pool) {

@@ -21,10 +21,41 @@ function loadJsonc(): typeof JsoncParser {
 const MAX_DIAGNOSTICS = 10;
 
 /**
+ * How deeply arrays and objects may nest before a file is refused unparsed: jsonc-parser recurses
+ * once per level and overflows the stack some thousands of levels down (a RangeError, or worse, see
+ * MAX_NESTING in yaml.ts). Configuration files nest a few levels.
+ */
+export const MAX_JSON_NESTING = 128;
+
+/** The offset of the bracket that nests deeper than MAX_JSON_NESTING, outside strings and comments. */
+export function excessiveJsonNestingOffset(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \ */) i++;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      while (i < text.length && text.charCodeAt(i) !== 10) i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 1;
+    } else if (c === 91 || c === 123) {
+      if (++depth > MAX_JSON_NESTING) return i;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/**
  * Parses JSON with comments and trailing commas. Errors become diagnostics on the sink; the tree
  * jsonc-parser recovered is returned anyway so extraction can go on with what is readable.
  */
 export function parseJsonc(sink: FactSink): JsonNode | undefined {
+  const deep = excessiveJsonNestingOffset(sink.text);
+  if (deep !== undefined) {
+    sink.diagnostic(`JSON nested more than ${MAX_JSON_NESTING} levels deep, not scanned`, deep);
+    return undefined;
+  }
   const parser = loadJsonc();
   const errors: JsoncParser.ParseError[] = [];
   // A byte order mark is not JSON; blanking it keeps every offset unchanged.
@@ -39,6 +70,7 @@ export function parseJsonc(sink: FactSink): JsonNode | undefined {
 
 /** Parses without reporting errors (for cheap content sniffing). */
 export function parseJsoncQuietly(text: string): JsonNode | undefined {
+  if (excessiveJsonNestingOffset(text) !== undefined) return undefined;
   const blanked = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
   return loadJsonc().parseTree(blanked, [], { allowTrailingComma: true, disallowComments: false });
 }

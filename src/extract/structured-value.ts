@@ -7,6 +7,7 @@ import type * as JsoncParser from 'jsonc-parser';
 import type { ValueLocation } from '../text/source.js';
 import type { EmitOptions, FactSink } from './sink.js';
 import { keySettingCategory } from './settings.js';
+import { excessiveJsonNestingOffset } from './jsonc.js';
 
 const require = createRequire(import.meta.url);
 let jsonc: typeof JsoncParser | undefined;
@@ -22,7 +23,8 @@ export function looksLikeJsonObject(value: string): boolean {
 
 /** Emits a setting for every TLS-relevant key of a JSON-object value; nothing for anything else. */
 export function structuredSettings(sink: FactSink, name: string, value: string, loc: ValueLocation, options: EmitOptions): void {
-  if (!looksLikeJsonObject(value)) return;
+  // Deep nesting overflows the parser's stack; no option block nests like that.
+  if (!looksLikeJsonObject(value) || excessiveJsonNestingOffset(value) !== undefined) return;
   jsonc ??= require('jsonc-parser') as typeof JsoncParser;
   const errors: JsoncParser.ParseError[] = [];
   const root = jsonc.parseTree(value, errors, { allowTrailingComma: true });

@@ -116,7 +116,13 @@ export function excessiveNestingOffset(text: string): number | undefined {
 export function helmTemplateOffset(text: string): number | undefined {
   // Comments are blanked, not removed, so offsets stay those of the file.
   const code = text.replace(/(^|[ \t])#[^\r\n]*/gm, (m: string, lead: string) => lead + ' '.repeat(m.length - lead.length));
-  return /(?<!\$)\{\{[\s\S]*?\}\}/.exec(code)?.index;
+  // What /(?<!\$)\{\{[\s\S]*?\}\}/ finds, without its quadratic time on `{{{{…` with no `}}` (each
+  // `{{` rescanned the rest of the file: seconds for 100 kB): a `{{` matches when any `}}` follows.
+  const lastClose = code.lastIndexOf('}}');
+  for (let at = code.indexOf('{{'); at >= 0 && at + 2 <= lastClose; at = code.indexOf('{{', at + 1)) {
+    if (at === 0 || code[at - 1] !== '$') return at;
+  }
+  return undefined;
 }
 
 /**
@@ -144,7 +150,9 @@ export function parseYaml(reporter: YamlReporter, options: { templateStrings?: b
   const lib = loadYaml();
   let parsed: ReturnType<typeof lib.parseAllDocuments>;
   try {
-    parsed = lib.parseAllDocuments(text, PARSE_OPTIONS);
+    // YAML 1.2 counts a lone CR (classic Mac files) as a line break and the yaml library does not;
+    // CR → LF keeps every offset, and positions are computed on the file as it is.
+    parsed = lib.parseAllDocuments(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text, PARSE_OPTIONS);
   } catch (error) {
     report(`invalid YAML, file not scanned: ${safeMessage((error as Error).message)}`);
     return [];
