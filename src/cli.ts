@@ -33,6 +33,7 @@ Options:
       --quiet             Report errors only
       --no-color          Never colour the output (colour is used only on a terminal)
       --no-ignore         Do not apply .gitignore (node_modules, .git and build folders stay skipped)
+      --max-file-size <n> Skip files above n bytes, with a diagnostic (default: config maxFileSize, 2 MiB)
       --staged            Scan the staged content of staged files (what \`git commit\` records)
       --list-rules        List the rules with their default severity and where each looks
   -v, --version           Print the version
@@ -92,6 +93,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         'no-color': { type: 'boolean', default: false },
         color: { type: 'boolean', default: false },
         'no-ignore': { type: 'boolean', default: false },
+        'max-file-size': { type: 'string' },
         staged: { type: 'boolean', default: false },
         'list-rules': { type: 'boolean', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -125,11 +127,17 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stderr(`sslguard: --fail-on must be "error" or "warning", not "${failOn}"\n`);
     return 2;
   }
+  const maxFileSize = values['max-file-size'] === undefined ? undefined : Number(values['max-file-size']);
+  if (maxFileSize !== undefined && (!/^\d+$/.test(values['max-file-size']!) || !Number.isSafeInteger(maxFileSize) || maxFileSize <= 0)) {
+    io.stderr(`sslguard: --max-file-size must be a positive whole number of bytes, not "${values['max-file-size']}"\n`);
+    return 2;
+  }
 
   try {
     const knownRuleIds = rules.map((r) => r.meta.id);
     const loaded = await loadConfig({ cwd: io.cwd, ...(values.config ? { configFile: values.config } : {}), knownRuleIds });
-    const config = mergeRuleOverrides(loaded.config, values.rule ?? [], knownRuleIds);
+    const merged = mergeRuleOverrides(loaded.config, values.rule ?? [], knownRuleIds);
+    const config = maxFileSize === undefined ? merged : { ...merged, maxFileSize };
     const progress = createProgress({ write: io.stderr, enabled: progressWanted(io.stderrIsTTY ?? false, io.env), ...(io.clock ? { clock: io.clock } : {}) });
     const common = { paths: positionals.length ? positionals : ['.'], cwd: io.cwd, config, ...(io.now ? { now: io.now } : {}), onProgress: progress.update };
     let result;

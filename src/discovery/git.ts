@@ -184,12 +184,24 @@ class WorkTree implements GitState {
   }
 }
 
+/** Above this many named files the whole index is listed: command lines have a length limit. */
+const MAX_PATHSPECS = 500;
+
+/** The index entries of the named files (their names taken literally), or of every file. */
+function filesListing(explicit: readonly string[]): string[] {
+  if (explicit.length === 0 || explicit.length > MAX_PATHSPECS) return ['ls-files', '-z', '-t', '-s', '--cached'];
+  return ['--literal-pathspecs', 'ls-files', '-z', '-t', '-s', '--cached', '--', ...explicit];
+}
+
 /**
  * Open the work tree whose top level is `candidate`: `git rev-parse --show-toplevel` confirms it,
  * one `ls-files` lists tracked and committable files, one lists tracked files that ignore rules
  * match, and one batched `check-ignore` answers for `explicit` paths (relative to the root).
+ * With `scope: 'files'` only the `explicit` paths are asked about: `committable` then holds the
+ * tracked ones among them (every tracked file when there are many), and `isIgnored` is exact for
+ * the explicit paths alone.
  */
-export async function openRepository(candidate: string, explicit: readonly string[] = []): Promise<GitOpenResult> {
+export async function openRepository(candidate: string, explicit: readonly string[] = [], scope: 'tree' | 'files' = 'tree'): Promise<GitOpenResult> {
   const top = await runGit(candidate, ['rev-parse', '--show-toplevel']);
   if (top.missing) return { state: undefined, diagnostics: [], gitMissing: true };
   if (top.code !== 0) {
@@ -199,11 +211,15 @@ export async function openRepository(candidate: string, explicit: readonly strin
   }
   const root = top.stdout.trim();
 
+  // Only named files (a pre-commit hook's call): the index alone says what is tracked, and
+  // `check-ignore --no-index` answers for tracked and untracked files alike. Listing untracked files
+  // and matching every tracked path against the ignore rules is most of git's time on a large tree.
+  const filesOnly = scope === 'files';
   const [listing, ignoredTracked, checked] = await Promise.all([
-    runGit(root, ['ls-files', '-z', '-t', '-s', '--cached', '--others', '--exclude-standard']),
-    runGit(root, ['ls-files', '-z', '--cached', '-i', '--exclude-standard']),
+    runGit(root, filesOnly ? filesListing(explicit) : ['ls-files', '-z', '-t', '-s', '--cached', '--others', '--exclude-standard']),
+    filesOnly ? Promise.resolve<GitRun>({ stdout: '', stderr: '', code: 0 }) : runGit(root, ['ls-files', '-z', '--cached', '-i', '--exclude-standard']),
     explicit.length > 0
-      ? runGit(root, ['check-ignore', '--stdin', '-z'], explicit.map((rel) => `${rel}\0`).join(''))
+      ? runGit(root, ['check-ignore', ...(filesOnly ? ['--no-index'] : []), '--stdin', '-z'], explicit.map((rel) => `${rel}\0`).join(''))
       : Promise.resolve(undefined),
   ]);
   const failed = [listing, ignoredTracked].find((run) => run.code !== 0);

@@ -548,6 +548,8 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
   const candidateCache = new Map<string, string | null>();
   const repositoryOf = new Map<NamedPath, string | undefined>();
   const explicitByRepository = new Map<string, Set<string>>();
+  /** Repositories a named directory lies in: only those need the listing of the whole work tree. */
+  const walkedRepositories = new Set<string>();
   for (const item of named) {
     const candidate = await findRepositoryCandidate(item.realDir, candidateCache);
     repositoryOf.set(item, candidate);
@@ -555,11 +557,12 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
     const explicit = explicitByRepository.get(candidate) ?? new Set<string>();
     explicitByRepository.set(candidate, explicit);
     if (!item.isDirectory) explicit.add(toPosix(path.relative(candidate, path.join(item.realDir, path.basename(item.abs)))));
+    else walkedRepositories.add(candidate);
   }
   const states = new Map<string, GitState | undefined>();
   await Promise.all(
     [...explicitByRepository].map(async ([candidate, explicit]) => {
-      const opened = await openRepository(candidate, [...explicit]);
+      const opened = await openRepository(candidate, [...explicit], walkedRepositories.has(candidate) ? 'tree' : 'files');
       if ('gitMissing' in opened && opened.gitMissing) discovery.gitMissing();
       for (const message of opened.diagnostics) discovery.diagnostic(candidate, message);
       states.set(candidate, opened.state);

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discover } from '../../src/discovery/walk.js';
+import { openRepository } from '../../src/discovery/git.js';
+import { DATABASE_ENV, git, isolateGit, makeTree, removeTrees, requireGit } from './fixture.js';
+
+beforeAll(() => {
+  requireGit();
+  isolateGit();
+});
+afterAll(removeTrees);
+
+// A pre-commit hook names files; git is then asked about those files only (no listing of the
+// untracked files of the whole tree). Their git state must be what a directory scan reports.
+const FILES = {
+  '.gitignore': '.env*\n!.env.example\nsecrets/\n',
+  '.env.example': DATABASE_ENV,
+  '.env.production': DATABASE_ENV,
+  '.env.local': DATABASE_ENV,
+  'app/.env.example': DATABASE_ENV,
+  'secrets/prod.env': DATABASE_ENV,
+  'secrets/forced.env': DATABASE_ENV,
+  'deploy/[prod]*.env': DATABASE_ENV,
+};
+const NAMED = ['.env.example', '.env.production', '.env.local', 'app/.env.example', 'secrets/prod.env', 'secrets/forced.env', 'deploy/[prod]*.env'];
+
+describe('named files in a work tree', () => {
+  it('get the tracked and ignored state a directory scan gives them', async () => {
+    const dir = await makeTree(FILES);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.gitignore', '.env.example', 'deploy');
+    git(dir, 'add', '-f', '.env.production', 'secrets/forced.env');
+    git(dir, 'commit', '-q', '-m', 'init');
+
+    const filesOnly = await discover(NAMED, { cwd: dir });
+    const withTree = await discover(['.', ...NAMED], { cwd: dir });
+    const state = (files: typeof filesOnly.files) => Object.fromEntries(files.map((f) => [f.rel, f.git]));
+    expect(state(filesOnly.files)).toEqual(state(withTree.files));
+    expect(state(filesOnly.files)).toEqual({
+      '.env.example': { inGit: true, tracked: true, ignored: false },
+      '.env.production': { inGit: true, tracked: true, ignored: true },
+      '.env.local': { inGit: true, tracked: false, ignored: true },
+      'app/.env.example': { inGit: true, tracked: false, ignored: false },
+      'secrets/prod.env': { inGit: true, tracked: false, ignored: true },
+      'secrets/forced.env': { inGit: true, tracked: true, ignored: true },
+      // Glob characters in a name are the name, not a pattern.
+      'deploy/[prod]*.env': { inGit: true, tracked: true, ignored: false },
+    });
+  });
+
+  it('ask git for the index only, not for the untracked files of the tree', async () => {
+    const dir = await makeTree({ ...FILES, 'untracked/.env.example': DATABASE_ENV });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.gitignore', '.env.example');
+    git(dir, 'commit', '-q', '-m', 'init');
+    const { state } = await openRepository(dir, ['.env.example'], 'files');
+    expect(state?.committable).toEqual(['.env.example']);
+    const whole = await openRepository(dir, ['.env.example'], 'tree');
+    expect(whole.state?.committable).toContain('untracked/.env.example');
+  });
+});
