@@ -110,8 +110,12 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function hasSkippedDirectory(relToScanRoot: string): boolean {
-  const parts = relToScanRoot.split('/');
-  for (let i = 0; i < parts.length - 1; i++) if (SKIPPED.has(parts[i]!)) return true;
+  // Segment by segment without splitting: asked for every file of the tree.
+  let start = 0;
+  for (let slash = relToScanRoot.indexOf('/'); slash >= 0; slash = relToScanRoot.indexOf('/', start)) {
+    if (SKIPPED.has(relToScanRoot.slice(start, slash))) return true;
+    start = slash + 1;
+  }
   return false;
 }
 
@@ -258,7 +262,7 @@ class Discovery {
         previous.explicit ||= candidate.explicit;
         return;
       }
-      const real = path.join(dirReal, path.basename(candidate.abs));
+      const real = dirReal + candidate.abs.slice(dir.length);
       this.found.set(candidate.abs, { abs: candidate.abs, rel, kinds, explicit: candidate.explicit, git: candidate.git, size: 0, mode: 0, unverified: true });
       this.realOf.set(candidate.abs, { real, link: false });
       return;
@@ -305,9 +309,12 @@ class Discovery {
 
   /** Real path of each directory holding a candidate (one system call per directory, not per file). */
   private readonly realDirectories = new Map<string, string | null>();
+  private lastDirectory: [string, string | null] | undefined;
   private readonly leavingDirectories = new Set<string>();
 
   private realDirectory(dir: string): string | undefined {
+    // Git lists files sorted, so a file's directory is most often the previous file's.
+    if (dir === this.lastDirectory?.[0]) return this.lastDirectory[1] ?? undefined;
     let real = this.realDirectories.get(dir);
     if (real === undefined) {
       try {
@@ -318,6 +325,7 @@ class Discovery {
       }
       this.realDirectories.set(dir, real);
     }
+    this.lastDirectory = [dir, real];
     return real ?? undefined;
   }
 

@@ -5,7 +5,7 @@ import { discover, type DiscoveredFile } from '../discovery/walk.js';
 import { classifyPath } from '../discovery/kinds.js';
 import type { FileExtraction } from '../extract/index.js';
 import { extractIsolated } from './isolate.js';
-import { isPrefiltered, sourceMayHoldFacts } from '../extract/prefilter.js';
+import { isPrefiltered, skippedSource, sourceMayHoldFacts } from '../extract/prefilter.js';
 import { Linter, type LintResult, type SourceInput } from './lint.js';
 import { ParsePool } from './parse-pool.js';
 import type { Rule } from './rule.js';
@@ -30,7 +30,7 @@ export interface ScanOptions {
  * Below this many source files the reading is over before a worker could load the parser, and
  * starting one costs more than it hides (measured in `npm run bench`, see the README).
  */
-export const PARSE_WORKER_THRESHOLD = 2000;
+export const PARSE_WORKER_THRESHOLD = 5000;
 
 export interface ScanResult extends LintResult {
   filesScanned: number;
@@ -68,11 +68,20 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       continue;
     }
     filesScanned++;
+    // Most files: source the prefilter rules out, answered here without another pass over the bytes.
+    const kinds = classifyPath(file.rel);
+    const prefiltered = isPrefiltered(kinds);
+    if (prefiltered && !sourceMayHoldFacts(read.bytes)) {
+      const skipped = skippedSource(file.rel, read.bytes);
+      if (pool) extractions.push({ file: file.rel, result: skipped });
+      else linter.addExtraction(file.rel, skipped);
+      continue;
+    }
     // `read.bytes` is a view of the reader's buffer: extraction copies what it keeps.
     const source: SourceInput = { file: file.rel, bytes: read.bytes, git: file.git, mode: read.mode };
     if (!pool) {
       linter.add(source);
-    } else if (needsParser(file.rel, read.bytes)) {
+    } else if (prefiltered) {
       const own = { file: file.rel, bytes: Uint8Array.from(read.bytes), git: file.git, mode: read.mode };
       // A worker that died leaves its files to the main thread: slower, never a lost file.
       extractions.push({ file: file.rel, result: pool.extract(own).then(Linter.retained, () => Linter.retained(extractIsolated(own, linter.resolvedConfig))) });
@@ -99,11 +108,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 function startPool(files: readonly DiscoveredFile[], options: ScanOptions): ParsePool | undefined {
   const workers = options.workers ?? (files.filter((file) => isPrefiltered(file.kinds)).length >= PARSE_WORKER_THRESHOLD ? 1 : 0);
   return workers > 0 ? ParsePool.start(options.config, workers) : undefined;
-}
-
-/** Source that passed the prefilter: what the parser reads. */
-function needsParser(file: string, bytes: Uint8Array): boolean {
-  return isPrefiltered(classifyPath(file)) && sourceMayHoldFacts(bytes);
 }
 
 /**

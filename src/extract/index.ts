@@ -4,8 +4,8 @@ import type { SourceInput } from '../engine/lint.js';
 import type { ExtractInput, Extractor, ExtractResult } from './sink.js';
 import { classifyPath, type PathKind } from '../discovery/kinds.js';
 import { fileFact } from '../discovery/file-facts.js';
-import { decodeText, inspectBytes } from '../text/decode.js';
-import { isPrefiltered, sourceMayHoldFacts } from './prefilter.js';
+import { decodeText } from '../text/decode.js';
+import { isPrefiltered, skippedSource, sourceMayHoldFacts } from './prefilter.js';
 import { extractEnv } from './env.js';
 import { extractCompose } from './compose.js';
 import { extractKubernetes } from './kubernetes.js';
@@ -66,10 +66,7 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
   // Most files of a large tree are source that never mentions Postgres or TLS: answer for them
   // from the raw bytes, with the diagnostics decoding would have given. Source files have no file fact.
   if (source.text === undefined && source.bytes && isPrefiltered(kinds) && !sourceMayHoldFacts(source.bytes)) {
-    const inspected = inspectBytes(source.bytes);
-    if (!inspected.ok) diagnostics.push({ file: source.file, message: inspected.reason });
-    else if (inspected.warning) diagnostics.push({ file: source.file, message: inspected.warning });
-    return { facts, diagnostics };
+    return skippedSource(source.file, source.bytes);
   }
 
   let text = source.text;

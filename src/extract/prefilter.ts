@@ -4,8 +4,11 @@
 //
 // Only source files are prefiltered. Env, compose, Kubernetes and JSON files are few and small, and
 // their extractors key on variable names and document structure that no short keyword list covers.
+import type { Diagnostic } from '../model.js';
 import type { PathKind } from '../discovery/kinds.js';
+import { inspectBytes } from '../text/decode.js';
 import { SOURCE_TRIGGERS } from './source.js';
+import type { ExtractResult } from './sink.js';
 
 /** Inline PEM certificates are looked for in every text file (a superset of the exact marker). */
 const PEM_MARKER = '-----BEGIN';
@@ -40,4 +43,16 @@ export function sourceMayHoldFacts(bytes: Uint8Array): boolean {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
   const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return pattern().test(view.toString('latin1'));
+}
+
+/**
+ * The extraction of a source file the prefilter skipped: no fact (source files have no file fact),
+ * and the diagnostics decoding would have given (binary, invalid UTF-8).
+ */
+export function skippedSource(file: string, bytes: Uint8Array): ExtractResult {
+  const inspected = inspectBytes(bytes);
+  const diagnostics: Diagnostic[] = [];
+  if (!inspected.ok) diagnostics.push({ file, message: inspected.reason });
+  else if (inspected.warning) diagnostics.push({ file, message: inspected.warning });
+  return { facts: [], diagnostics };
 }
