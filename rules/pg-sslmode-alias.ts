@@ -4,6 +4,8 @@ import { hostLabel, isAllLocal } from '../src/policy/connection.js';
 /** Programs that hand connection strings to node-postgres (pg-connection-string parses them). */
 const NODE_POSTGRES_CONSUMERS = new Set([
   'node-postgres',
+  // knex pins an older pg-connection-string; its upgrade brings the same change.
+  'knex',
   'mcp:@modelcontextprotocol/server-postgres',
   // The Docker MCP catalog's image of the same server.
   'mcp:docker:mcp/postgres',
@@ -85,7 +87,8 @@ export default defineRule({
       const meaning = LIBPQ_MEANING[mode];
       if (!meaning) continue;
       // uselibpqcompat=true already asks for libpq's meaning: the mode says what it does, and other rules judge it.
-      if (c.params['uselibpqcompat']?.value.trim().toLowerCase() === 'true') continue;
+      // knex's pinned pg-connection-string predates the flag and ignores it.
+      if (c.consumer !== 'knex' && c.params['uselibpqcompat']?.value.trim().toLowerCase() === 'true') continue;
       ctx.report({ fact: c, span: c.sslmode.span, messageId: 'alias', data: { mode, meaning, host: hostLabel(c) } });
     }
   },

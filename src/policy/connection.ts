@@ -172,6 +172,7 @@ export type SslDriver = 'node-postgres' | 'jdbc' | 'libpq';
 /** Consumers that parse connection strings with node-postgres (pg-connection-string, then pg). */
 const NODE_POSTGRES_CONSUMERS: ReadonlySet<string> = new Set([
   'node-postgres',
+  'knex',
   'mcp:@modelcontextprotocol/server-postgres',
   // The Docker MCP catalog's image of the same server.
   'mcp:docker:mcp/postgres',

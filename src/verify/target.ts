@@ -40,7 +40,7 @@ export interface TargetOptions {
 }
 
 /** Programs that read the string with pg-connection-string (node-postgres and what is built on it). */
-export const NODE_POSTGRES_CONSUMERS: ReadonlySet<string> = new Set(['node-postgres', 'mcp:@modelcontextprotocol/server-postgres']);
+export const NODE_POSTGRES_CONSUMERS: ReadonlySet<string> = new Set(['node-postgres', 'knex', 'mcp:@modelcontextprotocol/server-postgres']);
 
 export function targetFromString(text: string, options: TargetOptions): VerifyTarget {
   const trimmed = text.trim();

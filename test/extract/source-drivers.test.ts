@@ -183,7 +183,7 @@ new Pool({ ssl: reassigned });
       { name: 'staging', reason: 'knexfile key `staging`' },
       { name: 'staging', reason: 'knexfile key `staging`' },
     ]);
-    expect(connections(facts).map((c) => [c.consumer, c.environment.name])).toEqual([['node-postgres', 'production']]);
+    expect(connections(facts).map((c) => [c.consumer, c.environment.name])).toEqual([['knex', 'production']]);
     const nest = `import { TypeOrmModule } from '@nestjs/typeorm';
 export const db = TypeOrmModule.forRootAsync({ useFactory: async () => ({ type: 'postgres', ssl: { rejectUnauthorized: false } }) });
 `;
@@ -226,7 +226,7 @@ export const b = knex({ client: 'mysql2', connection: 'postgres://app@db.acme.io
     expect(connections(extract(text)).map((c) => [c.span.line, c.consumer])).toEqual([
       [4, 'postgres.js'],
       [6, 'node-postgres'],
-      [7, 'node-postgres'],
+      [7, 'knex'],
       [8, undefined],
     ]);
   });

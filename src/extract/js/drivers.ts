@@ -23,7 +23,8 @@ const pg = (sink: string): DriverApi => ({ sink, driver: 'pg', consumer: NODE_PO
 const tls = (name: string): DriverApi => ({ sink: `tls.${name}`, driver: 'node:tls' });
 const https = (name: string): DriverApi => ({ sink: `https.${name}`, driver: 'node:https' });
 
-const KNEX: DriverApi = { ...pg('knex'), dialect: { key: 'client', values: ['pg', 'postgres', 'postgresql', 'pgnative', 'pg-native'] } };
+// knex parses URLs with its own pinned pg-connection-string (no `uselibpqcompat`), then hands the result to pg.
+const KNEX: DriverApi = { ...pg('knex'), consumer: 'knex', dialect: { key: 'client', values: ['pg', 'postgres', 'postgresql', 'pgnative', 'pg-native'] } };
 // Sequelize parses its URL itself (query parameters become dialectOptions); it hands TLS options to pg.
 const SEQUELIZE: DriverApi = {
   sink: 'Sequelize',

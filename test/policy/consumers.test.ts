@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONSUMERS, TABLE_CASES, consumerOf, effectiveTls, renderConsumerTable, type Consumer, type Protection } from '../../src/policy/consumers.js';
+
+type Cell = Protection | 'refused';
+const P = 'plaintext', O = 'optional', U = 'encrypted-unverified', CA = 'ca-verified', F = 'full-verified', R = 'refused';
+
+/** The same URL under each consumer: libpq, node-postgres, knex, postgres.js, Prisma, deno-postgres. */
+const EXPECTED: Record<string, [Cell, Cell, Cell, Cell, Cell, Cell]> = {
+  '(none)': [O, P, P, P, O, O],
+  'sslmode=disable': [P, P, P, P, P, P],
+  'sslmode=allow': [O, F, F, U, O, R],
+  'sslmode=prefer': [O, F, F, O, O, O],
+  'sslmode=require': [U, F, F, U, U, F],
+  'sslmode=require&sslrootcert=ca.pem': [CA, F, F, U, U, F],
+  'sslmode=verify-ca&sslrootcert=ca.pem': [CA, F, F, F, O, F],
+  'sslmode=verify-full': [F, F, F, F, O, F],
+  'sslrootcert=system': [F, R, R, F, O, O],
+  'sslmode=require&sslrootcert=system': [R, R, R, U, U, F],
+  'sslmode=no-verify': [R, U, U, F, O, R],
+  'ssl=true': [U, F, F, F, O, O],
+  'uselibpqcompat=true&sslmode=require': [U, U, F, U, U, F],
+  'sslmode=require&sslaccept=strict': [U, F, F, U, F, F],
+  'sslmode=verify-full&sslaccept=strict': [F, F, F, F, O, F],
+  '(none), PGSSLMODE=require': [U, F, F, P, O, O],
+};
+
+describe('effective TLS by consumer', () => {
+  it('the table covers exactly the documented cases', () => {
+    expect(TABLE_CASES.map((c) => c.query)).toEqual(Object.keys(EXPECTED));
+  });
+
+  for (const { query, input } of TABLE_CASES) {
+    it(`${query}`, () => {
+      const got = CONSUMERS.map((c) => effectiveTls(c, input).protection ?? 'refused');
+      expect(got).toEqual(EXPECTED[query]);
+    });
+  }
+
+  it('names what each consumer ignores', () => {
+    expect(effectiveTls('postgres.js', { sslmode: 'verify-full', sslrootcert: '/etc/ssl/rds.pem' }).ignored).toEqual(['sslrootcert']);
+    expect(effectiveTls('postgres.js', { PGSSLMODE: 'verify-full' }).ignored).toEqual(['PGSSLMODE=verify-full']);
+    expect(effectiveTls('deno-postgres', { PGSSLMODE: 'require' }).ignored).toEqual(['PGSSLMODE=require']);
+    expect(effectiveTls('node-postgres', { sslmode: 'verify-full', sslrootcert: 'system' }).ignored).toEqual(['sslrootcert=system']);
+    expect(effectiveTls('knex', { uselibpqcompat: 'true', sslmode: 'require' }).ignored).toEqual(['uselibpqcompat=true']);
+    expect(effectiveTls('libpq', { sslmode: 'require', PGSSLMODE: 'disable' }).ignored).toBeUndefined();
+  });
+
+  it('node-postgres: URL parameters win over PGSSLMODE, which alone decides when the URL has none', () => {
+    expect(effectiveTls('node-postgres', { sslmode: 'disable', PGSSLMODE: 'verify-full' }).protection).toBe(P);
+    expect(effectiveTls('node-postgres', { PGSSLMODE: 'no-verify' }).protection).toBe(U);
+    expect(effectiveTls('node-postgres', { PGSSLMODE: 'allow' }).protection).toBe(P);
+    expect(effectiveTls('node-postgres', { ssl: 'no-verify' }).protection).toBe(U);
+    expect(effectiveTls('node-postgres', { ssl: '0' }).protection).toBe(P);
+  });
+
+  it('node-postgres with uselibpqcompat=true: verify-ca needs a root file; prefer never falls back', () => {
+    expect(effectiveTls('node-postgres', { uselibpqcompat: 'true', sslmode: 'verify-ca' }).protection).toBeUndefined();
+    expect(effectiveTls('node-postgres', { uselibpqcompat: 'true', sslmode: 'prefer' }).protection).toBe(U);
+    expect(effectiveTls('node-postgres', { uselibpqcompat: 'true', sslmode: 'require', sslrootcert: '/etc/ssl/ca.pem' }).protection).toBe(CA);
+  });
+
+  it('Prisma: sslaccept=strict does not stop prefer from falling back; values are case-insensitive', () => {
+    expect(effectiveTls('prisma', { sslmode: 'prefer', sslaccept: 'strict' }).protection).toBe(O);
+    expect(effectiveTls('prisma', { sslmode: 'REQUIRE', sslaccept: 'Strict' }).protection).toBe(F);
+    expect(effectiveTls('prisma', { sslmode: 'verify-full' }).because).toBe('Prisma reads sslmode=verify-full as prefer: TLS is optional and the certificate is not checked');
+  });
+
+  it('libpq: a PGSSLMODE only applies when the URL has no sslmode', () => {
+    expect(effectiveTls('libpq', { sslmode: 'verify-full', PGSSLMODE: 'disable' }).protection).toBe(F);
+    expect(effectiveTls('libpq', { PGSSLMODE: 'disable' }).protection).toBe(P);
+    expect(effectiveTls('libpq', { sslmode: 'verify-full', sslrootcert: 'system' }).protection).toBe(F);
+  });
+
+  it('maps recorded consumers to the client that reads them', () => {
+    const cases: [string | undefined, Consumer | undefined][] = [
+      ['node-postgres', 'node-postgres'],
+      ['sequelize', 'node-postgres'],
+      ['mcp:@modelcontextprotocol/server-postgres', 'node-postgres'],
+      ['knex', 'knex'],
+      ['postgres.js', 'postgres.js'],
+      ['prisma', 'prisma'],
+      ['deno-postgres', 'deno-postgres'],
+      ['libpq', 'libpq'],
+      ['slonik', undefined],
+      [undefined, undefined],
+    ];
+    for (const [recorded, expected] of cases) expect(consumerOf(recorded === undefined ? {} : { consumer: recorded })).toBe(expected);
+  });
+
+  it('the README section "What your sslmode really means" is generated from this table', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const m = /<!-- sslmode-table:start[^>]*-->\n([\s\S]*?)\n<!-- sslmode-table:end -->/.exec(readme);
+    expect(m?.[1]).toBe(renderConsumerTable());
+  });
+});
