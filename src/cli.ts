@@ -14,7 +14,6 @@ import { formatSarif } from './report/sarif.js';
 import { formatGithub } from './report/github.js';
 import type { Report, Reporter } from './report/types.js';
 import { toolVersion } from './version.js';
-import { runVerify } from './verify/cli.js';
 
 const REPORTERS: Record<string, Reporter> = { stylish: formatStylish, json: formatJson, sarif: formatSarif, github: formatGithub };
 
@@ -76,7 +75,8 @@ function listRules(): string {
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can run it in-process). */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
-  if (argv[0] === 'verify') return runVerify(argv.slice(1), io);
+  // Loaded on demand: a lint run (every commit, in every hook) need not load the live-server client.
+  if (argv[0] === 'verify') return (await import('./verify/cli.js')).runVerify(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({

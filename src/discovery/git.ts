@@ -184,6 +184,24 @@ class WorkTree implements GitState {
   }
 }
 
+/**
+ * The listing of a work tree, its tracked files that ignore rules match, and the ignore state of
+ * `explicit` paths, from `dir`. Only named files (a pre-commit hook's call): the index alone says
+ * what is tracked, and `check-ignore --no-index` answers for tracked and untracked files alike;
+ * listing untracked files and matching every tracked path against the ignore rules is most of
+ * git's time on a large tree.
+ */
+function queryWorkTree(dir: string, explicit: readonly string[], scope: 'tree' | 'files'): Promise<[GitRun, GitRun, GitRun | undefined]> {
+  const filesOnly = scope === 'files';
+  return Promise.all([
+    runGit(dir, filesOnly ? filesListing(explicit) : ['ls-files', '-z', '-t', '-s', '--cached', '--others', '--exclude-standard']),
+    filesOnly ? Promise.resolve<GitRun>({ stdout: '', stderr: '', code: 0 }) : runGit(dir, ['ls-files', '-z', '--cached', '-i', '--exclude-standard']),
+    explicit.length > 0
+      ? runGit(dir, ['check-ignore', ...(filesOnly ? ['--no-index'] : []), '--stdin', '-z'], explicit.map((rel) => `${rel}\0`).join(''))
+      : Promise.resolve(undefined),
+  ]);
+}
+
 /** Above this many named files the whole index is listed: command lines have a length limit. */
 const MAX_PATHSPECS = 500;
 
@@ -202,7 +220,9 @@ function filesListing(explicit: readonly string[]): string[] {
  * the explicit paths alone.
  */
 export async function openRepository(candidate: string, explicit: readonly string[] = [], scope: 'tree' | 'files' = 'tree'): Promise<GitOpenResult> {
-  const top = await runGit(candidate, ['rev-parse', '--show-toplevel']);
+  // The listing is asked for at once, from the candidate: a directory holding `.git` is the top
+  // level of its work tree, which rev-parse confirms meanwhile (one round of processes, not two).
+  const [top, early] = await Promise.all([runGit(candidate, ['rev-parse', '--show-toplevel']), queryWorkTree(candidate, explicit, scope)]);
   if (top.missing) return { state: undefined, diagnostics: [], gitMissing: true };
   if (top.code !== 0) {
     // Not a repository after all (a stray `.git` file), or one git refuses (dubious ownership).
@@ -210,18 +230,12 @@ export async function openRepository(candidate: string, explicit: readonly strin
     return { state: undefined, diagnostics: /not a git repository/i.test(message) ? [] : [`git: ${message}`] };
   }
   const root = top.stdout.trim();
-
-  // Only named files (a pre-commit hook's call): the index alone says what is tracked, and
-  // `check-ignore --no-index` answers for tracked and untracked files alike. Listing untracked files
-  // and matching every tracked path against the ignore rules is most of git's time on a large tree.
-  const filesOnly = scope === 'files';
-  const [listing, ignoredTracked, checked] = await Promise.all([
-    runGit(root, filesOnly ? filesListing(explicit) : ['ls-files', '-z', '-t', '-s', '--cached', '--others', '--exclude-standard']),
-    filesOnly ? Promise.resolve<GitRun>({ stdout: '', stderr: '', code: 0 }) : runGit(root, ['ls-files', '-z', '--cached', '-i', '--exclude-standard']),
-    explicit.length > 0
-      ? runGit(root, ['check-ignore', ...(filesOnly ? ['--no-index'] : []), '--stdin', '-z'], explicit.map((rel) => `${rel}\0`).join(''))
-      : Promise.resolve(undefined),
-  ]);
+  // A `.git` git does not accept (an empty directory) leaves the candidate inside another work
+  // tree: then ask again from its top level.
+  const sameRoot = path.resolve(root) === path.resolve(candidate) || (await fsp.realpath(candidate).catch(() => candidate)) === path.resolve(root);
+  // Named paths are relative to the candidate; from the top level they are relative to it.
+  const named = sameRoot ? explicit : explicit.map((rel) => path.relative(root, path.join(candidate, rel)).split(path.sep).join('/'));
+  const [listing, ignoredTracked, checked] = sameRoot ? early : await queryWorkTree(root, named, scope);
   const failed = [listing, ignoredTracked].find((run) => run.code !== 0);
   if (failed) {
     return { state: undefined, diagnostics: [`git ls-files failed in ${root}: ${firstLine(failed.stderr)}`] };
@@ -236,7 +250,7 @@ export async function openRepository(candidate: string, explicit: readonly strin
     // check-ignore exits 1 when no path is ignored; anything else but 0 is a failure.
     if (checked.code === 0 || checked.code === 1) {
       const ignored = new Set(splitZ(checked.stdout));
-      for (const rel of explicit) state.recordChecked(rel, ignored.has(rel));
+      for (const rel of named) state.recordChecked(rel, ignored.has(rel));
     } else {
       diagnostics.push(`git check-ignore failed in ${root}: ${firstLine(checked.stderr)}`);
     }

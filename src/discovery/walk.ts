@@ -36,6 +36,9 @@ export const ALWAYS_SKIPPED_DIRS: readonly string[] = [
 
 const SKIPPED = new Set(ALWAYS_SKIPPED_DIRS);
 
+/** TS/JS by extension, for a quick count (classifyPath decides what is read). */
+const SOURCE_PATH = /\.[cm]?[jt]sx?$/;
+
 /** A problem with how sslguard was called (a path that does not exist); the CLI exits with 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -78,6 +81,12 @@ export interface DiscoverOptions {
    * on a large tree. Their directories are still checked for symbolic links leaving the root.
    */
   trustIndex?: boolean;
+  /**
+   * Called once git has listed the work trees to walk, with the number of TS/JS files among their
+   * entries: a caller can start work that pays only on large trees (the scanner's parse worker)
+   * while the rest of discovery runs.
+   */
+  onListing?: (sourceFiles: number) => void;
 }
 
 type Ignore = ignoreFactory.Ignore;
@@ -576,6 +585,11 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
       states.set(candidate, opened.state);
     }),
   );
+  if (options.onListing) {
+    let sourceFiles = 0;
+    for (const candidate of walkedRepositories) for (const rel of states.get(candidate)?.committable ?? []) if (SOURCE_PATH.test(rel)) sourceFiles++;
+    options.onListing(sourceFiles);
+  }
 
   for (const item of named) {
     const candidate = repositoryOf.get(item);

@@ -1,7 +1,7 @@
 import { closeSync, constants as fsConstants, openSync, readSync, fstatSync } from 'node:fs';
 import type { Diagnostic } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { discover, type DiscoveredFile } from '../discovery/walk.js';
+import { discover } from '../discovery/walk.js';
 import { classifyPath } from '../discovery/kinds.js';
 import type { FileExtraction } from '../extract/index.js';
 import { extractIsolated } from './isolate.js';
@@ -45,69 +45,76 @@ export interface ScanResult extends LintResult {
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
-  const discovered = await discover(options.paths, {
-    cwd: options.cwd,
-    noIgnore: options.noIgnore ?? false,
-    ignorePatterns: options.config.ignorePatterns,
-    // The reader opens with O_NOFOLLOW and fstat-s what it opened, which is the check an lstat made.
-    trustIndex: true,
-  });
-  const diagnostics: Diagnostic[] = [...discovered.diagnostics];
-  const linter = new Linter({ config: options.config, ...(options.now ? { now: options.now } : {}), ...(options.rules ? { rules: options.rules } : {}) });
-  const reader = new FileReader(options.config.maxFileSize);
-  const pool = startPool(discovered.files, options);
-  // With a pool, results arrive out of order: they are kept, in file order, and added at the end.
-  const extractions: Array<{ file: string; result: FileExtraction | Promise<FileExtraction> }> = [];
-  let filesScanned = 0;
-  for (const [index, file] of discovered.files.entries()) {
-    options.onProgress?.(index, discovered.files.length);
-    const read = reader.read(file.real ?? file.abs);
-    if ('error' in read) {
-      const message = file.unverified ? unverifiedReadError(read) : read.error;
-      if (message) diagnostics.push({ file: file.rel, message });
-      continue;
-    }
-    filesScanned++;
-    // Most files: source the prefilter rules out, answered here without another pass over the bytes.
-    const kinds = classifyPath(file.rel);
-    const prefiltered = isPrefiltered(kinds);
-    if (prefiltered && !sourceMayHoldFacts(read.bytes)) {
-      const skipped = skippedSource(file.rel, read.bytes);
-      if (pool) extractions.push({ file: file.rel, result: skipped });
-      else linter.addExtraction(file.rel, skipped);
-      continue;
-    }
-    // `read.bytes` is a view of the reader's buffer: extraction copies what it keeps.
-    const source: SourceInput = { file: file.rel, bytes: read.bytes, git: file.git, mode: read.mode };
-    if (!pool) {
-      linter.add(source);
-    } else if (prefiltered) {
-      const own = { file: file.rel, bytes: Uint8Array.from(read.bytes), git: file.git, mode: read.mode };
-      // A worker that died leaves its files to the main thread: slower, never a lost file.
-      extractions.push({ file: file.rel, result: pool.extract(own).then(Linter.retained, () => Linter.retained(extractIsolated(own, linter.resolvedConfig))) });
-    } else {
-      extractions.push({ file: file.rel, result: Linter.retained(extractIsolated(source, linter.resolvedConfig)) });
-    }
-  }
-  if (pool) {
-    try {
-      for (const { file, result } of extractions) linter.addExtraction(file, await result);
-    } finally {
-      await pool.close();
-    }
-  }
-  const result = linter.finish();
-  return {
-    ...result,
-    diagnostics: [...diagnostics, ...result.diagnostics],
-    filesScanned,
-    durationMs: Math.round(performance.now() - started),
+  // The parse worker starts as soon as git has said how large the tree is: loading the TypeScript
+  // compiler takes longer than the rest of discovery, and overlaps it from there.
+  let pool: ParsePool | undefined;
+  const startPool = (sourceFiles: number): void => {
+    const workers = options.workers ?? (sourceFiles >= PARSE_WORKER_THRESHOLD ? 1 : 0);
+    if (!pool && workers > 0) pool = ParsePool.start(options.config, workers);
   };
-}
+  try {
+    return await scanFiles();
+  } finally {
+    // Also when discovery failed after git's listing started the worker: it would keep the process alive.
+    await pool?.close();
+  }
 
-function startPool(files: readonly DiscoveredFile[], options: ScanOptions): ParsePool | undefined {
-  const workers = options.workers ?? (files.filter((file) => isPrefiltered(file.kinds)).length >= PARSE_WORKER_THRESHOLD ? 1 : 0);
-  return workers > 0 ? ParsePool.start(options.config, workers) : undefined;
+  async function scanFiles(): Promise<ScanResult> {
+    const discovered = await discover(options.paths, {
+      onListing: startPool,
+      cwd: options.cwd,
+      noIgnore: options.noIgnore ?? false,
+      ignorePatterns: options.config.ignorePatterns,
+      // The reader opens with O_NOFOLLOW and fstat-s what it opened, which is the check an lstat made.
+      trustIndex: true,
+    });
+    const diagnostics: Diagnostic[] = [...discovered.diagnostics];
+    const linter = new Linter({ config: options.config, ...(options.now ? { now: options.now } : {}), ...(options.rules ? { rules: options.rules } : {}) });
+    const reader = new FileReader(options.config.maxFileSize);
+    // Outside a work tree (or with explicit workers) the count is known only now.
+    startPool(discovered.files.filter((file) => isPrefiltered(file.kinds)).length);
+    // With a pool, results arrive out of order: they are kept, in file order, and added at the end.
+    const extractions: Array<{ file: string; result: FileExtraction | Promise<FileExtraction> }> = [];
+    let filesScanned = 0;
+    for (const [index, file] of discovered.files.entries()) {
+      options.onProgress?.(index, discovered.files.length);
+      const read = reader.read(file.real ?? file.abs);
+      if ('error' in read) {
+        const message = file.unverified ? unverifiedReadError(read) : read.error;
+        if (message) diagnostics.push({ file: file.rel, message });
+        continue;
+      }
+      filesScanned++;
+      // Most files: source the prefilter rules out, answered here without another pass over the bytes.
+      const kinds = classifyPath(file.rel);
+      const prefiltered = isPrefiltered(kinds);
+      if (prefiltered && !sourceMayHoldFacts(read.bytes)) {
+        const skipped = skippedSource(file.rel, read.bytes);
+        if (pool) extractions.push({ file: file.rel, result: skipped });
+        else linter.addExtraction(file.rel, skipped);
+        continue;
+      }
+      // `read.bytes` is a view of the reader's buffer: extraction copies what it keeps.
+      const source: SourceInput = { file: file.rel, bytes: read.bytes, git: file.git, mode: read.mode };
+      if (!pool) {
+        linter.add(source);
+      } else if (prefiltered) {
+        const own = { file: file.rel, bytes: Uint8Array.from(read.bytes), git: file.git, mode: read.mode };
+        // A worker that died leaves its files to the main thread: slower, never a lost file.
+        extractions.push({ file: file.rel, result: pool.extract(own).then(Linter.retained, () => Linter.retained(extractIsolated(own, linter.resolvedConfig))) });
+      } else {
+        extractions.push({ file: file.rel, result: Linter.retained(extractIsolated(source, linter.resolvedConfig)) });
+      }
+    }
+    for (const { file, result } of extractions) linter.addExtraction(file, await result);
+    const result = linter.finish();
+    return {
+      ...result,
+      diagnostics: [...diagnostics, ...result.diagnostics],
+      filesScanned,
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
 }
 
 /**

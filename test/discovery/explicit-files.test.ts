@@ -47,6 +47,18 @@ describe('named files in a work tree', () => {
     });
   });
 
+  it('are asked about from the real top level when a `.git` there is not a repository (an empty directory)', async () => {
+    const dir = await makeTree({ '.gitignore': '.env*\n!.env.example\n', 'app/.env.example': DATABASE_ENV, 'app/.env.local': DATABASE_ENV, 'app/.git': null });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.gitignore', 'app/.env.example');
+    git(dir, 'commit', '-q', '-m', 'init');
+    const { files } = await discover(['app/.env.example', 'app/.env.local'], { cwd: dir });
+    expect(files.map((f) => [f.rel, f.git])).toEqual([
+      ['app/.env.example', { inGit: true, tracked: true, ignored: false }],
+      ['app/.env.local', { inGit: true, tracked: false, ignored: true }],
+    ]);
+  });
+
   it('ask git for the index only, not for the untracked files of the tree', async () => {
     const dir = await makeTree({ ...FILES, 'untracked/.env.example': DATABASE_ENV });
     git(dir, 'init', '-q');
