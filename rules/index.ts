@@ -8,6 +8,8 @@ import absoluteCertPath from './absolute-cert-path.js';
 import verifyFullIpHost from './verify-full-ip-host.js';
 import tlsMinVersion from './tls-min-version.js';
 import pgSslmodeAlias from './pg-sslmode-alias.js';
+import prismaSsl from './prisma-ssl.js';
+import ignoredTlsSetting from './ignored-tls-setting.js';
 import noPlaintextPassword from './no-plaintext-password.js';
 import gitignoreCerts from './gitignore-certs.js';
 import gitignoreEnv from './gitignore-env.js';
@@ -25,6 +27,8 @@ export const rules: readonly Rule[] = [
   verifyFullIpHost,
   tlsMinVersion,
   pgSslmodeAlias,
+  prismaSsl,
+  ignoredTlsSetting,
   noPlaintextPassword,
   gitignoreCerts,
   gitignoreEnv,

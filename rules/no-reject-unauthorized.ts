@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { hostLabel, isAllLocal, modeOfSetting, settingIsAllLocal } from '../src/policy/connection.js';
 import { libraryName, targetsLocalHost, unverifiedTls } from '../src/policy/tls-options.js';
+import { connectionTls } from '../src/policy/consumers.js';
 
 export default defineRule({
   meta: {
@@ -171,12 +172,18 @@ export default defineRule({
     for (const c of facts.ofKind('connection')) {
       if (isAllLocal(c)) continue;
       const host = hostLabel(c);
+      const known = connectionTls(c, facts);
+      // prisma-ssl judges Prisma URLs, sslaccept included.
+      if (known?.consumer === 'prisma') continue;
+      // no-verify weakens only clients that read it so (node-postgres, knex); libpq and deno-postgres refuse it, postgres.js verifies.
+      if (known && known.effect.protection !== 'encrypted-unverified') continue;
+      const tags = { consumer: known?.consumer ?? 'unknown', effectiveTls: 'encrypted-unverified' };
       for (const p of [c.sslmode && { key: 'sslmode', param: c.sslmode }, c.ssl && { key: 'ssl', param: c.ssl }]) {
         if (!p || p.param.value.trim().toLowerCase() !== 'no-verify') continue;
-        ctx.report({ fact: c, span: p.param.span, messageId: 'noVerify', data: { host, written: `${p.key}=no-verify` } });
+        ctx.report({ fact: c, span: p.param.span, messageId: 'noVerify', data: { host, written: `${p.key}=no-verify` }, ...tags });
       }
-      if (c.sslaccept && c.sslaccept.value.trim().toLowerCase() === 'accept_invalid_certs') {
-        ctx.report({ fact: c, span: c.sslaccept.span, messageId: 'sslaccept', data: { host } });
+      if (!known && c.sslaccept && c.sslaccept.value.trim().toLowerCase() === 'accept_invalid_certs') {
+        ctx.report({ fact: c, span: c.sslaccept.span, messageId: 'sslaccept', data: { host }, consumer: 'unknown' });
       }
     }
   },

@@ -13,6 +13,15 @@ import {
   settingConnections,
 } from '../src/policy/connection.js';
 import { libraryName, targetsLocalHost, weakTls } from '../src/policy/tls-options.js';
+import {
+  CONSUMER_FIX,
+  connectionTls,
+  consequenceOf,
+  hasUrlTls,
+  protectionOfLibpqMode,
+  settingHarmlessForConsumers,
+  tlsSpan,
+} from '../src/policy/consumers.js';
 
 const PLAINTEXT = 'traffic, password included, crosses the network in plaintext';
 const OPTIONAL = 'TLS is optional and the server is never verified, so anyone on the path can downgrade the connection to plaintext and read the password';
@@ -33,6 +42,7 @@ export default defineRule({
       'this machine needs sslmode=verify-full.',
     messages: {
       connection: 'Connection to {{host}} uses {{written}}: {{consequence}}. Use sslmode=verify-full with sslrootcert=<CA file>.',
+      consumerConnection: 'Connection to {{host}}: {{because}}, so {{consequence}}. {{fix}}',
       settingWithConnection:
         '{{written}} is the default sslmode for every connection of {{scope}}, which connects to {{host}}: without an sslmode of their own, {{consequence}}. ' +
         'Use {{name}}=verify-full with PGSSLROOTCERT=<CA file>.',
@@ -140,6 +150,23 @@ export default defineRule({
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
       if (!isOffMachine(c)) continue;
+      const known = connectionTls(c, facts);
+      if (known) {
+        // prisma-ssl judges every Prisma URL; a URL without TLS parameters is require-sslmode's; a
+        // mode inherited from the unit's PGSSLMODE is reported once, on the setting, below.
+        if (known.consumer === 'prisma' || !hasUrlTls(c) || known.setting) continue;
+        const p = known.effect.protection;
+        if (p !== 'plaintext' && p !== 'optional') continue;
+        ctx.report({
+          fact: c,
+          span: tlsSpan(c),
+          messageId: 'consumerConnection',
+          data: { host: hostLabel(c), because: known.effect.because, consequence: consequenceOf(p), fix: CONSUMER_FIX[known.consumer] },
+          consumer: known.consumer,
+          effectiveTls: p,
+        });
+        continue;
+      }
       const eff = effectiveSslMode(c, facts);
       // A mode inherited from the unit's PGSSLMODE is reported once, on the setting, below.
       if (!eff || eff.origin === 'setting' || !isWeakMode(eff.mode)) continue;
@@ -148,6 +175,8 @@ export default defineRule({
         span: eff.span,
         messageId: 'connection',
         data: { host: hostLabel(c), written: eff.written, consequence: consequence(eff.mode) },
+        consumer: 'unknown',
+        ...withProtection(protectionOfLibpqMode(eff.mode)),
       });
     }
 
@@ -155,6 +184,8 @@ export default defineRule({
       if (!isModeSetting(s)) continue;
       const mode = modeOfSetting(s);
       if (!isWeakMode(mode)) continue;
+      // Every client the setting reaches reads it as TLS (node-postgres: PGSSLMODE=prefer is verified).
+      if (settingHarmlessForConsumers(facts, s, 'encrypted-unverified')) continue;
       reportSetting(s, mode);
     }
 
@@ -200,3 +231,7 @@ export default defineRule({
     }
   },
 });
+
+function withProtection(p: string | undefined): { effectiveTls?: string } {
+  return p ? { effectiveTls: p } : {};
+}

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { ConnectionFact } from '../src/model.js';
 import { effectiveSslMode, hostLabel, isOffMachine, isTlsConfiguredInCode } from '../src/policy/connection.js';
+import { connectionTls } from '../src/policy/consumers.js';
 
 /** The text to add, in the connection string's own syntax. */
 function fixFor(c: ConnectionFact): string {
@@ -91,7 +92,11 @@ export default defineRule({
     for (const c of facts.ofKind('connection')) {
       if (!isOffMachine(c)) continue;
       if (effectiveSslMode(c, facts) || isTlsConfiguredInCode(c, facts)) continue;
-      ctx.report({ fact: c, messageId: 'missing', data: { host: hostLabel(c), fix: fixFor(c) } });
+      const known = connectionTls(c, facts);
+      // prisma-ssl judges Prisma URLs.
+      if (known?.consumer === 'prisma') continue;
+      const tags = known ? { consumer: known.consumer, ...(known.effect.protection ? { effectiveTls: known.effect.protection } : {}) } : { consumer: 'unknown', effectiveTls: 'optional' };
+      ctx.report({ fact: c, messageId: 'missing', data: { host: hostLabel(c), fix: fixFor(c) }, ...tags });
     }
   },
 });

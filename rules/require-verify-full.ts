@@ -3,12 +3,14 @@ import type { EnvironmentInfo, Severity } from '../src/model.js';
 import {
   describeUnit,
   effectiveSslMode,
+  hostLabel,
   isOffMachine,
   modeOfSetting,
   modeRank,
   type EffectiveMode,
   settingIsAllLocal,
 } from '../src/policy/connection.js';
+import { CONSUMER_FIX, connectionTls, hasUrlTls, protectionOfLibpqMode, settingHarmlessForConsumers, tlsSpan } from '../src/policy/consumers.js';
 
 const WEAKNESS: Record<'require' | 'verify-ca', string> = {
   require: "which encrypts but does not check the server's certificate, so anyone on the path can impersonate the server",
@@ -55,6 +57,9 @@ export default defineRule({
       unknown:
         'Environment {{environment}}: {{subject}} {{mode}}, {{weakness}}. ' +
         'Use sslmode=verify-full with sslrootcert=<CA file>, or map the file to its environment in the sslguard config.',
+      consumerProduction: '{{environment}} requires full verification; connection to {{host}}: {{because}}, {{weakness}}. {{fix}}',
+      consumerStaging: '{{environment}} requires at least a CA check; connection to {{host}}: {{because}}, {{weakness}}. {{fix}}',
+      consumerUnknown: 'Environment {{environment}}: connection to {{host}}: {{because}}, {{weakness}}. {{fix}}',
     },
     looksAt: [
       '`sslmode` and `ssl=` of connection strings, with the consumer\'s meaning (node-postgres and pgjdbc read `ssl=true` as verified TLS, libpq as require)',
@@ -129,6 +134,33 @@ export default defineRule({
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
       if (!isOffMachine(c)) continue;
+      const known = connectionTls(c, facts);
+      if (known) {
+        // prisma-ssl judges Prisma URLs; a mode from the unit's PGSSLMODE is judged on the setting.
+        if (known.consumer === 'prisma' || !hasUrlTls(c) || known.setting) continue;
+        // no-verify is no-reject-unauthorized's.
+        if ([c.sslmode, c.ssl].some((p) => p?.value.trim().toLowerCase() === 'no-verify')) continue;
+        const p = known.effect.protection;
+        const as = p === 'encrypted-unverified' ? 'require' : p === 'ca-verified' ? 'verify-ca' : undefined;
+        const verdict = as && judge(as, c.environment);
+        if (!as || !verdict) continue;
+        ctx.report({
+          fact: c,
+          span: tlsSpan(c),
+          messageId: `consumer${verdict.messageId[0]!.toUpperCase()}${verdict.messageId.slice(1)}`,
+          severity: verdict.severity,
+          data: {
+            environment: `${c.environment.name} (${c.environment.reason})`,
+            host: hostLabel(c),
+            because: known.effect.because,
+            weakness: WEAKNESS[as],
+            fix: CONSUMER_FIX[known.consumer],
+          },
+          consumer: known.consumer,
+          effectiveTls: p!,
+        });
+        continue;
+      }
       const eff = effectiveSslMode(c, facts);
       // A mode inherited from PGSSLMODE is judged once, on the setting, below.
       if (!eff || eff.origin === 'setting') continue;
@@ -145,11 +177,15 @@ export default defineRule({
           mode: eff.origin === 'ssl' ? `${eff.written}, i.e. ${eff.mode}` : eff.mode,
           weakness: WEAKNESS[eff.mode as 'require' | 'verify-ca'],
         },
+        consumer: 'unknown',
+        effectiveTls: protectionOfLibpqMode(eff.mode)!,
       });
     }
 
     for (const s of facts.ofKind('setting')) {
       if (s.category !== 'sslmode' || settingIsAllLocal(facts, s)) continue;
+      // Every client the setting reaches verifies fully with it (node-postgres reads PGSSLMODE=require so).
+      if (settingHarmlessForConsumers(facts, s, 'full-verified')) continue;
       const mode = modeOfSetting(s);
       const verdict = judge(mode, s.environment);
       if (!verdict) continue;

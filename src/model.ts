@@ -275,4 +275,8 @@ export interface Finding {
   messageId?: string;
   /** The values of the message's `{{placeholders}}`, masked like the message. */
   data?: Record<string, string>;
+  /** The client that reads the connection, when the rule judged by it (`unknown`: read with libpq's meaning). */
+  consumer?: string;
+  /** The protection that client gives: plaintext, optional, encrypted-unverified, ca-verified, full-verified, refused. */
+  effectiveTls?: string;
 }

@@ -106,6 +106,8 @@ export function runRules(facts: readonly Fact[], config: ResolvedConfig, now: Da
           environmentReason: environment.reason,
           messageId: d.messageId,
           ...(d.data ? { data: maskedData(d.data) } : {}),
+          ...(d.consumer ? { consumer: d.consumer } : {}),
+          ...(d.effectiveTls ? { effectiveTls: d.effectiveTls } : {}),
         });
       },
     };

@@ -39,6 +39,10 @@ export interface ReportDescriptor {
   /** Overrides the rule's default severity for this finding (e.g. production vs unknown environment). */
   severity?: Severity;
   environment?: EnvironmentInfo;
+  /** The client that reads the connection (`node-postgres`, `prisma`, `unknown`), when the rule judged by it. */
+  consumer?: string;
+  /** The protection that client gives (`optional`, `encrypted-unverified`, …; see src/policy/consumers.ts). */
+  effectiveTls?: string;
 }
 
 /** Read-only view of every fact of a scan, with indexes rules commonly need. */

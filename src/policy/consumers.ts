@@ -9,7 +9,7 @@
 // read `effectiveTls`.
 import type { ConnectionFact, SettingFact } from '../model.js';
 import type { FactSet } from '../engine/rule.js';
-import { effectiveSettings } from './connection.js';
+import { effectiveSettings, settingConnections } from './connection.js';
 
 /** How well a connection is protected, weakest first. */
 export const PROTECTIONS = ['plaintext', 'optional', 'encrypted-unverified', 'ca-verified', 'full-verified'] as const;
@@ -187,9 +187,10 @@ function nodePostgres(i: TlsInput, compatKnown: boolean): TlsEffect {
   }
   if (i.ssl === 'true' || i.ssl === '1') return out({ protection: 'full-verified', because: `${who} reads ssl=${i.ssl} as TLS verified against Node's CAs` });
   if (i.ssl === '0') return out({ protection: 'plaintext', because: `${who} reads ssl=0 as no TLS` });
-  // pg-connection-string converts only `0`; pg then treats the string 'false' as a truthy option.
-  if (i.ssl === 'false') return out({ protection: 'full-verified', because: `${who} keeps ssl=false as the string 'false', which pg reads as TLS on, verified` });
   if (i.ssl === 'no-verify') return out({ protection: 'encrypted-unverified', because: `${who} reads ssl=no-verify as TLS without certificate checks` });
+  // pg-connection-string converts only `true`, `1` and `0`; pg reads any other string ('false'
+  // included) as a truthy option: TLS on, verified with Node's defaults.
+  if (i.ssl !== undefined) return out({ protection: 'full-verified', because: `${who} keeps ssl=${i.ssl} as a string, which pg reads as TLS on, verified` });
   switch (i.PGSSLMODE) {
     case undefined:
       return out({ protection: 'plaintext', because: `${who} uses no TLS when neither the URL nor PGSSLMODE asks for it` });
@@ -378,4 +379,37 @@ export function consequenceOf(p: Protection | undefined): string {
     default:
       return 'the connection is verified';
   }
+}
+
+/** The connection string itself carries a TLS parameter (sslmode, ssl, sslrootcert, sslaccept). */
+export function hasUrlTls(c: ConnectionFact): boolean {
+  return c.sslmode !== undefined || c.ssl !== undefined || c.sslrootcert !== undefined || c.sslaccept !== undefined;
+}
+
+/** Where a connection's TLS is written, for the finding's position. */
+export function tlsSpan(c: ConnectionFact): ConnectionFact['span'] {
+  return c.sslmode?.span ?? c.ssl?.span ?? c.sslrootcert?.span ?? c.sslaccept?.span ?? c.span;
+}
+
+/**
+ * A setting reaches connections whose clients are all known, and each of them gets at least
+ * `min` from it: a PGSSLMODE=prefer read by node-postgres is full verification, not a weakness.
+ */
+export function settingHarmlessForConsumers(facts: FactSet, s: SettingFact, min: Protection): boolean {
+  const conns = settingConnections(facts, s);
+  if (conns.length === 0) return false;
+  return conns.every((c) => {
+    const t = connectionTls(c, facts);
+    return t !== undefined && t.effect.protection !== undefined && protectionRank(t.effect.protection) >= protectionRank(min);
+  });
+}
+
+/** The consumer as findings name it: a known client, or `unknown` (judged with libpq's meaning). */
+export function findingConsumer(t: ConnectionTls | undefined): string {
+  return t?.consumer ?? 'unknown';
+}
+
+/** The effective protection of a libpq-style mode, for connections whose client is unknown. */
+export function protectionOfLibpqMode(mode: string): Protection | undefined {
+  return effectiveTls('libpq', { sslmode: mode }).protection;
 }

@@ -20,6 +20,8 @@ export const formatJson: Reporter = (report, options) => {
       endColumn: f.endColumn,
       environment: f.environment,
       ...(f.environmentReason ? { environmentReason: f.environmentReason } : {}),
+      ...(f.consumer ? { consumer: f.consumer } : {}),
+      ...(f.effectiveTls ? { effectiveTls: f.effectiveTls } : {}),
     })),
     diagnostics: report.diagnostics.map((d) => ({
       file: d.file,

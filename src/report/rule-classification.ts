@@ -33,6 +33,10 @@ const CLASSIFICATION: Record<string, RuleClassification> = {
   'key-permissions': { securitySeverity: '4.4', cwe: [732] },
   // Connections fail, and the usual "fix" is switching verification off.
   'cert-expiry': { securitySeverity: '4.3', cwe: [324] },
+  // Prisma reads verify-full as prefer and checks no certificate without sslaccept=strict: downgrade or impersonation.
+  'prisma-ssl': { securitySeverity: '7.4', cwe: [295, 319] },
+  // The setting protects nothing; the client's own default applies (or the connection fails).
+  'ignored-tls-setting': { securitySeverity: '4.3', cwe: [1188] },
   // Verification depends on a default root file that may be absent or wrong.
   'require-root-cert': { securitySeverity: '3.7', cwe: [295] },
   // Verified today; a pg major upgrade silently drops the certificate check (require) or the host-name check (verify-ca).

@@ -116,6 +116,8 @@ function result(finding: Finding, ruleIndex: number): Sarif.Result {
     properties: {
       environment: finding.environment,
       ...(finding.environmentReason ? { environmentReason: finding.environmentReason } : {}),
+      ...(finding.consumer ? { consumer: finding.consumer } : {}),
+      ...(finding.effectiveTls ? { effectiveTls: finding.effectiveTls } : {}),
     },
   };
   if (finding.suppressed) {

@@ -78,6 +78,8 @@ describe('sslguard CLI', () => {
       endColumn: 86,
       environment: 'unknown',
       environmentReason: expect.any(String),
+      consumer: 'unknown',
+      effectiveTls: 'plaintext',
     });
   });
 

@@ -250,7 +250,8 @@ describe('the ssl= parameter, with its consumer meaning', () => {
     ['true', ['require-verify-full'], [], [], []],
     ['1', ['require-verify-full'], [], [], []],
     ['TRUE', ['require-verify-full'], [], [], []],
-    ['false', ['no-ssl-disabled'], ['no-ssl-disabled'], ['no-ssl-disabled'], ['no-ssl-disabled']],
+    // pg-connection-string converts only true, 1 and 0: pg reads the string 'false' as TLS on, verified.
+    ['false', ['no-ssl-disabled'], [], [], ['no-ssl-disabled']],
     ['0', ['no-ssl-disabled'], ['no-ssl-disabled'], ['no-ssl-disabled'], ['no-ssl-disabled']],
     ['no-verify', ['no-reject-unauthorized'], ['no-reject-unauthorized'], ['no-reject-unauthorized'], ['no-reject-unauthorized']],
     ['maybe', [], [], [], []],

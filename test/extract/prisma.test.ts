@@ -64,8 +64,7 @@ describe('Prisma schemas in a scan', () => {
     expect(classifyPath('prisma/schema.prisma')).toEqual(['prisma']);
     const { findings } = lintSources([{ file: 'prisma/schema.prisma', text: SCHEMA }], { now: new Date('2027-01-01T00:00:00Z') });
     expect(findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([
-      ['require-verify-full', 10, 113],
-      ['no-reject-unauthorized', 10, 131],
+      ['prisma-ssl', 10, 131],
     ]);
   });
 });

@@ -298,6 +298,8 @@ export interface Reported {
   fact: Fact;
   /** `line:column-endLine:endColumn`, for compact position assertions. */
   at: string;
+  consumer?: string;
+  effectiveTls?: string;
 }
 
 export function runRule(rule: Rule, facts: Fact[], options: { now?: Date; config?: Partial<ResolvedConfig> } = {}): Reported[] {
@@ -320,6 +322,8 @@ export function runRule(rule: Rule, facts: Fact[], options: { now?: Date; config
         span,
         fact: d.fact,
         at: `${span.line}:${span.column}-${span.endLine}:${span.endColumn}`,
+        ...(d.consumer ? { consumer: d.consumer } : {}),
+        ...(d.effectiveTls ? { effectiveTls: d.effectiveTls } : {}),
       });
     },
   });

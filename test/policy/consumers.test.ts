@@ -53,6 +53,9 @@ describe('effective TLS by consumer', () => {
     expect(effectiveTls('node-postgres', { PGSSLMODE: 'allow' }).protection).toBe(P);
     expect(effectiveTls('node-postgres', { ssl: 'no-verify' }).protection).toBe(U);
     expect(effectiveTls('node-postgres', { ssl: '0' }).protection).toBe(P);
+    // Only true, 1 and 0 are converted; pg reads the string 'false' as a truthy option.
+    expect(effectiveTls('node-postgres', { ssl: 'false' }).protection).toBe(F);
+    expect(effectiveTls('libpq', { ssl: 'false' }).protection).toBe(P);
   });
 
   it('node-postgres with uselibpqcompat=true: verify-ca needs a root file; prefer never falls back', () => {

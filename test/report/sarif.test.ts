@@ -92,6 +92,8 @@ describe('SARIF output', () => {
       locations: [{ physicalLocation: { artifactLocation: { uri: 'my%20configs/.env.example', uriBaseId: '%SRCROOT%' }, region: { startLine: 1, startColumn: 79, endLine: 1, endColumn: 86 } } }],
     });
     expect(active.suppressions).toBeUndefined();
+    // The client that reads the connection is unknown: judged with libpq's meaning.
+    expect(active.properties).toMatchObject({ environment: 'unknown', consumer: 'unknown', effectiveTls: 'plaintext' });
     expect(active.partialFingerprints['sslguard/v1']).toMatch(/^[0-9a-f]{32}:1$/);
     expect(suppressed.locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 59, endLine: 3, endColumn: 66 });
     expect(suppressed.suppressions).toEqual([{ kind: 'inSource', justification: 'replica on the VPC peering link, ADR-12' }]);

@@ -20,7 +20,7 @@ function findingsOf(ruleId: string, example: RuleExample) {
 }
 
 describe('rule catalogue', () => {
-  it('lists the 14 rules in catalogue order with unique ids', () => {
+  it('lists the 16 rules in catalogue order with unique ids', () => {
     expect(rules.map((r) => r.meta.id)).toEqual([
       'no-ssl-disabled',
       'require-sslmode',
@@ -31,6 +31,8 @@ describe('rule catalogue', () => {
       'verify-full-ip-host',
       'tls-min-version',
       'pg-sslmode-alias',
+      'prisma-ssl',
+      'ignored-tls-setting',
       'no-plaintext-password',
       'gitignore-certs',
       'gitignore-env',
