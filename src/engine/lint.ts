@@ -75,7 +75,14 @@ export function createFactSet(facts: readonly Fact[], links: readonly UnitLink[]
  * Runs every enabled rule over the facts and returns findings sorted by position. Severity comes
  * from the config when the user set one for the rule, else from the finding, else the rule default.
  */
-export function runRules(facts: readonly Fact[], config: ResolvedConfig, now: Date, rules: readonly Rule[] = allRules, links: readonly UnitLink[] = []): Finding[] {
+export function runRules(
+  facts: readonly Fact[],
+  config: ResolvedConfig,
+  now: Date,
+  rules: readonly Rule[] = allRules,
+  links: readonly UnitLink[] = [],
+  diagnostics?: Diagnostic[],
+): Finding[] {
   const set = createFactSet(facts, links);
   const findings: Finding[] = [];
   for (const rule of rules) {
@@ -111,7 +118,13 @@ export function runRules(facts: readonly Fact[], config: ResolvedConfig, now: Da
         });
       },
     };
-    rule.check(set, context);
+    try {
+      rule.check(set, context);
+    } catch (error) {
+      // A bug in one rule must not end the scan: its findings so far stand, the rest is reported missing.
+      if (!diagnostics) throw error;
+      diagnostics.push({ file: '.', message: `internal error in rule ${rule.meta.id}, some of its findings may be missing: ${(error as Error).message}` });
+    }
   }
   return findings.sort(compareFindings);
 }
@@ -224,7 +237,7 @@ export class Linter {
     const resolved = resolveReferences(this.references, this.scanned);
     diagnostics.push(...resolved.diagnostics);
     const links = [...this.links, ...resolved.links];
-    for (const finding of fingerprintFindings(runRules(facts, config, now, rules, links), fingerprintSources(this.fingerprintTexts, facts))) {
+    for (const finding of fingerprintFindings(runRules(facts, config, now, rules, links, diagnostics), fingerprintSources(this.fingerprintTexts, facts))) {
       const hit = suppressionsOf(finding.file)?.isSuppressed(finding.ruleId, finding.line);
       if (hit) {
         suppressed.push({ ...finding, suppressed: { kind: 'inline', ...(hit.justification ? { justification: hit.justification } : {}) } });
