@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { PRODUCTION_DEPLOYMENT_ENV } from '../src/docs/example-manifests.js';
 import type { Fact } from '../src/model.js';
 import { hostLabel, isAllLocal, isOffMachine, isProductionOrStaging, settingConnections } from '../src/policy/connection.js';
 import { isKeptOutOfGit } from '../src/policy/git.js';
@@ -63,22 +64,7 @@ export default defineRule({
         {
           file: 'k8s/production/deploy.yaml',
           code:
-            'apiVersion: apps/v1\n' +
-            'kind: Deployment\n' +
-            'metadata:\n' +
-            '  name: api\n' +
-            '  namespace: production\n' +
-            'spec:\n' +
-            '  selector:\n' +
-            '    matchLabels: { app: api }\n' +
-            '  template:\n' +
-            '    metadata:\n' +
-            '      labels: { app: api }\n' +
-            '    spec:\n' +
-            '      containers:\n' +
-            '        - name: api\n' +
-            '          image: ghcr.io/acme/api:1.4.2\n' +
-            '          env:\n' +
+            PRODUCTION_DEPLOYMENT_ENV +
             '            - name: PGPASSWORD\n' +
             '              valueFrom:\n' +
             '                secretKeyRef: { name: orders-db, key: password }\n',
@@ -103,22 +89,7 @@ export default defineRule({
         {
           file: 'k8s/production/deploy.yaml',
           code:
-            'apiVersion: apps/v1\n' +
-            'kind: Deployment\n' +
-            'metadata:\n' +
-            '  name: api\n' +
-            '  namespace: production\n' +
-            'spec:\n' +
-            '  selector:\n' +
-            '    matchLabels: { app: api }\n' +
-            '  template:\n' +
-            '    metadata:\n' +
-            '      labels: { app: api }\n' +
-            '    spec:\n' +
-            '      containers:\n' +
-            '        - name: api\n' +
-            '          image: ghcr.io/acme/api:1.4.2\n' +
-            '          env:\n' +
+            PRODUCTION_DEPLOYMENT_ENV +
             '            - name: PGPASSWORD\n' +
             '              value: Xk9vL2mQ7pR4\n',
           findings: 1,

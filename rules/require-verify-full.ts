@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { PRODUCTION_DEPLOYMENT_ENV } from '../src/docs/example-manifests.js';
 import type { EnvironmentInfo, Severity } from '../src/model.js';
 import {
   describeUnit,
@@ -70,22 +71,7 @@ export default defineRule({
         {
           file: 'k8s/production/deploy.yaml',
           code:
-            'apiVersion: apps/v1\n' +
-            'kind: Deployment\n' +
-            'metadata:\n' +
-            '  name: api\n' +
-            '  namespace: production\n' +
-            'spec:\n' +
-            '  selector:\n' +
-            '    matchLabels: { app: api }\n' +
-            '  template:\n' +
-            '    metadata:\n' +
-            '      labels: { app: api }\n' +
-            '    spec:\n' +
-            '      containers:\n' +
-            '        - name: api\n' +
-            '          image: ghcr.io/acme/api:1.4.2\n' +
-            '          env:\n' +
+            PRODUCTION_DEPLOYMENT_ENV +
             '            - name: DATABASE_URL\n' +
             '              value: postgres://orders@orders.cluster-c1xyzabc.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=verify-full&sslrootcert=/etc/ssl/rds/global-bundle.pem\n',
         },
@@ -102,22 +88,7 @@ export default defineRule({
         {
           file: 'k8s/production/deploy.yaml',
           code:
-            'apiVersion: apps/v1\n' +
-            'kind: Deployment\n' +
-            'metadata:\n' +
-            '  name: api\n' +
-            '  namespace: production\n' +
-            'spec:\n' +
-            '  selector:\n' +
-            '    matchLabels: { app: api }\n' +
-            '  template:\n' +
-            '    metadata:\n' +
-            '      labels: { app: api }\n' +
-            '    spec:\n' +
-            '      containers:\n' +
-            '        - name: api\n' +
-            '          image: ghcr.io/acme/api:1.4.2\n' +
-            '          env:\n' +
+            PRODUCTION_DEPLOYMENT_ENV +
             '            - name: DATABASE_URL\n' +
             '              value: postgres://orders@orders.cluster-c1xyzabc.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=require\n',
           findings: 1,
