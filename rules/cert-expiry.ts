@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { VALID_CA_PEM } from '../src/docs/example-manifests.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -30,18 +31,7 @@ export default defineRule({
         {
           file: 'certs/ca.crt',
           code:
-            '-----BEGIN CERTIFICATE-----\n' +
-            'MIIB0DCCAXWgAwIBAgIUORRhpqXFE/2hl9rOHRKmTiil110wCgYIKoZIzj0EAwIw\n' +
-            'NDESMBAGA1UECgwJQWNtZSBDb3JwMR4wHAYDVQQDDBVBY21lIFBvc3RncmVzIFJv\n' +
-            'b3QgQ0EwIBcNMjYxMTI2MDYxMjE1WhgPMjEyNjExMDIwNjEyMTVaMDQxEjAQBgNV\n' +
-            'BAoMCUFjbWUgQ29ycDEeMBwGA1UEAwwVQWNtZSBQb3N0Z3JlcyBSb290IENBMFkw\n' +
-            'EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEZ9jgoFbuTtbh6iBsx6HGx6irhF7qeFQN\n' +
-            'Fh4lt8gjtwiY2/nrOS1QhH/RrBLCyF4AR3obig1L8yLxGxrs5BPAxKNjMGEwHQYD\n' +
-            'VR0OBBYEFGmahV6zKSCA14ACtxb6lSHVjVj3MB8GA1UdIwQYMBaAFGmahV6zKSCA\n' +
-            '14ACtxb6lSHVjVj3MA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgEGMAoG\n' +
-            'CCqGSM49BAMCA0kAMEYCIQDJAwgGslt4vtk3tybE5dL/qQW8JmbF4PI7NQ6f1L8Z\n' +
-            '6QIhALU6S9/qvraJ4/JziWqa1izRp+fCQirvyjnF3b2hPKjT\n' +
-            '-----END CERTIFICATE-----\n',
+            VALID_CA_PEM,
         },
       ],
       bad: [

@@ -1,21 +1,9 @@
 import { defineRule } from '../src/engine/rule.js';
+import { VALID_CA_PEM } from '../src/docs/example-manifests.js';
 import { isTrackedButIgnored, wouldCommit } from '../src/policy/git.js';
 
-// A public CA certificate, so the certificate samples are real files (no private key is ever embedded:
-// key samples are empty files, sslguard judges keys by path and git state only).
-const CA_PEM =
-  '-----BEGIN CERTIFICATE-----\n' +
-  'MIIB0DCCAXWgAwIBAgIUORRhpqXFE/2hl9rOHRKmTiil110wCgYIKoZIzj0EAwIw\n' +
-  'NDESMBAGA1UECgwJQWNtZSBDb3JwMR4wHAYDVQQDDBVBY21lIFBvc3RncmVzIFJv\n' +
-  'b3QgQ0EwIBcNMjYxMTI2MDYxMjE1WhgPMjEyNjExMDIwNjEyMTVaMDQxEjAQBgNV\n' +
-  'BAoMCUFjbWUgQ29ycDEeMBwGA1UEAwwVQWNtZSBQb3N0Z3JlcyBSb290IENBMFkw\n' +
-  'EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEZ9jgoFbuTtbh6iBsx6HGx6irhF7qeFQN\n' +
-  'Fh4lt8gjtwiY2/nrOS1QhH/RrBLCyF4AR3obig1L8yLxGxrs5BPAxKNjMGEwHQYD\n' +
-  'VR0OBBYEFGmahV6zKSCA14ACtxb6lSHVjVj3MB8GA1UdIwQYMBaAFGmahV6zKSCA\n' +
-  '14ACtxb6lSHVjVj3MA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgEGMAoG\n' +
-  'CCqGSM49BAMCA0kAMEYCIQDJAwgGslt4vtk3tybE5dL/qQW8JmbF4PI7NQ6f1L8Z\n' +
-  '6QIhALU6S9/qvraJ4/JziWqa1izRp+fCQirvyjnF3b2hPKjT\n' +
-  '-----END CERTIFICATE-----\n';
+// Certificate samples are a real public CA certificate (VALID_CA_PEM); no private key is ever embedded:
+// key samples are empty files, sslguard judges keys by path and git state only.
 
 export default defineRule({
   meta: {
@@ -38,12 +26,12 @@ export default defineRule({
     examples: {
       good: [
         { file: 'certs/client.key', code: '', git: { inGit: true, tracked: false, ignored: true } },
-        { file: 'certs/ca.crt', code: CA_PEM, git: { inGit: true, tracked: false, ignored: true } },
+        { file: 'certs/ca.crt', code: VALID_CA_PEM, git: { inGit: true, tracked: false, ignored: true } },
       ],
       bad: [
         { file: 'certs/client.key', code: '', git: { inGit: true, tracked: true, ignored: false }, findings: 1 },
         { file: 'deploy/postgres/client.key', code: '', git: { inGit: true, tracked: false, ignored: false }, findings: 1 },
-        { file: 'certs/ca.crt', code: CA_PEM, git: { inGit: true, tracked: true, ignored: true }, findings: 1 },
+        { file: 'certs/ca.crt', code: VALID_CA_PEM, git: { inGit: true, tracked: true, ignored: true }, findings: 1 },
       ],
     },
   },
