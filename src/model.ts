@@ -252,6 +252,21 @@ export interface Diagnostic {
   message: string;
 }
 
+/**
+ * Another place that explains a finding (issue 5's trace): where a value resolved across files was
+ * written, where it is used (`${DATABASE_URL}` in a compose service, `process.env.DATABASE_URL` in
+ * code), or where the setting that decided it sits. JSON `related`, SARIF `relatedLocations`.
+ */
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** What this place is to the finding: "value of DATABASE_URL written here", "used by compose service `api`". */
+  message: string;
+}
+
 export interface Finding {
   ruleId: string;
   severity: Severity;
@@ -279,4 +294,6 @@ export interface Finding {
   consumer?: string;
   /** The protection that client gives: plaintext, optional, encrypted-unverified, ca-verified, full-verified, refused. */
   effectiveTls?: string;
+  /** The finding's trace across files, origin first (see RelatedLocation); absent when it involves one place. */
+  related?: RelatedLocation[];
 }
