@@ -5,15 +5,22 @@ import { maskSecrets, MASK } from '../connection/mask.js';
 
 /**
  * Stable identities for findings, so that code scanning (SARIF `partialFingerprints`) and
- * baselines recognise a finding across commits. A fingerprint depends on the rule, the file, the
- * flagged line(s) with whitespace normalised, and the finding's rank among findings that share
- * all three: never on line numbers, so adding or moving unrelated lines keeps it. Editing the
+ * baselines recognise a finding across commits. A fingerprint depends on the rule, the flagged
+ * line(s) with whitespace normalised, and the finding's rank among the findings of its file that
+ * share both: never on line numbers, so adding or moving unrelated lines keeps it. Editing the
  * flagged line itself gives a new fingerprint, which is what a reviewer expects (it is a new
  * piece of configuration).
+ *
+ * The path is not hashed: every consumer pairs the fingerprint with the file it points into
+ * (GitHub combines `partialFingerprints` with the repository, path and rule; a baseline entry
+ * names its file), and the SARIF specification asks tools to leave out of `partialFingerprints`
+ * what a reader can deduce from the result's location. Kept out, the fingerprint is the same
+ * whatever directory sslguard runs from, which is what lets a baseline written at the repository
+ * root match a scan of one package (paths are relative to the working directory).
  */
 
 /** Bump when the recipe changes: consumers compare fingerprints of the same version only. */
-export const FINGERPRINT_VERSION = 1;
+export const FINGERPRINT_VERSION = 2;
 
 /** Key under which SARIF carries the fingerprint (GitHub reserves `primaryLocationLineHash`). */
 export const FINGERPRINT_KEY = `sslguard/v${FINGERPRINT_VERSION}`;
@@ -54,7 +61,7 @@ function byPosition(a: Finding, b: Finding): number {
 }
 
 function digest(parts: readonly string[]): string {
-  // NUL cannot occur in a rule id or a path, so the joined parts cannot collide by shifting.
+  // NUL cannot occur in a rule id, so the joined parts cannot collide by shifting.
   return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
 }
 
@@ -70,9 +77,11 @@ export function fingerprintFindings(findings: readonly Finding[], sourceOf: (fil
   const out = findings.slice();
   for (const i of order) {
     const f = findings[i]!;
-    const hash = digest([f.ruleId, f.file, normalizedLines(f, sourceOf(f.file))]);
-    const occurrence = (seen.get(hash) ?? 0) + 1;
-    seen.set(hash, occurrence);
+    const hash = digest([f.ruleId, normalizedLines(f, sourceOf(f.file))]);
+    // Twins are counted per file: the same line in two files is two first occurrences.
+    const key = `${f.file}\0${hash}`;
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
     out[i] = { ...f, fingerprint: `${hash}:${occurrence}` };
   }
   return out;

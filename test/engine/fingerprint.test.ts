@@ -20,7 +20,7 @@ describe('finding fingerprints', () => {
     const { findings } = lint('deploy/.env.example', PROD);
     expect(findings.map((f) => f.ruleId)).toEqual(['no-ssl-disabled']);
     expect(findings[0]!.fingerprint).toMatch(/^[0-9a-f]{32}:1$/);
-    expect(FINGERPRINT_KEY).toBe('sslguard/v1');
+    expect(FINGERPRINT_KEY).toBe('sslguard/v2');
   });
 
   it('stay the same when unrelated lines are added above or the flagged line is re-indented', () => {
@@ -30,10 +30,12 @@ describe('finding fingerprints', () => {
     expect(after.fingerprint).toBe(before.fingerprint);
   });
 
-  it('change when the flagged line changes, or the file or rule differs', () => {
+  it('change when the flagged line changes or the rule differs, not with the directory sslguard runs from', () => {
     const base = lint('deploy/.env.example', PROD).findings[0]!.fingerprint;
     expect(lint('deploy/.env.example', PROD.replace('disable', 'allow')).findings[0]!.fingerprint).not.toBe(base);
-    expect(lint('deploy/other/.env.example', PROD).findings[0]!.fingerprint).not.toBe(base);
+    // The same file seen from its own directory (paths are relative to the working directory):
+    // consumers pair the fingerprint with the path, so the path is no part of it.
+    expect(lint('.env.example', PROD).findings[0]!.fingerprint).toBe(base);
     const twoRules = lint('deploy/.env.example', 'DATABASE_URL=postgresql://app@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full\n').findings;
     expect(twoRules.map((f) => f.ruleId)).toEqual(['require-root-cert']);
     expect(twoRules[0]!.fingerprint).not.toBe(base);
@@ -88,5 +90,13 @@ describe('finding fingerprints', () => {
     expect(one!.fingerprint!.split(':')[0]).toBe(two!.fingerprint!.split(':')[0]);
     expect([one!.fingerprint!.split(':')[1], two!.fingerprint!.split(':')[1]]).toEqual(['1', '2']);
     expect(normalizedLines(f(1, 1), undefined)).toBe('');
+  });
+
+  it('count occurrences per file: the same line in two files is the first of each', () => {
+    const f = (file: string): Finding => ({ ruleId: 'r', severity: 'error', message: 'm', file, line: 1, column: 1, endLine: 1, endColumn: 5, environment: 'unknown' });
+    const text = 'PGSSLMODE=disable\n';
+    const prints = fingerprintFindings([f('a/.env'), f('b/.env'), f('a/.env')], () => ({ text })).map((x) => x.fingerprint!);
+    expect(prints.map((p) => p.split(':')[1])).toEqual(['1', '1', '2']);
+    expect(new Set(prints.map((p) => p.split(':')[0])).size).toBe(1);
   });
 });

@@ -94,7 +94,7 @@ describe('SARIF output', () => {
     expect(active.suppressions).toBeUndefined();
     // The client that reads the connection is unknown: judged with libpq's meaning.
     expect(active.properties).toMatchObject({ environment: 'unknown', consumer: 'unknown', effectiveTls: 'plaintext' });
-    expect(active.partialFingerprints['sslguard/v1']).toMatch(/^[0-9a-f]{32}:1$/);
+    expect(active.partialFingerprints['sslguard/v2']).toMatch(/^[0-9a-f]{32}:1$/);
     expect(suppressed.locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 59, endLine: 3, endColumn: 66 });
     expect(suppressed.suppressions).toEqual([{ kind: 'inSource', justification: 'replica on the VPC peering link, ADR-12' }]);
 
@@ -112,7 +112,7 @@ describe('SARIF output', () => {
   it('keeps fingerprints when unrelated lines move, so code scanning does not reopen alerts', async () => {
     const before = await sarifOf(tempRepo({ '.env.example': PROD_DISABLED }));
     const after = await sarifOf(tempRepo({ '.env.example': `# Supabase project for the agent\nLOG_LEVEL=info\n\n${PROD_DISABLED}` }));
-    const fp = (log: any) => log.runs[0].results.map((r: any) => [r.ruleId, r.partialFingerprints['sslguard/v1']]);
+    const fp = (log: any) => log.runs[0].results.map((r: any) => [r.ruleId, r.partialFingerprints['sslguard/v2']]);
     expect(after.log.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBe(4);
     expect(fp(before.log)).toEqual([['no-ssl-disabled', expect.stringMatching(/^[0-9a-f]{32}:1$/)]]);
     expect(fp(after.log)).toEqual(fp(before.log));
