@@ -6,6 +6,8 @@ import type * as JsoncParser from 'jsonc-parser';
 import type { EnvironmentName, SeverityOrOff } from '../model.js';
 import { DEFAULT_CONFIG, type ResolvedConfig } from './types.js';
 import { SourceText } from '../text/source.js';
+import { excessiveJsonNestingOffset, MAX_JSON_NESTING } from '../extract/jsonc.js';
+import { excessiveNestingOffset, MAX_NESTING } from '../extract/yaml.js';
 
 const require = createRequire(import.meta.url);
 let yamlModule: typeof Yaml | undefined;
@@ -115,6 +117,10 @@ function parseConfigText(text: string, path: string, name: string, knownRuleIds:
 
 /** JSON with comments and trailing commas, as in tsconfig.json; errors name the file and position. */
 function parseJson(text: string, name: string): unknown {
+  // The parsers recurse once per level: thousands of levels overflow the stack (see MAX_NESTING in
+  // extract/yaml.ts), so depth is checked before parsing. A configuration nests three levels.
+  const deep = excessiveJsonNestingOffset(text);
+  if (deep !== undefined) throw tooDeep(text, name, deep, 'JSON', MAX_JSON_NESTING);
   const errors: JsoncParser.ParseError[] = [];
   const value: unknown = jsonc().parse(text.replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
@@ -126,15 +132,28 @@ function parseJson(text: string, name: string): unknown {
 }
 
 function parseYaml(text: string, name: string): unknown {
+  const deep = excessiveNestingOffset(text);
+  if (deep !== undefined) throw tooDeep(text, name, deep, 'YAML', MAX_NESTING);
   const doc = yaml().parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const { line, column } = new SourceText(text).position(first.pos[0]);
     throw new ConfigError(`${name}:${line}:${column}: invalid YAML (${first.message.split('\n')[0]})`);
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (e) {
+    // yaml refuses to expand an alias bomb ("billion laughs") with a ReferenceError.
+    throw new ConfigError(`${name}: invalid YAML (${(e as Error).message})`);
+  }
   // An empty file (or one with only comments) means "defaults".
   return value === null || value === undefined ? {} : value;
+}
+
+function tooDeep(text: string, name: string, offset: number, format: string, limit: number): ConfigError {
+  const { line, column } = new SourceText(text).position(offset);
+  return new ConfigError(`${name}:${line}:${column}: ${format} nested more than ${limit} levels deep, not read (a configuration nests a few levels)`);
 }
 
 function cloneDefaults(): ResolvedConfig {
