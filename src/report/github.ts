@@ -2,14 +2,20 @@ import type { Diagnostic, Finding } from '../model.js';
 import type { Reporter } from './types.js';
 import { TOOL_NAME } from '../version.js';
 import { annotation } from './workflow-commands.js';
+import { position, relatedOf } from './related.js';
 
-/** `::error file=…,line=…,endLine=…,col=…,endColumn=…,title=sslguard: <rule>::<message>`. */
+/**
+ * `::error file=…,line=…,endLine=…,col=…,endColumn=…,title=sslguard: <rule>::<message>`. An
+ * annotation points into one file, so the finding's trace across files follows the message, one
+ * `↳ file:line:column  what` line per place (the runner keeps the line breaks).
+ */
 export function findingAnnotation(f: Finding): string {
+  const trace = relatedOf(f).map((r) => `\n↳ ${position(r)}  ${r.message}`).join('');
   return annotation(
     f.severity,
     { file: f.file, line: f.line, endLine: f.endLine, column: f.column, endColumn: f.endColumn },
     `${TOOL_NAME}: ${f.ruleId}`,
-    f.message,
+    f.message + trace,
   );
 }
 

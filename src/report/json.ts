@@ -1,5 +1,6 @@
 import type { Reporter } from './types.js';
 import { TOOL_NAME } from '../version.js';
+import { relatedOf } from './related.js';
 
 /**
  * The JSON contract (version 1). Fields may be added, never renamed or removed: user scripts and
@@ -22,6 +23,7 @@ export const formatJson: Reporter = (report, options) => {
       ...(f.environmentReason ? { environmentReason: f.environmentReason } : {}),
       ...(f.consumer ? { consumer: f.consumer } : {}),
       ...(f.effectiveTls ? { effectiveTls: f.effectiveTls } : {}),
+      ...(f.related?.length ? { related: relatedOf(f) } : {}),
     })),
     diagnostics: report.diagnostics.map((d) => ({
       file: d.file,

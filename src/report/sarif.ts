@@ -6,6 +6,7 @@ import { HOMEPAGE, TOOL_NAME, ruleDocsUrl } from '../version.js';
 import { FINGERPRINT_KEY } from '../engine/fingerprint.js';
 import { maskSecrets } from '../connection/mask.js';
 import { classifyRule } from './rule-classification.js';
+import { position, relatedOf } from './related.js';
 
 // SARIF 2.1.0 as GitHub code scanning reads it: rules with help and `security-severity`,
 // results at exact UTF-16 ranges relative to %SRCROOT%, our own fingerprints (GitHub's
@@ -98,12 +99,36 @@ function artifactLocation(file: string): Sarif.ArtifactLocation {
   return { uri: pathToUriReference(file), uriBaseId: SRCROOT };
 }
 
-function result(finding: Finding, ruleIndex: number): Sarif.Result {
+/** Link text of an embedded link in a plain text message: `\`, `[` and `]` escaped (SARIF 2.1.0 §3.11.6). */
+function linkText(text: string): string {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The trace across files as `relatedLocations` (ids from 1), linked from the message: GitHub code
+ * scanning shows related locations only where the message embeds a link to them (`[text](id)`).
+ */
+function traceOf(finding: Finding): { text: string; locations: Sarif.Location[] } {
+  const related = relatedOf(finding);
+  const locations = related.map((r, i) => ({
+    id: i + 1,
+    physicalLocation: {
+      artifactLocation: artifactLocation(r.file),
+      region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+    },
+    message: { text: r.message },
+  }));
+  const text = related.map((r, i) => ` ${r.message.replace(/\.$/, '')}: [${linkText(position(r))}](${i + 1}).`).join('');
+  return { text, locations };
+}
+
+function result(finding: Finding, ruleIndex: number, baselineUsed: boolean): Sarif.Result {
+  const trace = traceOf(finding);
   const out: Sarif.Result = {
     ruleId: finding.ruleId,
     ruleIndex,
     level: finding.severity,
-    message: { text: finding.message },
+    message: { text: finding.message + trace.text },
     locations: [
       {
         physicalLocation: {
@@ -112,6 +137,7 @@ function result(finding: Finding, ruleIndex: number): Sarif.Result {
         },
       },
     ],
+    ...(trace.locations.length ? { relatedLocations: trace.locations } : {}),
     ...(finding.fingerprint ? { partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint } } : {}),
     properties: {
       environment: finding.environment,
@@ -122,6 +148,13 @@ function result(finding: Finding, ruleIndex: number): Sarif.Result {
   };
   if (finding.suppressed) {
     out.suppressions = [{ kind: 'inSource', ...(finding.suppressed.justification ? { justification: finding.suppressed.justification } : {}) }];
+  } else if (baselineUsed) {
+    // Findings a baseline covers are left out of the log rather than written with
+    // `baselineState: "unchanged"`: GitHub code scanning reads neither `baselineState` nor
+    // `suppressions`, so every result it receives becomes an open alert, and a baseline exists to
+    // keep known findings from alerting. What remains is new relative to the baseline; other
+    // viewers (VS Code's SARIF viewer) show that state. The count is in the run's properties.
+    out.baselineState = 'new';
   }
   return out;
 }
@@ -149,6 +182,8 @@ function notification(d: Diagnostic): Sarif.Notification {
 
 function toSarif(report: Parameters<Reporter>[0], options: Parameters<Reporter>[1]): Sarif.Log {
   const descriptors: Sarif.ReportingDescriptor[] = (options.rules ?? []).map(ruleDescriptor);
+  // Present only when a baseline was applied (see ScanStats.baselined).
+  const baselined = report.stats.baselined;
   const indexOf = new Map(descriptors.map((d, i) => [d.id, i]));
   const all = [...report.findings, ...report.suppressed].sort(
     (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)),
@@ -159,7 +194,7 @@ function toSarif(report: Parameters<Reporter>[0], options: Parameters<Reporter>[
       index = descriptors.push(minimalDescriptor(f.ruleId, f.severity)) - 1;
       indexOf.set(f.ruleId, index);
     }
-    return result(f, index);
+    return result(f, index, baselined !== undefined);
   });
   return {
     $schema: SCHEMA,
@@ -179,6 +214,7 @@ function toSarif(report: Parameters<Reporter>[0], options: Parameters<Reporter>[
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.diagnostics.map(notification) }],
         columnKind: 'utf16CodeUnits',
         results,
+        ...(baselined !== undefined ? { properties: { baselined } } : {}),
       },
     ],
   };

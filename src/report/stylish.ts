@@ -1,5 +1,6 @@
 import type { Reporter } from './types.js';
 import type { Diagnostic, Finding } from '../model.js';
+import { position, relatedOf } from './related.js';
 
 // ANSI styles, applied only when the caller says colour is wanted (a TTY without --no-color / NO_COLOR).
 const style = (on: boolean) => ({
@@ -28,25 +29,29 @@ export const formatStylish: Reporter = (report, options) => {
   for (const file of [...byFile.keys()].sort()) {
     const g = byFile.get(file)!;
     lines.push('', s.underline(file));
-    const rows: Array<[string, string, string, string]> = [];
+    // Each row may carry the finding's trace across files, printed under it.
+    const rows: Array<[string, string, string, string, string[]]> = [];
     for (const f of g.findings) {
-      rows.push([`${f.line}:${f.column}`, f.severity === 'error' ? s.red('error') : s.yellow('warning'), f.message, s.dim(f.ruleId)]);
+      const trace = relatedOf(f).map((r) => `↳ ${position(r)}  ${r.message}`);
+      rows.push([`${f.line}:${f.column}`, f.severity === 'error' ? s.red('error') : s.yellow('warning'), f.message, s.dim(f.ruleId), trace]);
     }
     for (const d of g.diagnostics) {
-      rows.push([d.line !== undefined ? `${d.line}:${d.column ?? 1}` : '-', s.dim('skipped'), d.message, '']);
+      rows.push([d.line !== undefined ? `${d.line}:${d.column ?? 1}` : '-', s.dim('skipped'), d.message, '', []]);
     }
     const posWidth = Math.max(...rows.map((r) => r[0].length));
     const sevWidth = Math.max(...rows.map((r) => visibleLength(r[1])));
-    for (const [pos, sev, msg, rule] of rows) {
+    for (const [pos, sev, msg, rule, trace] of rows) {
       lines.push(`  ${s.dim(pos.padEnd(posWidth))}  ${sev}${' '.repeat(sevWidth - visibleLength(sev))}  ${msg}${rule ? `  ${rule}` : ''}`);
+      for (const step of trace) lines.push(`  ${' '.repeat(posWidth)}  ${s.dim(step)}`);
     }
   }
-  const { errors, warnings, suppressed, filesScanned } = report.stats;
+  const { errors, warnings, suppressed, baselined, filesScanned } = report.stats;
   const total = errors + warnings;
   lines.push('');
   const counts = `${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
   const extra = [`${plural(filesScanned, 'file')} scanned`];
   if (suppressed) extra.push(`${suppressed} suppressed`);
+  if (baselined) extra.push(`${baselined} baselined`);
   if (report.diagnostics.length) extra.push(`${plural(report.diagnostics.length, 'file diagnostic')}`);
   if (total === 0) lines.push(`${s.bold('✔ no problems')} ${s.dim(`· ${extra.join(' · ')}`)}`);
   else lines.push(`${(errors ? s.red : s.yellow)(s.bold(`✖ ${counts}`))} ${s.dim(`· ${extra.join(' · ')}`)}`);

@@ -7,6 +7,12 @@ export interface ScanStats {
   warnings: number;
   suppressed: number;
   durationMs: number;
+  /**
+   * Findings a baseline covers (`--baseline` / `--write-baseline`): left out of `findings` and of
+   * `errors`/`warnings`. Present only when a baseline was applied, so reports of plain scans keep
+   * their shape.
+   */
+  baselined?: number;
 }
 
 /** Everything a reporter may print: findings, diagnostics and counts. Reporters never see facts or raw files. */

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
@@ -9,8 +7,8 @@ import { rules } from '../../rules/index.js';
 import { ruleDocsUrl, toolVersion } from '../../src/version.js';
 import { pathToUriReference } from '../../src/report/sarif.js';
 import { CLASSIFIED_RULE_IDS } from '../../src/report/rule-classification.js';
+import { multitool } from '../helpers/sarif-multitool.js';
 
-const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, '..', '..');
 const NOW = new Date('2026-11-26T00:00:00Z');
 const SECRET = 'Xq9-very-Secret-77';
@@ -145,23 +143,6 @@ describe('SARIF output', () => {
     expect(pathToUriReference('k8s/100%/app.yaml')).toBe('k8s/100%25/app.yaml');
   });
 });
-
-/**
- * Microsoft's SARIF Multitool, run directly (its npm `bin` wrapper goes through a shell). It is a
- * self-contained .NET program: invariant globalization spares it the ICU library, which a minimal
- * machine may not have.
- */
-function multitool(files: string[], outDir: string): any {
-  const binary: string = require('@microsoft/sarif-multitool');
-  const out = join(outDir, 'validation.sarif');
-  const r = spawnSync(binary, ['validate', '--level', 'Error;Warning;Note', '--output', out, ...files], {
-    encoding: 'utf8',
-    env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
-  });
-  if (r.error) throw new Error(`cannot run the SARIF Multitool (${binary}): ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`SARIF Multitool exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(readFileSync(out, 'utf8'));
-}
 
 describe('SARIF validated by the Microsoft SARIF Multitool', () => {
   it('reports no error and no warning on the fixtures and on a log with suppressions and notifications', async () => {
