@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -15,8 +15,20 @@ const root = join(import.meta.dirname, '..', '..');
 const entry = join(root, 'dist', 'src', 'action', 'main.js');
 const SECRET = 'Xq9-very-Secret-77';
 
+/** Every directory a test creates, removed when the file's tests are done. */
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
 function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sslguard-action-'));
+  const dir = tempDir('sslguard-action-');
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(join(dir, rel, '..'), { recursive: true });
     writeFileSync(join(dir, rel), text);
@@ -53,7 +65,7 @@ function parseOutputFile(text: string): Record<string, string> {
 
 function runEntry(dir: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Run {
   if (!existsSync(entry)) throw new Error('dist/ is missing: run `npm run build` (npm test builds first)');
-  const state = mkdtempSync(join(tmpdir(), 'sslguard-runner-'));
+  const state = tempDir('sslguard-runner-');
   const output = join(state, 'output');
   const summary = join(state, 'summary.md');
   writeFileSync(output, '');
@@ -215,7 +227,7 @@ describe('action.yml', () => {
     }
     expect(Object.keys(env).sort()).toEqual(['INPUT_ANNOTATE', 'INPUT_CONFIG', 'INPUT_FAIL_ON', 'INPUT_PATHS', 'INPUT_SARIF_FILE']);
     const dir = busyWorkspace();
-    const state = mkdtempSync(join(tmpdir(), 'sslguard-runner-'));
+    const state = tempDir('sslguard-runner-');
     writeFileSync(join(state, 'output'), '');
     const r = spawnSync('bash', ['-e', '-c', step.run], {
       cwd: dir,
