@@ -6,6 +6,7 @@ import { loadConfig, mergeRuleOverrides, ConfigError } from './config/load.js';
 import { UsageError } from './discovery/walk.js';
 import { scan } from './engine/scan.js';
 import { scanStaged } from './engine/staged.js';
+import { applyBaseline, BaselineError, BaselineLocation, createBaseline, readBaseline, writeBaseline } from './engine/baseline.js';
 import { createProgress, progressWanted } from './report/progress.js';
 import { rules } from '../rules/index.js';
 import { formatJson } from './report/json.js';
@@ -34,6 +35,11 @@ Options:
       --no-ignore         Do not apply .gitignore (node_modules, .git and build folders stay skipped)
       --max-file-size <n> Skip files above n bytes, with a diagnostic (default: config maxFileSize, 2 MiB)
       --staged            Scan the staged content of staged files (what \`git commit\` records)
+      --baseline <file>   Report only findings this baseline does not record (they do not count for
+                          the exit code); paths in it are relative to its own directory
+      --write-baseline <file>
+                          Record the current findings in a baseline file (exit 0). With --baseline,
+                          only drop the fixed ones from it: new findings are reported, not recorded
       --list-rules        List the rules with their default severity and where each looks
   -v, --version           Print the version
   -h, --help              Print this help
@@ -73,6 +79,12 @@ function listRules(): string {
   return rules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(7)}  ${r.meta.description}${looks(r)}`).join('\n') + '\n';
 }
 
+function baselineSummary(entries: readonly { file: string; count: number }[]): string {
+  const findings = entries.reduce((n, e) => n + e.count, 0);
+  const files = new Set(entries.map((e) => e.file)).size;
+  return `${findings} finding${findings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`;
+}
+
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can run it in-process). */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   // Loaded on demand: a lint run (every commit, in every hook) need not load the live-server client.
@@ -95,6 +107,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         'no-ignore': { type: 'boolean', default: false },
         'max-file-size': { type: 'string' },
         staged: { type: 'boolean', default: false },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
         'list-rules': { type: 'boolean', default: false },
         version: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -138,6 +152,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const loaded = await loadConfig({ cwd: io.cwd, ...(values.config ? { configFile: values.config } : {}), knownRuleIds });
     const merged = mergeRuleOverrides(loaded.config, values.rule ?? [], knownRuleIds);
     const config = maxFileSize === undefined ? merged : { ...merged, maxFileSize };
+    const readFrom = values.baseline !== undefined ? new BaselineLocation(io.cwd, values.baseline) : undefined;
+    const writeTo = values['write-baseline'] !== undefined ? new BaselineLocation(io.cwd, values['write-baseline']) : undefined;
+    // Read before the scan: a missing or broken baseline fails at once, not after a long scan.
+    const previous = readFrom ? readBaseline(readFrom) : undefined;
     const progress = createProgress({ write: io.stderr, enabled: progressWanted(io.stderrIsTTY ?? false, io.env), ...(io.clock ? { clock: io.clock } : {}) });
     const common = { paths: positionals.length ? positionals : ['.'], cwd: io.cwd, config, ...(io.now ? { now: io.now } : {}), onProgress: progress.update };
     let result;
@@ -146,17 +164,27 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     } finally {
       progress.end();
     }
-    const shown: Finding[] = values.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+    let { fresh, baselined } = previous && readFrom ? applyBaseline(result.findings, previous, readFrom) : { fresh: result.findings, baselined: [] as Finding[] };
+    if (writeTo) {
+      // Alone it accepts every current finding; with --baseline it prunes, like ESLint's
+      // --prune-suppressions: fixed findings leave the file, new ones are reported and not recorded.
+      const recorded = createBaseline(previous ? baselined : result.findings, writeTo);
+      writeBaseline(writeTo, recorded);
+      if (!previous) ({ fresh, baselined } = applyBaseline(result.findings, recorded, writeTo));
+      io.stderr(`sslguard: wrote ${writeTo.display} (${baselineSummary(recorded.findings)})\n`);
+    }
+    const shown: Finding[] = values.quiet ? fresh.filter((f) => f.severity === 'error') : fresh;
     const report: Report = {
       findings: shown,
       suppressed: result.suppressed,
       diagnostics: result.diagnostics,
       stats: {
         filesScanned: result.filesScanned,
-        errors: result.findings.filter((f) => f.severity === 'error').length,
-        warnings: result.findings.filter((f) => f.severity === 'warning').length,
+        errors: fresh.filter((f) => f.severity === 'error').length,
+        warnings: fresh.filter((f) => f.severity === 'warning').length,
         suppressed: result.suppressed.length,
         durationMs: result.durationMs,
+        ...(readFrom || writeTo ? { baselined: baselined.length } : {}),
       },
     };
     const color = !values['no-color'] && !values.output && (values.color || (io.isTTY && !('NO_COLOR' in io.env)));
@@ -164,9 +192,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     if (values.output) writeFileSync(resolve(io.cwd, values.output), text);
     else io.stdout(text);
     const threshold: Severity[] = failOn === 'warning' ? ['error', 'warning'] : ['error'];
-    return result.findings.some((f) => threshold.includes(f.severity)) ? 1 : 0;
+    return fresh.some((f) => threshold.includes(f.severity)) ? 1 : 0;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof BaselineError) {
       io.stderr(`sslguard: ${error.message}\n`);
       return 2;
     }

@@ -5,6 +5,7 @@ import type { Finding } from '../model.js';
 import { loadConfig, ConfigError } from '../config/load.js';
 import { UsageError } from '../discovery/walk.js';
 import { scan } from '../engine/scan.js';
+import { applyBaseline, BaselineError, BaselineLocation, readBaseline } from '../engine/baseline.js';
 import { rules } from '../../rules/index.js';
 import type { Report } from '../report/types.js';
 import { formatStylish } from '../report/stylish.js';
@@ -33,6 +34,8 @@ export interface ActionInputs {
   failOn: FailOn;
   annotate: boolean;
   sarifFile?: string;
+  /** A baseline file (relative to the workspace): only findings it does not record are reported. */
+  baseline?: string;
 }
 
 class InputError extends Error {}
@@ -58,12 +61,14 @@ export function readInputs(env: Record<string, string | undefined>): ActionInput
   }
   const config = (env.INPUT_CONFIG ?? '').trim();
   const sarifFile = (env.INPUT_SARIF_FILE ?? '').trim();
+  const baseline = (env.INPUT_BASELINE ?? '').trim();
   return {
     paths: paths.length ? paths : ['.'],
     ...(config ? { config } : {}),
     failOn,
     annotate: booleanInput('annotate', env.INPUT_ANNOTATE, true),
     ...(sarifFile ? { sarifFile } : {}),
+    ...(baseline ? { baseline } : {}),
   };
 }
 
@@ -80,17 +85,22 @@ export async function runAction(io: ActionIo): Promise<number> {
     inputs = readInputs(env);
     const knownRuleIds = rules.map((r) => r.meta.id);
     const { config } = await loadConfig({ cwd: workspace, ...(inputs.config ? { configFile: inputs.config } : {}), knownRuleIds });
+    const baselineAt = inputs.baseline ? new BaselineLocation(workspace, inputs.baseline) : undefined;
+    const baseline = baselineAt ? readBaseline(baselineAt) : undefined;
     const result = await scan({ paths: inputs.paths, cwd: workspace, config, ...(io.now ? { now: io.now } : {}) });
+    // Findings the baseline records are neither annotated, listed, written to SARIF nor counted.
+    const { fresh, baselined } = baseline && baselineAt ? applyBaseline(result.findings, baseline, baselineAt) : { fresh: result.findings, baselined: [] as Finding[] };
     const report: Report = {
-      findings: result.findings,
+      findings: fresh,
       suppressed: result.suppressed,
       diagnostics: result.diagnostics,
       stats: {
         filesScanned: result.filesScanned,
-        errors: result.findings.filter((f) => f.severity === 'error').length,
-        warnings: result.findings.filter((f) => f.severity === 'warning').length,
+        errors: fresh.filter((f) => f.severity === 'error').length,
+        warnings: fresh.filter((f) => f.severity === 'warning').length,
         suppressed: result.suppressed.length,
         durationMs: result.durationMs,
+        ...(baselineAt ? { baselined: baselined.length } : {}),
       },
     };
     const options = { color: !('NO_COLOR' in env), version: toolVersion(), rules: rules.map((r) => r.meta) };
@@ -140,7 +150,7 @@ export async function runAction(io: ActionIo): Promise<number> {
     const failing = inputs.failOn === 'warning' ? report.stats.errors + report.stats.warnings : report.stats.errors;
     return failing > 0 ? 1 : 0;
   } catch (error) {
-    if (error instanceof InputError || error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof InputError || error instanceof ConfigError || error instanceof UsageError || error instanceof BaselineError) {
       io.stdout(`${workflowCommand('error', { title: 'sslguard' }, error.message)}\n`);
       return 2;
     }

@@ -71,13 +71,14 @@ function annotationNote(a: AnnotationCounts): string | undefined {
  * that could not be read. Rows stop before GitHub's 1 MiB limit, saying how many were left out.
  */
 export function buildSummary(report: Report, context: SummaryContext, limitBytes = SUMMARY_LIMIT_BYTES): string {
-  const { errors, warnings, filesScanned, suppressed } = report.stats;
+  const { errors, warnings, filesScanned, suppressed, baselined } = report.stats;
   const findings = report.findings;
   const head: string[] = [];
   const verdict = errors + warnings === 0 ? 'no problems' : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   head.push(`## sslguard: ${verdict}`, '');
   const facts = [`${plural(filesScanned, 'file')} scanned`];
   if (suppressed) facts.push(`${suppressed} suppressed inline`);
+  if (baselined !== undefined) facts.push(`${baselined} in the baseline (not listed)`);
   if (report.diagnostics.length) facts.push(plural(report.diagnostics.length, 'file') + ' not fully scanned');
   facts.push(`fail-on: \`${context.failOn}\``);
   if (context.sarifFile) facts.push(`SARIF: ${code(context.sarifFile)}`);

@@ -208,7 +208,7 @@ describe('action.yml', () => {
 
   it('is a composite action with the documented inputs and outputs', () => {
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs).sort()).toEqual(['annotate', 'config', 'fail-on', 'paths', 'sarif-file']);
+    expect(Object.keys(action.inputs).sort()).toEqual(['annotate', 'baseline', 'config', 'fail-on', 'paths', 'sarif-file']);
     expect(action.inputs.annotate.default).toBe('true');
     expect(action.inputs['fail-on'].default).toBe('error');
     expect(action.inputs.paths.default).toBe('.');
@@ -217,7 +217,7 @@ describe('action.yml', () => {
 
   it('runs its scan step as the runner would: inputs through env, outputs and exit code as documented', () => {
     const step = action.runs.steps.find((s: any) => s.id === 'scan');
-    const inputs: Record<string, string> = { paths: 'services\njobs', config: '', 'fail-on': 'warning', annotate: 'true', 'sarif-file': 'out/sslguard.sarif' };
+    const inputs: Record<string, string> = { paths: 'services\njobs', config: '', 'fail-on': 'warning', annotate: 'true', 'sarif-file': 'out/sslguard.sarif', baseline: '' };
     const env: Record<string, string> = {};
     for (const [name, expr] of Object.entries(step.env as Record<string, string>)) {
       const m = /^\$\{\{ inputs\.([a-z-]+) \}\}$/.exec(expr);
@@ -225,7 +225,7 @@ describe('action.yml', () => {
       expect(Object.keys(action.inputs)).toContain(m![1]);
       env[name] = inputs[m![1]!]!;
     }
-    expect(Object.keys(env).sort()).toEqual(['INPUT_ANNOTATE', 'INPUT_CONFIG', 'INPUT_FAIL_ON', 'INPUT_PATHS', 'INPUT_SARIF_FILE']);
+    expect(Object.keys(env).sort()).toEqual(['INPUT_ANNOTATE', 'INPUT_BASELINE', 'INPUT_CONFIG', 'INPUT_FAIL_ON', 'INPUT_PATHS', 'INPUT_SARIF_FILE']);
     const dir = busyWorkspace();
     const state = tempDir('sslguard-runner-');
     writeFileSync(join(state, 'output'), '');
