@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { PRODUCTION_DEPLOYMENT_ENV } from '../src/docs/example-manifests.js';
-import type { EnvironmentInfo, Severity } from '../src/model.js';
+import type { ResolvedConfig } from '../src/config/types.js';
+import type { EnvironmentInfo, Fact, Severity } from '../src/model.js';
 import {
   describeUnit,
   effectiveSslMode,
@@ -12,6 +13,8 @@ import {
   settingIsAllLocal,
 } from '../src/policy/connection.js';
 import { CONSUMER_FIX, connectionTls, hasUrlTls, protectionOfLibpqMode, settingHarmlessForConsumers, tlsSpan } from '../src/policy/consumers.js';
+import { explainEnvironment } from '../src/policy/environment.js';
+import { minimumMode, severityBelowMinimum } from '../src/policy/minimum.js';
 
 const WEAKNESS: Record<'require' | 'verify-ca', string> = {
   require: "which encrypts but does not check the server's certificate, so anyone on the path can impersonate the server",
@@ -21,35 +24,40 @@ const WEAKNESS: Record<'require' | 'verify-ca', string> = {
 type Verdict = { messageId: 'production' | 'staging' | 'unknown'; severity: Severity };
 
 /**
- * The decision tree: production needs verify-full, staging at least verify-ca; where the
- * environment is unknown, anything below verify-full is a warning; development is not judged.
- * Only require and verify-ca are judged here: weaker modes belong to no-ssl-disabled and
- * no-verify to no-reject-unauthorized.
+ * The policy's minimum for the environment (by default the guide's decision tree: production
+ * verify-full, staging verify-ca, development require; an unknown environment verify-full, as
+ * warnings). Only require and verify-ca are judged here: weaker modes belong to no-ssl-disabled and
+ * no-verify to no-reject-unauthorized. The message ids name the default policy's branches:
+ * `production` is "verify-full required", `staging` "at least verify-ca", whatever the environment.
  */
-function judge(mode: EffectiveMode, env: EnvironmentInfo): Verdict | undefined {
+function judge(mode: EffectiveMode, env: EnvironmentInfo, config: ResolvedConfig): Verdict | undefined {
   if (mode !== 'require' && mode !== 'verify-ca') return undefined;
-  switch (env.name) {
-    case 'production':
-      return { messageId: 'production', severity: 'error' };
-    case 'staging':
-      return modeRank(mode) < modeRank('verify-ca') ? { messageId: 'staging', severity: 'error' } : undefined;
-    case 'unknown':
-      return { messageId: 'unknown', severity: 'warning' };
-    case 'development':
-      return undefined;
-  }
+  const minimum = minimumMode(config, env.name);
+  if (modeRank(mode) >= modeRank(minimum)) return undefined;
+  const severity = severityBelowMinimum(env.name);
+  if (env.name === 'unknown') return { messageId: 'unknown', severity };
+  return { messageId: minimum === 'verify-full' ? 'production' : 'staging', severity };
+}
+
+/** "production (namespace `production` in k8s/deploy.yaml)": the environment and where it was read. */
+function environmentOf(fact: Fact): string {
+  return `${fact.environment.name} (${explainEnvironment(fact.environment, fact.file)})`;
 }
 
 export default defineRule({
   meta: {
     id: 'require-verify-full',
-    description: 'Production connections must use sslmode=verify-full and staging at least verify-ca; elsewhere require and verify-ca are warned about.',
+    description:
+      'Connections that leave the machine must meet their environment\'s minimum sslmode: by default verify-full in production and ' +
+      'at least verify-ca in staging; require and verify-ca are warned about where the environment is unknown (config key `policy`).',
     defaultSeverity: 'error',
     rationale:
       'sslmode=require encrypts the connection but accepts any certificate, so an attacker who can intercept traffic presents ' +
       'their own and reads everything, password included. verify-ca checks the certificate chain but not the host name, so any ' +
       'certificate from the same CA (for a managed provider: any other customer\'s) passes. Only verify-full checks both. ' +
-      'Production must use it; staging, which usually holds copies of real data, needs at least verify-ca.',
+      'Production must use it; staging, which usually holds copies of real data, needs at least verify-ca. Each finding names the ' +
+      'environment and where it was read (a file name, a directory, a namespace, a variable prefix); the minimum per environment ' +
+      'is set with `policy` in the sslguard config.',
     messages: {
       production:
         '{{environment}} requires sslmode=verify-full; {{subject}} {{mode}}, {{weakness}}. Use sslmode=verify-full with sslrootcert=<CA file>.',
@@ -113,7 +121,7 @@ export default defineRule({
         if ([c.sslmode, c.ssl].some((p) => p?.value.trim().toLowerCase() === 'no-verify')) continue;
         const p = known.effect.protection;
         const as = p === 'encrypted-unverified' ? 'require' : p === 'ca-verified' ? 'verify-ca' : undefined;
-        const verdict = as && judge(as, c.environment);
+        const verdict = as && judge(as, c.environment, ctx.config);
         if (!as || !verdict) continue;
         ctx.report({
           fact: c,
@@ -121,7 +129,7 @@ export default defineRule({
           messageId: `consumer${verdict.messageId[0]!.toUpperCase()}${verdict.messageId.slice(1)}`,
           severity: verdict.severity,
           data: {
-            environment: `${c.environment.name} (${c.environment.reason})`,
+            environment: environmentOf(c),
             host: hostLabel(c),
             because: known.effect.because,
             weakness: WEAKNESS[as],
@@ -135,7 +143,7 @@ export default defineRule({
       const eff = effectiveSslMode(c, facts);
       // A mode inherited from PGSSLMODE is judged once, on the setting, below.
       if (!eff || eff.origin === 'setting') continue;
-      const verdict = judge(eff.mode, c.environment);
+      const verdict = judge(eff.mode, c.environment, ctx.config);
       if (!verdict) continue;
       ctx.report({
         fact: c,
@@ -143,7 +151,7 @@ export default defineRule({
         messageId: verdict.messageId,
         severity: verdict.severity,
         data: {
-          environment: `${c.environment.name} (${c.environment.reason})`,
+          environment: environmentOf(c),
           subject: 'this connection uses',
           mode: eff.origin === 'ssl' ? `${eff.written}, i.e. ${eff.mode}` : eff.mode,
           weakness: WEAKNESS[eff.mode as 'require' | 'verify-ca'],
@@ -158,14 +166,14 @@ export default defineRule({
       // Every client the setting reaches verifies fully with it (node-postgres reads PGSSLMODE=require so).
       if (settingHarmlessForConsumers(facts, s, 'full-verified')) continue;
       const mode = modeOfSetting(s);
-      const verdict = judge(mode, s.environment);
+      const verdict = judge(mode, s.environment, ctx.config);
       if (!verdict) continue;
       ctx.report({
         fact: s,
         messageId: verdict.messageId,
         severity: verdict.severity,
         data: {
-          environment: `${s.environment.name} (${s.environment.reason})`,
+          environment: environmentOf(s),
           subject: `\`${s.name}\` makes every connection of ${describeUnit(s.unit)} that sets no sslmode use`,
           mode,
           weakness: WEAKNESS[mode as 'require' | 'verify-ca'],

@@ -41,6 +41,10 @@ Options:
                           Record the current findings in a baseline file (exit 0). With --baseline,
                           only drop the fixed ones from it: new findings are reported, not recorded
       --list-rules        List the rules with their default severity and where each looks
+      --print-config <file>
+                          Print the effective config as JSON, how the file's environment is
+                          inferred (config glob, file name, directory, namespace, …) and the
+                          minimum sslmode that applies to it; scans nothing else (exit 0)
   -v, --version           Print the version
   -h, --help              Print this help
 
@@ -110,6 +114,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         baseline: { type: 'string' },
         'write-baseline': { type: 'string' },
         'list-rules': { type: 'boolean', default: false },
+        'print-config': { type: 'string' },
         version: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -152,6 +157,16 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const loaded = await loadConfig({ cwd: io.cwd, ...(values.config ? { configFile: values.config } : {}), knownRuleIds });
     const merged = mergeRuleOverrides(loaded.config, values.rule ?? [], knownRuleIds);
     const config = maxFileSize === undefined ? merged : { ...merged, maxFileSize };
+    if (values['print-config'] !== undefined) {
+      if (positionals.length > 0) throw new UsageError(`--print-config takes one file and no paths to scan (got ${positionals.join(' ')})`);
+      // Loaded on demand, like verify: a lint run does not need it.
+      const { printConfig } = await import('./config/print-config.js');
+      const printed = printConfig({ cwd: io.cwd, file: values['print-config'], config, ...(loaded.file ? { configFile: loaded.file } : {}) });
+      const text = JSON.stringify(printed, null, 2) + '\n';
+      if (values.output) writeFileSync(resolve(io.cwd, values.output), text);
+      else io.stdout(text);
+      return 0;
+    }
     const readFrom = values.baseline !== undefined ? new BaselineLocation(io.cwd, values.baseline) : undefined;
     const writeTo = values['write-baseline'] !== undefined ? new BaselineLocation(io.cwd, values['write-baseline']) : undefined;
     // Read before the scan: a missing or broken baseline fails at once, not after a long scan.

@@ -81,6 +81,11 @@ export interface UnitReference {
   column: number;
 }
 
+  /**
+   * The file holding the evidence when it is not the fact's own file: the Deployment whose
+   * namespace makes a value of a shared ConfigMap production. Messages then name that file.
+   */
+  file?: string;
 /**
  * `unknown` is a host written as a variable reference (`${DB_HOST}`, `<host>`): sslguard cannot
  * tell, so rules that only matter off localhost treat it as remote only where the environment is

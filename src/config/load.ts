@@ -4,7 +4,7 @@ import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type * as Yaml from 'yaml';
 import type * as JsoncParser from 'jsonc-parser';
 import type { EnvironmentName, SeverityOrOff } from '../model.js';
-import { DEFAULT_CONFIG, type ResolvedConfig } from './types.js';
+import { DEFAULT_CONFIG, POLICY_MODES, type PolicyMode, type ResolvedConfig } from './types.js';
 import { SourceText } from '../text/source.js';
 import { excessiveJsonNestingOffset, MAX_JSON_NESTING } from '../extract/jsonc.js';
 import { excessiveNestingOffset, MAX_NESTING } from '../extract/yaml.js';
@@ -29,7 +29,9 @@ export const CONFIG_FILE_NAMES = ['.sslguard.json', '.sslguard.yaml', '.sslguard
 const SEVERITIES: readonly SeverityOrOff[] = ['off', 'warning', 'error'];
 const ENVIRONMENTS: readonly EnvironmentName[] = ['production', 'staging', 'development', 'unknown'];
 // `$schema` is what editors write into JSON files to get completion; it carries no settings.
-const TOP_LEVEL_KEYS = ['rules', 'localHosts', 'environments', 'ignorePatterns', 'certExpiryDays', 'maxFileSize', '$schema'] as const;
+const TOP_LEVEL_KEYS = ['rules', 'localHosts', 'environments', 'ignorePatterns', 'certExpiryDays', 'maxFileSize', 'policy', '$schema'] as const;
+/** sslmodes below `require`: valid libpq modes, but never a policy's minimum. */
+const BELOW_POLICY = ['disable', 'allow', 'prefer'];
 
 export interface LoadConfigOptions {
   cwd: string;
@@ -164,6 +166,7 @@ function cloneDefaults(): ResolvedConfig {
     ignorePatterns: [...DEFAULT_CONFIG.ignorePatterns],
     certExpiryDays: DEFAULT_CONFIG.certExpiryDays,
     maxFileSize: DEFAULT_CONFIG.maxFileSize,
+    policy: { ...DEFAULT_CONFIG.policy },
   };
 }
 
@@ -294,11 +297,36 @@ export function validateConfig(
         }
         config.maxFileSize = value as number;
         break;
+      case 'policy': {
+        if (!isPlainObject(value)) return fail(path, `must be an object of environment → minimum sslmode, not ${describeValue(value)}`);
+        for (const [environment, mode] of Object.entries(value)) {
+          const modePath = keyPath(path, environment);
+          if (!ENVIRONMENTS.includes(environment as EnvironmentName)) {
+            fail(modePath, `unknown environment${suggestion(environment, ENVIRONMENTS)}: the environments are ${ENVIRONMENTS.map((e) => `"${e}"`).join(', ')}`);
+          }
+          config.policy[environment as EnvironmentName] = policyMode(mode, modePath, fail);
+        }
+        break;
+      }
       default:
         fail(path, `unknown key${suggestion(key, TOP_LEVEL_KEYS)}`);
     }
   }
   return config;
+}
+
+function policyMode(value: unknown, path: string, fail: (path: string, message: string) => never): PolicyMode {
+  if (POLICY_MODES.includes(value as PolicyMode)) return value as PolicyMode;
+  const choices = POLICY_MODES.map((m) => `"${m}"`).join(', ');
+  if (typeof value === 'string' && BELOW_POLICY.includes(value)) {
+    return fail(
+      path,
+      `"${value}" cannot be a minimum: a connection that leaves the machine always needs at least "require" (no-ssl-disabled), ` +
+        `and a local one is never judged; use one of ${choices}`,
+    );
+  }
+  const hint = typeof value === 'string' ? suggestion(value, POLICY_MODES) : '';
+  return fail(path, `minimum sslmode must be one of ${choices}, not ${describeValue(value)}${hint}`);
 }
 
 function stringList(

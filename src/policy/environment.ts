@@ -16,6 +16,12 @@ export function environmentOfWord(word: string): EnvironmentName | undefined {
 
 const UNKNOWN: EnvironmentInfo = { name: 'unknown', reason: 'no environment could be inferred' };
 
+// Reasons start with what they rest on; `environmentBasis` reads it back from these prefixes, so
+// that facts need no extra field (they cross worker threads as plain data).
+const CONFIG_REASON = 'config maps ';
+const FILE_NAME_REASON = 'file name ';
+const DIRECTORY_REASON = 'directory ';
+
 /**
  * The environment of a file from config globs, then its name and directories: `.env.production`,
  * `docker-compose.prod.yml`, `k8s/production/…`, `values-staging.yaml`. The file name is more
@@ -23,20 +29,20 @@ const UNKNOWN: EnvironmentInfo = { name: 'unknown', reason: 'no environment coul
  */
 export function environmentOfPath(file: string, config?: Pick<ResolvedConfig, 'environments'>): EnvironmentInfo {
   for (const { pattern, environment } of config?.environments ?? []) {
-    if (globToRegExp(pattern).test(file)) return { name: environment, reason: `config maps \`${pattern}\` to ${environment}` };
+    if (globToRegExp(pattern).test(file)) return { name: environment, reason: `${CONFIG_REASON}\`${pattern}\` to ${environment}` };
   }
   const parts = file.split('/');
   const base = parts[parts.length - 1] ?? '';
   // Tokens of the base name: ".env.production" → env, production; "docker-compose.prod.yml" → docker, compose, prod, yml.
   for (const token of base.split(/[.\-_]+/)) {
     const env = environmentOfWord(token);
-    if (env) return { name: env, reason: `file name \`${base}\`` };
+    if (env) return { name: env, reason: `${FILE_NAME_REASON}\`${base}\`` };
   }
   for (let i = parts.length - 2; i >= 0; i--) {
     const dir = parts[i]!;
     for (const token of dir.split(/[.\-_]+/)) {
       const env = environmentOfWord(token);
-      if (env) return { name: env, reason: `directory \`${parts.slice(0, i + 1).join('/')}\`` };
+      if (env) return { name: env, reason: `${DIRECTORY_REASON}\`${parts.slice(0, i + 1).join('/')}\`` };
     }
   }
   return UNKNOWN;
@@ -64,7 +70,35 @@ export function environmentOfNamespace(namespace: string): EnvironmentInfo | und
  * specific, then the unit (k8s namespace), then the file path.
  */
 export function pickEnvironment(fileEnv: EnvironmentInfo, ...more: Array<EnvironmentInfo | undefined>): EnvironmentInfo {
-  if (fileEnv.reason.startsWith('config maps')) return fileEnv;
+  if (environmentBasis(fileEnv) === 'config') return fileEnv;
   for (const env of more) if (env) return env;
   return fileEnv;
+}
+
+/**
+ * What an environment rests on: a config glob, the file's name, a directory of its path, something
+ * written inside a file (namespace, variable prefix, MCP server or script name, a test in code), or
+ * nothing.
+ */
+export type EnvironmentBasis = 'config' | 'file name' | 'directory' | 'content' | 'none';
+
+export function environmentBasis(env: EnvironmentInfo): EnvironmentBasis {
+  if (env.name === 'unknown' && env.reason === UNKNOWN.reason) return 'none';
+  if (env.reason.startsWith(CONFIG_REASON)) return 'config';
+  if (env.reason.startsWith(FILE_NAME_REASON)) return 'file name';
+  if (env.reason.startsWith(DIRECTORY_REASON)) return 'directory';
+  return 'content';
+}
+
+/**
+ * The reason with the file that holds the evidence, for messages: "namespace `production` in
+ * k8s/deploy.yaml". A reason from the path already names the file, unless the evidence is another
+ * file's (a value used by a Deployment elsewhere), which is then named too.
+ */
+export function explainEnvironment(env: EnvironmentInfo, factFile: string): string {
+  const basis = environmentBasis(env);
+  const elsewhere = env.file !== undefined && env.file !== factFile ? env.file : undefined;
+  if (basis === 'content') return `${env.reason} in ${elsewhere ?? factFile}`;
+  if (!elsewhere || basis === 'none') return env.reason;
+  return `${env.reason} ${basis === 'config' ? 'for' : 'of'} ${elsewhere}`;
 }

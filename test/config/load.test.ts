@@ -78,6 +78,9 @@ describe('loadConfig: finding the file', () => {
         '  - fixtures/**',
         'certExpiryDays: 0',
         'maxFileSize: 1048576',
+        'policy:',
+        '  staging: verify-full',
+        '  unknown: require',
         '',
       ].join('\n'),
     );
@@ -94,6 +97,7 @@ describe('loadConfig: finding the file', () => {
       ignorePatterns: ['fixtures/**'],
       certExpiryDays: 0,
       maxFileSize: 1048576,
+      policy: { production: 'verify-full', staging: 'verify-full', development: 'require', unknown: 'require' },
     });
   });
 

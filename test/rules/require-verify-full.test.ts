@@ -11,15 +11,41 @@ describe('require-verify-full', () => {
     expect(rule.meta.defaultSeverity).toBe('error');
   });
 
-  it('production: require is an error with the environment, its reason and the weakness named', () => {
-    const c = connection({ params: { sslmode: 'require' }, env: env('production', 'namespace `production`') });
+  it('production: require is an error with the environment, its reason, the file of the evidence and the weakness named', () => {
+    const c = connection({ file: 'k8s/deploy.yaml', format: 'kubernetes', params: { sslmode: 'require' }, env: env('production', 'namespace `production`') });
     const found = runRule(rule, [c]);
     expect(found).toHaveLength(1);
     expect(found[0]!.severity).toBe('error');
     expect(found[0]!.at).toBe(at(c.sslmode!.span));
     expect(found[0]!.message).toMatch(
-      /^production \(namespace `production`\) requires sslmode=verify-full; this connection uses require, which encrypts but does not check the server's certificate/,
+      /^production \(namespace `production` in k8s\/deploy\.yaml\) requires sslmode=verify-full; this connection uses require, which encrypts but does not check the server's certificate/,
     );
+  });
+
+  it('names the other file when the environment was read there, and leaves path reasons as they are', () => {
+    const shared = env('production', 'namespace `production`');
+    shared.file = 'k8s/deploy.yaml';
+    const fromConfigMap = connection({ file: 'k8s/configmap.yaml', format: 'kubernetes', params: { sslmode: 'require' }, env: shared });
+    const byPrefix = connection({ file: 'apps/api/.env', params: { sslmode: 'verify-ca' }, variable: 'PROD_DATABASE_URL', env: env('production', 'variable prefix `PROD_`') });
+    const byDirectory = connection({ file: 'deploy/staging/app.env', params: { sslmode: 'require' }, env: env('staging', 'directory `deploy/staging`') });
+    const messages = runRule(rule, [fromConfigMap, byPrefix, byDirectory]).map((f) => f.message.slice(0, f.message.indexOf(')') + 1));
+    expect(messages).toEqual([
+      'production (namespace `production` in k8s/deploy.yaml)',
+      'production (variable prefix `PROD_` in apps/api/.env)',
+      'staging (directory `deploy/staging`)',
+    ]);
+  });
+
+  it('takes the minimum per environment from the config policy', () => {
+    const policy = { production: 'verify-ca', staging: 'verify-full', development: 'verify-ca', unknown: 'require' } as const;
+    const run = (mode: string, e: EnvironmentName) => runRule(rule, [connection({ params: { sslmode: mode }, env: e })], { config: { policy } });
+    expect(run('verify-ca', 'production')).toEqual([]);
+    expect(run('require', 'production').map((f) => [f.messageId, f.severity])).toEqual([['staging', 'error']]);
+    expect(run('require', 'production')[0]!.message).toMatch(/^production \(file name `\.env\.production`\) requires at least sslmode=verify-ca; /);
+    expect(run('verify-ca', 'staging').map((f) => [f.messageId, f.severity])).toEqual([['production', 'error']]);
+    expect(run('require', 'development').map((f) => [f.messageId, f.severity])).toEqual([['staging', 'error']]);
+    expect(run('verify-ca', 'development')).toEqual([]);
+    expect(run('require', 'unknown')).toEqual([]);
   });
 
   it('production: verify-ca is an error too; verify-full passes', () => {

@@ -1,0 +1,142 @@
+// `sslguard --print-config FILE`: the configuration a scan would use (defaults, the config file,
+// --rule flags) and how FILE's environment is inferred, with the minimum sslmode that follows.
+// Like ESLint's --print-config, the answer is JSON; its `config` part is itself a valid config.
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { EnvironmentInfo, EnvironmentName, Fact, SeverityOrOff } from '../model.js';
+import type { PolicyMode, ResolvedConfig } from './types.js';
+import { UsageError } from '../discovery/walk.js';
+import { lintSources } from '../engine/lint.js';
+import { describeUnit } from '../policy/connection.js';
+import { environmentBasis, environmentOfPath, explainEnvironment } from '../policy/environment.js';
+import { minimumMode, severityBelowMinimum } from '../policy/minimum.js';
+
+export interface PrintConfigOptions {
+  cwd: string;
+  /** FILE as given on the command line, relative to `cwd` or absolute. */
+  file: string;
+  config: ResolvedConfig;
+  /** Absolute path of the config file the configuration came from; absent when defaults apply. */
+  configFile?: string;
+}
+
+/** One environment FILE's connections and settings run in, and what the policy asks of them. */
+export interface EnvironmentReport {
+  name: EnvironmentName;
+  /** `config glob`, `file name`, `directory`, `namespace`, `variable prefix`, `MCP server`, `script`, `code`, `none`. */
+  inferredBy: string;
+  /** The reason, with the file that holds the evidence when it is inside a file. */
+  reason: string;
+  /** The weakest sslmode accepted for a connection that leaves the machine (local connections are never judged). */
+  minimum: PolicyMode;
+  /** How `require-verify-full` reports a connection below the minimum: its configured severity, else error (warning where the environment is unknown). */
+  belowMinimum: SeverityOrOff;
+}
+
+export interface PrintedConfig {
+  /** FILE as sslguard names it: POSIX, relative to the working directory. */
+  file: string;
+  /** The config file, relative to the working directory when inside it; null when only defaults apply. */
+  configFile: string | null;
+  /** The effective configuration, in the shape of a config file. */
+  config: ConfigFileShape;
+  /** FILE's environment from its path alone (config globs, file name, directories). */
+  pathEnvironment: EnvironmentReport;
+  /**
+   * The environments the connections and settings inside FILE run in (a Kubernetes namespace, an
+   * MCP server's name, a variable prefix can override the path), each with the first line and the
+   * units it applies to. Empty when sslguard finds nothing to judge in FILE.
+   */
+  environments: Array<EnvironmentReport & { line: number; units: string[] }>;
+}
+
+interface ConfigFileShape {
+  rules: Record<string, SeverityOrOff>;
+  localHosts: string[];
+  environments: Record<string, EnvironmentName>;
+  ignorePatterns: string[];
+  certExpiryDays: number;
+  maxFileSize: number;
+  policy: Record<EnvironmentName, PolicyMode>;
+}
+
+const RULE = 'require-verify-full';
+
+export function printConfig(options: PrintConfigOptions): PrintedConfig {
+  const { cwd, config } = options;
+  const abs = isAbsolute(options.file) ? options.file : resolve(cwd, options.file);
+  const file = posixRelative(cwd, abs);
+  let bytes: Uint8Array;
+  try {
+    if (statSync(abs).isDirectory()) throw new UsageError(`--print-config ${options.file}: is a directory; name a file`);
+    bytes = readFileSync(abs);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--print-config ${options.file}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot read (${code ?? (error as Error).message})`}`);
+  }
+
+  const report = (env: EnvironmentInfo): EnvironmentReport => ({
+    name: env.name,
+    inferredBy: inferredBy(env),
+    reason: explainEnvironment(env, file),
+    minimum: minimumMode(config, env.name),
+    belowMinimum: config.rules[RULE] ?? severityBelowMinimum(env.name),
+  });
+
+  // The same extraction a scan runs, on this one file: environments written inside it (namespace,
+  // MCP server name, variable prefix) exist only as the facts' environments.
+  const { facts } = lintSources([{ file, bytes }], { config });
+  const seen = new Map<string, EnvironmentReport & { line: number; units: string[] }>();
+  for (const fact of facts) {
+    const key = `${fact.environment.name}\0${fact.environment.reason}\0${fact.environment.file ?? ''}`;
+    let entry = seen.get(key);
+    if (!entry) seen.set(key, (entry = { ...report(fact.environment), line: fact.span.line, units: [] }));
+    const unit = unitOf(fact);
+    if (unit && !entry.units.includes(unit)) entry.units.push(unit);
+  }
+
+  return {
+    file,
+    configFile: options.configFile === undefined ? null : displayPath(cwd, options.configFile),
+    config: configFileShape(config),
+    pathEnvironment: report(environmentOfPath(file, config)),
+    environments: [...seen.values()],
+  };
+}
+
+/** Which inference decided: the reason's own words before its first quoted part ("namespace", "MCP server"). */
+function inferredBy(env: EnvironmentInfo): string {
+  const basis = environmentBasis(env);
+  if (basis === 'config') return 'config glob';
+  if (basis !== 'content') return basis;
+  const words = env.reason.slice(0, Math.max(0, env.reason.indexOf('`'))).trim();
+  return words || 'code';
+}
+
+function unitOf(fact: Fact): string | undefined {
+  return fact.unit ? describeUnit(fact.unit) : undefined;
+}
+
+function configFileShape(config: ResolvedConfig): ConfigFileShape {
+  return {
+    rules: { ...config.rules },
+    localHosts: [...config.localHosts],
+    environments: Object.fromEntries(config.environments.map((e) => [e.pattern, e.environment])),
+    ignorePatterns: [...config.ignorePatterns],
+    certExpiryDays: config.certExpiryDays,
+    maxFileSize: config.maxFileSize,
+    policy: { production: minimumMode(config, 'production'), staging: minimumMode(config, 'staging'), development: minimumMode(config, 'development'), unknown: minimumMode(config, 'unknown') },
+  };
+}
+
+function posixRelative(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs).split('\\').join('/');
+  return rel === '' ? '.' : rel;
+}
+
+/** Relative inside the working directory, absolute outside it (as the config loader names files). */
+function displayPath(cwd: string, abs: string): string {
+  const rel = posixRelative(cwd, abs);
+  return rel.startsWith('../') ? abs : rel;
+}
