@@ -22,6 +22,11 @@ export interface EnvironmentInfo {
   name: EnvironmentName;
   /** Human-readable reason, e.g. "file name .env.production" or "namespace `production`". */
   reason: string;
+  /**
+   * The file holding the evidence when it is not the fact's own file: the Deployment whose
+   * namespace makes a value of a shared ConfigMap production. Messages then name that file.
+   */
+  file?: string;
 }
 
 export type FileFormat = 'env' | 'compose' | 'kubernetes' | 'mcp' | 'source' | 'package-json' | 'certificate' | 'yaml' | 'json' | 'dockerfile' | 'helm-values' | 'prisma';
@@ -81,11 +86,6 @@ export interface UnitReference {
   column: number;
 }
 
-  /**
-   * The file holding the evidence when it is not the fact's own file: the Deployment whose
-   * namespace makes a value of a shared ConfigMap production. Messages then name that file.
-   */
-  file?: string;
 /**
  * `unknown` is a host written as a variable reference (`${DB_HOST}`, `<host>`): sslguard cannot
  * tell, so rules that only matter off localhost treat it as remote only where the environment is
