@@ -56,6 +56,11 @@ function isEnvName(base: string): boolean {
   return base.length > 4 && base.endsWith('.env');
 }
 
+/** One of the directories on `rel`'s path is named `name`. */
+function inDirectoryNamed(rel: string, name: string): boolean {
+  return rel.startsWith(`${name}/`) || rel.includes(`/${name}/`);
+}
+
 function isEnvTemplateName(base: string): boolean {
   return base.split('.').some((word) => TEMPLATE_WORDS.has(word.toLowerCase()));
 }
@@ -65,32 +70,34 @@ function isEnvTemplateName(base: string): boolean {
  * `['env-template', 'env']`); `[]` for a file sslguard does not read. `rel` is a POSIX path.
  */
 export function classifyPath(rel: string): PathKind[] {
-  const parts = rel.split('/');
-  const base = parts[parts.length - 1] ?? '';
+  // Asked for every file of a tree (tens of thousands): no split, and each regular expression
+  // behind a substring test that most names fail.
+  const slash = rel.lastIndexOf('/');
+  const base = rel.slice(slash + 1);
   if (base === '') return [];
   const ext = extensionOf(base);
   const lower = base.toLowerCase();
 
   if (isEnvName(base)) return isEnvTemplateName(base) ? ['env-template', 'env'] : ['env'];
 
-  if (DOCKERFILE_NAME.test(base) && !lower.endsWith('.dockerignore')) return ['dockerfile'];
+  // Every Dockerfile name ends in `dockerfile` or `containerfile` or has it before a dot.
+  if (lower.includes('file') && DOCKERFILE_NAME.test(base) && !lower.endsWith('.dockerignore')) return ['dockerfile'];
 
   if (ext === '.yml' || ext === '.yaml') {
     if (COMPOSE_NAME.test(base)) return ['compose', 'yaml'];
     // A chart's templates/ hold manifests (rendered by Helm), never values.
-    if (HELM_VALUES_NAME.test(base) && !parts.includes('templates')) return ['helm-values', 'yaml'];
+    if (HELM_VALUES_NAME.test(base) && !inDirectoryNamed(rel, 'templates')) return ['helm-values', 'yaml'];
     return ['yaml'];
   }
 
   if (ext === '.json' || ext === '.jsonc') {
-    const dirAndBase = parts.slice(-2).join('/');
-    if (MCP_NAMES.has(base) || (parts.length >= 2 && MCP_DIR_NAMES.has(dirAndBase))) return ['mcp', 'json'];
+    if (MCP_NAMES.has(base) || (slash >= 0 && MCP_DIR_NAMES.has(rel.slice(rel.lastIndexOf('/', slash - 1) + 1)))) return ['mcp', 'json'];
     if (base === 'package.json') return ['package-json', 'json'];
     return ['json'];
   }
 
   if (SOURCE_EXTENSIONS.has(ext)) {
-    if (/\.d\.[mc]?ts$/.test(lower) || /\.min\.[mc]?js$/.test(lower)) return [];
+    if ((lower.includes('.d.') && /\.d\.[mc]?ts$/.test(lower)) || (lower.includes('.min.') && /\.min\.[mc]?js$/.test(lower))) return [];
     return ['source'];
   }
 

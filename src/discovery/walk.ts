@@ -48,6 +48,7 @@ export interface DiscoveredFile {
   abs: string;
   /** POSIX, relative to the working directory. */
   rel: string;
+  /** `classifyPath(rel)`. */
   kinds: PathKind[];
   /** Named on the command line (scanned even if ignored). */
   explicit: boolean;
@@ -253,7 +254,8 @@ class Discovery {
    */
   consider(candidate: Candidate): void {
     const rel = candidate.rel ?? this.rel(candidate.abs);
-    const kinds = classifyPath(toPosix(candidate.abs));
+    // By the path reported (and read by the scanner): `file.kinds` is what the extractors go by.
+    const kinds = classifyPath(rel);
     if (kinds.length === 0 || this.configIgnored(rel, candidate.relToRoot)) return;
 
     // Git lists the index, not the work tree: a directory replaced by a symbolic link since it was

@@ -2,7 +2,6 @@ import { closeSync, constants as fsConstants, openSync, readSync, fstatSync } fr
 import type { Diagnostic } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { discover } from '../discovery/walk.js';
-import { classifyPath } from '../discovery/kinds.js';
 import type { FileExtraction } from '../extract/index.js';
 import { extractIsolated } from './isolate.js';
 import { isPrefiltered, skippedSource, sourceMayHoldFacts } from '../extract/prefilter.js';
@@ -86,7 +85,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       }
       filesScanned++;
       // Most files: source the prefilter rules out, answered here without another pass over the bytes.
-      const kinds = classifyPath(file.rel);
+      const kinds = file.kinds;
       const prefiltered = isPrefiltered(kinds);
       if (prefiltered && !sourceMayHoldFacts(read.bytes)) {
         const skipped = skippedSource(file.rel, read.bytes);

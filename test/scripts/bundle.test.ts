@@ -1,0 +1,189 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// scripts/bundle.mjs turns dist/src (tsc's output) into dist/bundle, which bin/sslguard.js
+// prefers. The bundle is built here into a directory of its own beside it (inside the package, so
+// that its dependencies resolve from node_modules as they do for dist/bundle), so that these tests
+// do not depend on the state of dist/bundle, and run from there: the CLI, its parse worker.
+
+const root = join(import.meta.dirname, '..', '..');
+const fixture = join(root, 'fixtures', 'drivers');
+
+let work: string;
+let outdir: string;
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test builds first)');
+  work = mkdtempSync(join(tmpdir(), 'sslguard-bundle-'));
+  outdir = mkdtempSync(join(root, 'dist', 'bundle-test-'));
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--outdir', outdir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bundling failed: ${r.stderr}`);
+}, 120_000);
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+/** Runs a CommonJS script in a fresh Node process (the bundle hooks the module loader) with a private cache. */
+function node(script: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: join(work, 'home'), NO_COLOR: '1', ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The JSON report without what changes from run to run. */
+function stable(json: string): unknown {
+  const report = JSON.parse(json) as Record<string, unknown>;
+  delete (report.stats as Record<string, unknown>).durationMs;
+  return report;
+}
+
+describe('scripts/bundle.mjs', () => {
+  it('writes the CLI, the parse worker, the cache loader and the lazy parser chunks as CommonJS', () => {
+    expect(readdirSync(outdir).sort()).toEqual(['cli.js', 'compile-cache.js', 'lib', 'package.json', 'parse-worker.js']);
+    expect(readdirSync(join(outdir, 'lib')).sort()).toEqual(['dockerfile-ast.js', 'jsonc-parser.js', 'ts-parser.js', 'yaml.js']);
+    expect(JSON.parse(readFileSync(join(outdir, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+    const cli = readFileSync(join(outdir, 'cli.js'), 'utf8');
+    // The parsers are not in the CLI: its createRequire sends their names to the chunks.
+    expect(cli).toContain('"@typescript-eslint/typescript-estree": "ts-parser"');
+    expect(cli).not.toContain('function parseWithNodeMapsInternal(');
+    expect(statSync(join(outdir, 'cli.js')).size).toBeLessThan(1024 * 1024);
+    const tsParser = readFileSync(join(outdir, 'lib', 'ts-parser.js'), 'utf8');
+    expect(tsParser).toContain('function parseWithNodeMapsInternal(');
+    // One TypeScript for everything, from node_modules.
+    expect(tsParser).toContain('require("typescript")');
+    expect(tsParser).not.toContain('var versionMajorMinor = ');
+    // Every file of each chunk's packages is inside it: no require of a path beside the chunk.
+    for (const chunk of readdirSync(join(outdir, 'lib'))) expect(readFileSync(join(outdir, 'lib', chunk), 'utf8')).not.toMatch(/\brequire\w*\(\s*["']\.{1,2}\//);
+  });
+
+  it('the chunks hold the packages sslguard requires, as Node would load them', () => {
+    const run = node(`
+      const { createRequire } = require('node:module');
+      const fromPackage = createRequire(${JSON.stringify(join(root, 'package.json'))});
+      const out = {};
+      for (const [chunk, names] of Object.entries({ 'ts-parser': ['@typescript-eslint/typescript-estree', '@typescript-eslint/visitor-keys', '@typescript-eslint/scope-manager'], yaml: ['yaml'], 'jsonc-parser': ['jsonc-parser'], 'dockerfile-ast': ['dockerfile-ast'] })) {
+        const lib = require(${JSON.stringify(join(outdir, 'lib'))} + '/' + chunk + '.js');
+        for (const name of names) out[name] = [Object.keys(lib[name]).sort(), Object.keys(fromPackage(name)).sort()];
+      }
+      console.log(JSON.stringify(out));
+    `);
+    expect(run.stderr).toBe('');
+    const exportsOf = JSON.parse(run.stdout) as Record<string, [string[], string[]]>;
+    expect(Object.keys(exportsOf)).toHaveLength(6);
+    for (const [name, [bundled, original]] of Object.entries(exportsOf)) {
+      expect(bundled.length, name).toBeGreaterThan(0);
+      expect(bundled, name).toEqual(original.filter((key) => key !== '__esModule' && key !== 'default'));
+    }
+  });
+
+  it('the bundled CLI reports what the compiled one reports', () => {
+    const args = JSON.stringify(['--format', 'json', 'fixtures/drivers']);
+    const bundled = node(`require(${JSON.stringify(join(outdir, 'cli.js'))}).main(${args}).then((c) => { process.exitCode = c; })`);
+    const direct = node(`import(${JSON.stringify(join(root, 'dist', 'src', 'cli.js'))}).then((m) => m.main(${args})).then((c) => { process.exitCode = c; })`);
+    expect(bundled.stderr).toBe('');
+    expect(bundled.status).toBe(1);
+    expect(direct.status).toBe(1);
+    expect(JSON.parse(bundled.stdout).findings.length).toBeGreaterThan(10);
+    expect(stable(bundled.stdout)).toEqual(stable(direct.stdout));
+  });
+
+  it('the bundle starts its own parse worker, which finds what parsing on the main thread finds', () => {
+    const run = node(`
+      const threads = require('node:worker_threads');
+      const started = [];
+      const Original = threads.Worker;
+      threads.Worker = class extends Original { constructor(url, options) { started.push(String(url)); super(url, options); } };
+      const { scan } = require(${JSON.stringify(join(outdir, 'cli.js'))});
+      (async () => {
+        // The CLI's own config loading gives the resolved defaults.
+        const config = await import(${JSON.stringify(join(root, 'dist', 'src', 'config', 'load.js'))}).then((m) => m.loadConfigSync({ cwd: ${JSON.stringify(fixture)}, knownRuleIds: [] }).config);
+        const now = new Date('2026-01-01T00:00:00Z');
+        const pooled = await scan({ paths: ['.'], cwd: ${JSON.stringify(fixture)}, config, now, workers: 1 });
+        const inline = await scan({ paths: ['.'], cwd: ${JSON.stringify(fixture)}, config, now, workers: 0 });
+        console.log(JSON.stringify({ started, pooled: pooled.findings, inline: inline.findings, diagnostics: [pooled.diagnostics, inline.diagnostics] }));
+      })();
+    `);
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout) as { started: string[]; pooled: unknown[]; inline: unknown[]; diagnostics: unknown[][] };
+    expect(result.started).toEqual([`file://${join(outdir, 'parse-worker.js')}`]);
+    expect(result.pooled.length).toBeGreaterThan(10);
+    expect(result.pooled).toEqual(result.inline);
+    expect(result.diagnostics[0]).toEqual(result.diagnostics[1]);
+  });
+
+  it('without a usable esbuild it writes no bundle, says so on stderr and does not fail the build', () => {
+    // A copy of the script where no node_modules holds esbuild.
+    const scripts = join(work, 'no-esbuild', 'scripts');
+    mkdirSync(scripts, { recursive: true });
+    copyFileSync(join(root, 'scripts', 'bundle.mjs'), join(scripts, 'bundle.mjs'));
+    const out = join(work, 'no-esbuild', 'out');
+    mkdirSync(out);
+    writeFileSync(join(out, 'cli.js'), '// stale bundle from an earlier build\n');
+    const r = spawnSync(process.execPath, [join(scripts, 'bundle.mjs'), '--outdir', out], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^sslguard build: esbuild is not usable \(.+\); no bundle, the CLI will run from dist\/src\n$/);
+    // A stale bundle would be run by the launcher: it is removed.
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('bin/sslguard.js', () => {
+  /** A package layout with the real launcher and the real cache loader, and a CLI stub in each place. */
+  function layout(name: string, parts: { bundle?: boolean; compiled?: boolean }): string {
+    const pkg = join(work, name);
+    mkdirSync(join(pkg, 'bin'), { recursive: true });
+    copyFileSync(join(root, 'bin', 'sslguard.js'), join(pkg, 'bin', 'sslguard.js'));
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'sslguard', version: '9.9.9', type: 'module' }));
+    const report = (which: string) => `(args) => { process.stdout.write(JSON.stringify({ which: ${JSON.stringify(which)}, args, cache: process.env.SSLGUARD_COMPILE_CACHE ?? null }) + '\\n'); return Promise.resolve(3); }`;
+    if (parts.compiled) {
+      mkdirSync(join(pkg, 'dist', 'src'), { recursive: true });
+      writeFileSync(join(pkg, 'dist', 'src', 'cli.js'), `export const main = ${report('dist/src')};\n`);
+      writeFileSync(join(pkg, 'dist', 'src', 'version.js'), `export const toolVersion = () => '9.9.9';\n`);
+    }
+    if (parts.bundle) {
+      mkdirSync(join(pkg, 'dist', 'bundle'), { recursive: true });
+      copyFileSync(join(outdir, 'compile-cache.js'), join(pkg, 'dist', 'bundle', 'compile-cache.js'));
+      copyFileSync(join(outdir, 'package.json'), join(pkg, 'dist', 'bundle', 'package.json'));
+      writeFileSync(join(pkg, 'dist', 'bundle', 'cli.js'), `exports.main = ${report('dist/bundle')};\n`);
+    }
+    return pkg;
+  }
+
+  function launch(pkg: string, args: string[], env: Record<string, string> = {}): { code: number | null; out: { which: string; args: string[]; cache: string | null } | string } {
+    const r = spawnSync(process.execPath, [join(pkg, 'bin', 'sslguard.js'), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: join(pkg, 'home'), ...env } });
+    if (r.stderr) throw new Error(r.stderr);
+    return { code: r.status, out: r.stdout.startsWith('{') ? JSON.parse(r.stdout) : r.stdout };
+  }
+
+  it('runs the bundle with the compile cache on, and names the cache for the parse worker', () => {
+    const pkg = layout('both', { bundle: true, compiled: true });
+    // tsc wrote dist/src, then the bundle was written.
+    utimesSync(join(pkg, 'dist', 'src', 'cli.js'), new Date(), new Date(Date.now() - 60_000));
+    expect(launch(pkg, ['a.env', 'b.ts'])).toEqual({ code: 3, out: { which: 'dist/bundle', args: ['a.env', 'b.ts'], cache: join(pkg, 'home', '.cache', 'sslguard', 'compile-cache') } });
+    expect(existsSync(join(pkg, 'home', '.cache', 'sslguard', 'compile-cache'))).toBe(true);
+    // Turned off, the worker is not told otherwise.
+    expect(launch(pkg, ['.'], { SSLGUARD_COMPILE_CACHE: '0' }).out).toMatchObject({ which: 'dist/bundle', cache: '0' });
+  });
+
+  it('passes over a bundle older than dist/src (tsc run alone) and a missing one', () => {
+    const stale = layout('stale', { bundle: true, compiled: true });
+    utimesSync(join(stale, 'dist', 'bundle', 'cli.js'), new Date(), new Date(Date.now() - 60_000));
+    expect(launch(stale, ['.'])).toEqual({ code: 3, out: { which: 'dist/src', args: ['.'], cache: null } });
+    expect(launch(layout('compiled-only', { compiled: true }), ['.']).out).toMatchObject({ which: 'dist/src' });
+  });
+
+  it('answers --version without loading either', () => {
+    const pkg = layout('version', { bundle: true, compiled: true });
+    writeFileSync(join(pkg, 'dist', 'bundle', 'cli.js'), 'throw new Error("bundle loaded");\n');
+    writeFileSync(join(pkg, 'dist', 'src', 'cli.js'), 'throw new Error("cli loaded");\n');
+    expect(launch(pkg, ['--version'])).toEqual({ code: 0, out: '9.9.9\n' });
+  });
+});
