@@ -6,7 +6,8 @@ import { isKeptOutOfGit } from '../src/policy/git.js';
 
 /** Where the password should come from instead, in the file's own terms. */
 function fixFor(fact: Fact): string {
-  if (fact.unit?.kind === 'k8s-secret') {
+  // A value used elsewhere is fixed where it is written.
+  if ((fact.writtenIn ?? fact.unit)?.kind === 'k8s-secret') {
     return 'Keep the Secret out of git: create it from the cluster (kubectl create secret) or commit it encrypted with sealed-secrets, or sync it with external-secrets.';
   }
   switch (fact.format) {
@@ -107,8 +108,9 @@ export default defineRule({
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
       if (!c.password.present || c.password.placeholder || isKeptOutOfGit(facts, c.file)) continue;
-      if (c.unit?.kind === 'k8s-configmap') {
-        ctx.report({ fact: c, ...(c.password.span ? { span: c.password.span } : {}), messageId: 'configMap', data: { unit: c.unit.name, masked: c.masked } });
+      const home = c.writtenIn ?? c.unit;
+      if (home?.kind === 'k8s-configmap') {
+        ctx.report({ fact: c, ...(c.password.span ? { span: c.password.span } : {}), messageId: 'configMap', data: { unit: home.name, masked: c.masked } });
         continue;
       }
       if (isAllLocal(c)) continue;
@@ -125,7 +127,7 @@ export default defineRule({
       const conns = settingConnections(facts, s);
       if (conns.length > 0 && conns.every(isAllLocal)) continue;
       const judged =
-        conns.some(isOffMachine) || (conns.length === 0 && isProductionOrStaging(s.environment)) || s.unit?.kind === 'k8s-secret';
+        conns.some(isOffMachine) || (conns.length === 0 && isProductionOrStaging(s.environment)) || (s.writtenIn ?? s.unit)?.kind === 'k8s-secret';
       if (!judged) continue;
       ctx.report({ fact: s, span: s.valueSpan, messageId: 'setting', data: { name: s.name, fix: fixFor(s) } });
     }

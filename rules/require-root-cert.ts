@@ -1,3 +1,4 @@
+import { consumerOf } from '../src/policy/consumers.js';
 import { defineRule } from '../src/engine/rule.js';
 import type { FactSet } from '../src/engine/rule.js';
 import type { SettingFact } from '../src/model.js';
@@ -95,6 +96,10 @@ export default defineRule({
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
       if (!isOffMachine(c) || c.sslrootcert) continue;
+      // Only libpq fails without a root certificate file: node-postgres, knex and deno-postgres check
+      // against the system's CAs, postgres.js ignores the file, Prisma ignores verify-full (prisma-ssl).
+      const consumer = consumerOf(c);
+      if (consumer && consumer !== 'libpq') continue;
       const eff = effectiveSslMode(c, facts);
       // node-postgres `ssl=true` and an application's `DB_SSL=true` verify against the system's CAs.
       if (!eff || !isVerifying(eff.mode) || eff.systemCa) continue;

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { ConnectionFact } from '../src/model.js';
-import { effectiveSslMode, hostLabel, isOffMachine, isTlsConfiguredInCode } from '../src/policy/connection.js';
-import { connectionTls } from '../src/policy/consumers.js';
+import { codeDisablesVerification, effectiveSslMode, hostLabel, isOffMachine, isTlsConfiguredInCode } from '../src/policy/connection.js';
+import { CONSUMER_NAMES, connectionTls, consequenceOf } from '../src/policy/consumers.js';
 
 /** The text to add, in the connection string's own syntax. */
 function fixFor(c: ConnectionFact): string {
@@ -28,9 +28,16 @@ export default defineRule({
       missing:
         'Connection to {{host}} sets no sslmode: libpq falls back to prefer (TLS optional, unverified) and node-postgres uses no TLS at all; ' +
         'add {{fix}}.',
+      missingReadBy:
+        'Connection to {{host}} ({{name}}) sets no sslmode, and the code that reads it ({{reader}}) passes no TLS options: {{client}} then {{effect}}; ' +
+        'add {{fix}}, or pass `ssl: { ca, rejectUnauthorized: true }` in that call.',
+      unverifiedReadBy:
+        'Connection to {{host}} ({{name}}) sets no sslmode, and the code that reads it ({{reader}}) turns certificate checks off: anyone on the path can impersonate the server; ' +
+        'add {{fix}} and remove `rejectUnauthorized: false` from that call.',
     },
     looksAt: [
       'remote connection strings and split-variable connections (`PGHOST`, `DB_HOST`) with no `sslmode` or `ssl=` of their own',
+      'for a string the code reads from an environment variable (`process.env.DATABASE_URL`), the TLS options of the call that reads it',
       'sslmode settings and switches of the same unit or of the units it inherits (a merged YAML anchor, the Dockerfile of the image), and TLS options in the same TS/JS file',
     ],
     examples: {
@@ -96,6 +103,17 @@ export default defineRule({
       // prisma-ssl judges Prisma URLs.
       if (known?.consumer === 'prisma') continue;
       const tags = known ? { consumer: known.consumer, ...(known.effect.protection ? { effectiveTls: known.effect.protection } : {}) } : { consumer: 'unknown', effectiveTls: 'optional' };
+      if (c.readBy) {
+        const reader = `\`${c.readBy.name}\` in ${c.readBy.file}:${c.readBy.span.line}`;
+        if (codeDisablesVerification(c)) {
+          ctx.report({ fact: c, messageId: 'unverifiedReadBy', data: { host: hostLabel(c), name: c.variable ?? c.readBy.name, reader, fix: fixFor(c) }, ...tags, effectiveTls: 'encrypted-unverified' });
+          continue;
+        }
+        const client = known ? CONSUMER_NAMES[known.consumer] : 'the client';
+        const effect = known?.effect.protection ? `${known.effect.protection === 'plaintext' ? 'connects without TLS' : 'connects with ' + known.effect.protection.replace('-', ' ') + ' TLS'}: ${consequenceOf(known.effect.protection)}` : 'falls back to its default';
+        ctx.report({ fact: c, messageId: 'missingReadBy', data: { host: hostLabel(c), name: c.variable ?? c.readBy.name, reader, client, effect, fix: fixFor(c) }, ...tags });
+        continue;
+      }
       ctx.report({ fact: c, messageId: 'missing', data: { host: hostLabel(c), fix: fixFor(c) }, ...tags });
     }
   },

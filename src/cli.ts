@@ -33,6 +33,8 @@ Options:
       --quiet             Report errors only
       --no-color          Never colour the output (colour is used only on a terminal)
       --no-ignore         Do not apply .gitignore (node_modules, .git and build folders stay skipped)
+      --no-cross-file     Judge each file alone: do not follow \${VAR}, secretKeyRef or process.env values
+                          into the files that define them (what the ESLint plugin sees)
       --max-file-size <n> Skip files above n bytes, with a diagnostic (default: config maxFileSize, 2 MiB)
       --staged            Scan the staged content of staged files (what \`git commit\` records)
       --baseline <file>   Report only findings this baseline does not record (they do not count for
@@ -109,6 +111,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         'no-color': { type: 'boolean', default: false },
         color: { type: 'boolean', default: false },
         'no-ignore': { type: 'boolean', default: false },
+        'no-cross-file': { type: 'boolean', default: false },
         'max-file-size': { type: 'string' },
         staged: { type: 'boolean', default: false },
         baseline: { type: 'string' },
@@ -156,7 +159,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const knownRuleIds = rules.map((r) => r.meta.id);
     const loaded = await loadConfig({ cwd: io.cwd, ...(values.config ? { configFile: values.config } : {}), knownRuleIds });
     const merged = mergeRuleOverrides(loaded.config, values.rule ?? [], knownRuleIds);
-    const config = maxFileSize === undefined ? merged : { ...merged, maxFileSize };
+    const sized = maxFileSize === undefined ? merged : { ...merged, maxFileSize };
+    const config = values['no-cross-file'] ? { ...sized, crossFile: false } : sized;
     if (values['print-config'] !== undefined) {
       if (positionals.length > 0) throw new UsageError(`--print-config takes one file and no paths to scan (got ${positionals.join(' ')})`);
       // Loaded on demand, like verify: a lint run does not need it.

@@ -2,6 +2,65 @@
 // rules read, and the *finding* that rules produce and reporters print. Both are contracts: later
 // work may add optional fields, never rename or remove one.
 
+/**
+ * A value that a unit takes from elsewhere (issue 5): `DATABASE_URL: ${DATABASE_URL}` in a compose
+ * service (from the `.env` beside it), `${env:PG_URL}` in an MCP server, `secretKeyRef` in a
+ * container, `process.env.DATABASE_URL` handed to a driver in code, `env("DATABASE_URL")` in a
+ * Prisma schema. Extractors record where; the core resolves it against the scanned files only.
+ */
+export interface ValueUse {
+  /** The unit that receives the value. */
+  unit: Unit;
+  /** How the reference is looked up (see src/engine/resolve-values.ts). */
+  scope: 'compose' | 'mcp' | 'env-layer' | 'k8s' | 'code';
+  /** The value as written, its references as parts. */
+  parts: Array<string | ValueRef>;
+  /** The variable of `unit` that receives the value (undefined for a command argument or code). */
+  as?: string;
+  /** Where the name and the value are written (offsets into `file`). */
+  nameRange?: { start: number; end: number };
+  valueRange: { start: number; end: number };
+  file: string;
+  format: FileFormat;
+  /** The unit's environment when it names one (k8s namespace, compose file name). */
+  environment?: EnvironmentInfo;
+  /** Names that are local hosts for the unit (compose service names). */
+  localNames?: Record<string, string>;
+  /** The program that reads the value, when known. */
+  consumer?: string;
+  /** Code: offset of the driver call that receives the value, to pair it with that call's TLS options. */
+  receiverAt?: number;
+  /** For messages: `${DATABASE_URL}`, `secretKeyRef db-credentials/url`, `process.env.DATABASE_URL`. */
+  written: string;
+}
+
+/** A reference inside a used value. */
+export interface ValueRef {
+  /** The variable (or Secret / ConfigMap key) named. `*` with `from`: every key (`envFrom`). */
+  name: string;
+  /** `${VAR:-default}` (`whenEmpty`) and `${VAR-default}`: the value when the variable is unset. */
+  fallback?: { value: string; whenEmpty: boolean };
+  /**
+   * A Kubernetes Secret or ConfigMap key instead of a variable, or an env file's variable (compose
+   * `env_file:`; `name` is then the file's path, normalised, and `optional` a missing file is fine).
+   */
+  from?: { kind: 'k8s-secret' | 'k8s-configmap' | 'env-file'; name: string; namespace?: string; prefix?: string; optional?: boolean };
+}
+
+/** A variable a unit defines (an env file line, a ConfigMap or Secret key) that uses elsewhere may read. */
+export interface ValueDefinition {
+  unit: Unit;
+  name: string;
+  /** The value after the file's own expansion (decoded for Secret `data`). */
+  value: string;
+  nameRange: { start: number; end: number };
+  valueLoc: { start: number; end: number; exact: boolean };
+  file: string;
+  format: FileFormat;
+  /** Kubernetes namespace of a ConfigMap or Secret. */
+  namespace?: string;
+}
+
 /** A range in a file. Offsets index the decoded text (UTF-16 code units); lines and columns are 1-based. */
 export interface Span {
   start: number;
@@ -80,6 +139,8 @@ export interface UnitReference {
   target?: string;
   /** The reference as written, for diagnostics (`--env-file ./db.env`). */
   written: string;
+  /** A missing file is fine (compose `env_file: { path, required: false }`): no diagnostic. */
+  optional?: boolean;
   /** Where it is written (1-based). */
   file: string;
   line: number;
@@ -119,6 +180,15 @@ export interface FactBase {
   span: Span;
   environment: EnvironmentInfo;
   unit?: Unit;
+  /**
+   * Set on a fact judged where its value is used rather than where it is written (issue 5): the
+   * value resolved across files, origin first (`DATABASE_URL` written in `.env`), then each place
+   * that passes it on (`${DATABASE_URL}` in compose service `api`, `process.env.DATABASE_URL` in
+   * code). Findings on the fact carry it as `related`.
+   */
+  via?: RelatedLocation[];
+  /** With `via`: the unit where the value is written (a Secret, an env file) when `unit` is the one that uses it. */
+  writtenIn?: Unit;
 }
 
 export interface ConnectionFact extends FactBase {
@@ -152,6 +222,19 @@ export interface ConnectionFact extends FactBase {
    * the host variable. Its sslmode, password and root certificate come from the unit's settings.
    */
   synthesized?: 'split-variables';
+  /**
+   * The code that reads this string through an environment variable
+   * (`new Pool({ connectionString: process.env.DATABASE_URL, ssl: { ca } })`, Prisma `env("DATABASE_URL")`):
+   * its TLS options apply to the connection as much as the string's own parameters do.
+   */
+  readBy?: {
+    file: string;
+    span: Span;
+    /** The environment variable read. */
+    name: string;
+    /** The TLS option objects handed to the same call (empty: the code passes none). */
+    tls: TlsOptionsFact[];
+  };
 }
 
 export type SettingCategory =
@@ -216,6 +299,8 @@ export interface TlsOptionsFact extends FactBase {
    * `drizzle-kit`, `deno-postgres`, `slonik`, `node:tls`, `node:https`, `undici`.
    */
   driver?: string;
+  /** Offset of the call that receives the options (`new Pool(…)`), to pair them with an environment variable read in the same call. */
+  receiverAt?: number;
 }
 
 export type FileKind = 'certificate' | 'private-key' | 'env' | 'env-template';

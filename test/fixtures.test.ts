@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '..');
 const fixturesDir = join(root, 'fixtures');
 const NOW = new Date('2026-11-26T00:00:00Z');
 
-const fixtureNames = readdirSync(fixturesDir).filter((n) => n !== 'shapes' && (statSync(join(fixturesDir, n)).isDirectory() && existsSync(join(fixturesDir, `${n}.expected.json`)) || process.env.SSLGUARD_UPDATE_EXPECTED && statSync(join(fixturesDir, n)).isDirectory()));
+const fixtureNames = readdirSync(fixturesDir).filter((n) => n !== 'shapes' && n !== 'bad-input' && (statSync(join(fixturesDir, n)).isDirectory() && existsSync(join(fixturesDir, `${n}.expected.json`)) || process.env.SSLGUARD_UPDATE_EXPECTED && statSync(join(fixturesDir, n)).isDirectory()));
 
 // `fixtures/shapes/<name>/`: one small repository per configuration shape (Dockerfiles, Helm values,
 // split variables, …), each with its good and bad files and `fixtures/shapes/<name>.expected.json`.
@@ -34,7 +34,7 @@ describe('fixture repositories', () => {
 
   it('has a shape fixture for each configuration shape sslguard reads beyond the core formats', () => {
     expect(shapeNames).toEqual(
-      expect.arrayContaining(['dockerfile', 'helm-values', 'split-variables', 'ssl-param', 'mcp-docker', 'yaml-anchors', 'placeholders', 'cert-paths', 'framework-env'].map((n) => `shapes/${n}`)),
+      expect.arrayContaining(['dockerfile', 'helm-values', 'split-variables', 'ssl-param', 'mcp-docker', 'yaml-anchors', 'placeholders', 'cert-paths', 'framework-env', 'cross-compose', 'cross-k8s', 'cross-mcp', 'cross-code'].map((n) => `shapes/${n}`)),
     );
   });
 

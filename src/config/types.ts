@@ -36,6 +36,11 @@ export interface ResolvedConfig {
   certExpiryDays: number;
   /** Files larger than this many bytes are skipped with a diagnostic. */
   maxFileSize: number;
+  /**
+   * Follow values across files (issue 5: `${VAR}` from `.env`, `secretKeyRef`, `process.env.NAME`).
+   * Not a config-file key: `--no-cross-file` turns it off to judge each file alone, as the ESLint plugin must.
+   */
+  crossFile?: boolean;
   /** Minimum sslmode per environment for connections that leave the machine (`require-verify-full`). */
   policy: EnvironmentPolicy;
 }

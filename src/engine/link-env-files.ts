@@ -16,6 +16,7 @@ export function linkEnvFiles(references: readonly UnitReference[], scanned: Read
       out.links.push({ unit: ref.unit, inherits: unitOf(ref.path, 'env-file', ref.path) });
       continue;
     }
+    if (ref.optional) continue;
     out.diagnostics.push({
       file: ref.file,
       line: ref.line,

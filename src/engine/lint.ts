@@ -9,7 +9,8 @@ import { parseSuppressions } from './suppress.js';
 import { maskSecrets } from '../connection/mask.js';
 import { fingerprintFindings, type FingerprintSource } from './fingerprint.js';
 import { rules as allRules } from '../../rules/index.js';
-import type { Unit, UnitLink, UnitReference } from '../model.js';
+import type { RelatedLocation, Unit, UnitLink, UnitReference, ValueDefinition, ValueUse } from '../model.js';
+import { resolveValues } from './resolve-values.js';
 import { buildUnitViews } from './unit-view.js';
 import { resolveReferences } from './resolve-references.js';
 import { describeUnits } from '../policy/connection.js';
@@ -115,6 +116,7 @@ export function runRules(
           ...(d.data ? { data: maskedData(d.data) } : {}),
           ...(d.consumer ? { consumer: d.consumer } : {}),
           ...(d.effectiveTls ? { effectiveTls: d.effectiveTls } : {}),
+          ...(d.fact.via?.length ? { related: d.fact.via.map((r) => ({ ...r, message: maskSecrets(r.message) })) } : {}),
         });
       },
     };
@@ -126,7 +128,36 @@ export function runRules(
       diagnostics.push({ file: '.', message: `internal error in rule ${rule.meta.id}, some of its findings may be missing: ${(error as Error).message}` });
     }
   }
-  return findings.sort(compareFindings);
+  return mergeTwins(findings).sort(compareFindings);
+}
+
+/**
+ * One value used by several units (a `.env` line two compose services read) is judged once per
+ * use; where the judgements say the same thing at the same place, report it once with every trace.
+ */
+function mergeTwins(findings: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Map<string, Finding>();
+  for (const f of findings) {
+    if (!f.related) {
+      out.push(f);
+      continue;
+    }
+    const key = `${f.ruleId}\0${f.file}\0${f.line}:${f.column}-${f.endLine}:${f.endColumn}\0${f.message}`;
+    const twin = seen.get(key);
+    if (!twin) {
+      seen.set(key, f);
+      out.push(f);
+      continue;
+    }
+    const known = new Set(twin.related!.map(relatedKey));
+    twin.related = [...twin.related!, ...f.related.filter((r) => !known.has(relatedKey(r)))];
+  }
+  return out;
+}
+
+function relatedKey(r: RelatedLocation): string {
+  return `${r.file}:${r.line}:${r.column}:${r.message}`;
 }
 
 /** A finding in a shared block (a YAML anchor, a Dockerfile stage) names where the block is used, once. */
@@ -174,6 +205,10 @@ export class Linter {
   private readonly scanned = { files: new Set<string>(), declared: new Map<string, Unit[]>() };
   /** Texts of files that hold facts (the only files findings can point into), for fingerprints. */
   private readonly fingerprintTexts = new Map<string, string>();
+  /** Values units take from other files, what files define for them, and the texts of both, for resolution. */
+  private readonly uses: ValueUse[] = [];
+  private readonly definitions: ValueDefinition[] = [];
+  private readonly valueTexts = new Map<string, string>();
 
   constructor(options: LintOptions = {}) {
     this.config = resolveConfig(options.config);
@@ -197,6 +232,12 @@ export class Linter {
     if (result.links) this.links.push(...result.links);
     if (result.references) this.references.push(...result.references);
     if (result.units) this.scanned.declared.set(file, result.units);
+    if (result.uses) this.uses.push(...result.uses);
+    if (result.definitions) this.definitions.push(...result.definitions);
+    if (result.text !== undefined && (result.uses || result.definitions)) {
+      this.valueTexts.set(file, result.text);
+      this.fingerprintTexts.set(file, result.text);
+    }
     if (result.text !== undefined && result.text.includes(SUPPRESSION_MARKER)) this.texts.set(file, result.text);
     // Whole-file findings (file facts) are fingerprinted without text; any other finding points into a fact.
     if (result.text !== undefined && result.facts.some((f) => f.kind !== 'file')) this.fingerprintTexts.set(file, result.text);
@@ -207,7 +248,7 @@ export class Linter {
    * that hold extractions before adding them (the scanner waits for its parse workers).
    */
   static retained(result: FileExtraction): FileExtraction {
-    if (result.text === undefined || result.text.includes(SUPPRESSION_MARKER) || result.facts.some((f) => f.kind !== 'file')) return result;
+    if (result.text === undefined || result.text.includes(SUPPRESSION_MARKER) || result.uses || result.definitions || result.facts.some((f) => f.kind !== 'file')) return result;
     const { text: _dropped, ...rest } = result;
     return rest;
   }
@@ -237,7 +278,19 @@ export class Linter {
     const resolved = resolveReferences(this.references, this.scanned);
     diagnostics.push(...resolved.diagnostics);
     const links = [...this.links, ...resolved.links];
-    for (const finding of fingerprintFindings(runRules(facts, config, now, rules, links, diagnostics), fingerprintSources(this.fingerprintTexts, facts))) {
+    const values = resolveValues({
+      enabled: config.crossFile !== false,
+      facts,
+      uses: this.uses,
+      definitions: this.definitions,
+      texts: this.valueTexts,
+      files: this.scanned.files,
+      links,
+      config,
+    });
+    diagnostics.push(...values.diagnostics);
+    const judged = values.facts;
+    for (const finding of fingerprintFindings(runRules(judged, config, now, rules, links, diagnostics), fingerprintSources(this.fingerprintTexts, judged))) {
       const hit = suppressionsOf(finding.file)?.isSuppressed(finding.ruleId, finding.line);
       if (hit) {
         suppressed.push({ ...finding, suppressed: { kind: 'inline', ...(hit.justification ? { justification: hit.justification } : {}) } });
@@ -245,7 +298,7 @@ export class Linter {
         findings.push(finding);
       }
     }
-    return { findings, suppressed, diagnostics, facts };
+    return { findings, suppressed, diagnostics, facts: judged };
   }
 }
 

@@ -7,6 +7,7 @@ import type { Unit } from '../model.js';
 import type { ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type EmitOptions, type Extractor } from './sink.js';
 import { parseYaml, type YamlDocument, type YamlEntry, type YamlNode } from './yaml.js';
+import { referenceParts } from './references.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
@@ -82,6 +83,7 @@ function extractServices(sink: FactSink, doc: YamlDocument): void {
   for (const service of services) {
     const options: EmitOptions = { unit: unitOf(sink.file, 'compose-service', service.key), localNames };
     environment(sink, doc, doc.get(service.value, 'environment'), options, shared);
+    envFiles(sink, doc, doc.get(service.value, 'env_file'), options);
     build(sink, doc, service.value, options.unit!);
     for (const node of [
       doc.get(service.value, 'command'),
@@ -207,7 +209,54 @@ function environment(sink: FactSink, doc: YamlDocument, node: YamlNode | null, s
       }
       const v = interpolated(s.value, s.loc);
       sink.assignment(entry.key, entry.keyRange, v.value, v.loc, options);
+      interpolationUse(sink, entry.key, entry.keyRange, s.value, s.loc, options);
     }
+  }
+}
+
+/**
+ * `KEY: ${VAR}` takes VAR from the `.env` beside the compose file (or the shell): recorded for the
+ * core, which judges the value found there as this service's.
+ */
+function interpolationUse(sink: FactSink, name: string, nameRange: { start: number; end: number }, raw: string, loc: ValueLocation, options: EmitOptions): void {
+  const parts = referenceParts(raw, 'shell');
+  if (!parts || !options.unit) return;
+  const environment = sink.environmentFor(options, name);
+  sink.use({
+    unit: options.unit,
+    scope: 'compose',
+    parts,
+    as: name,
+    nameRange,
+    valueRange: { start: loc.start, end: loc.end },
+    ...(environment.name !== 'unknown' ? { environment } : {}),
+    ...(options.localNames ? { localNames: Object.fromEntries(options.localNames) } : {}),
+    written: raw,
+  });
+}
+
+/**
+ * `env_file: .env.db` (string, list, or `{ path, required }` entries): every variable of the file is
+ * the service's, judged with the service's names and environment (the core resolves it).
+ */
+function envFiles(sink: FactSink, doc: YamlDocument, node: YamlNode | null, options: EmitOptions): void {
+  for (const item of doc.isSeq(node) ? doc.items(node) : [node]) {
+    const short = doc.scalar(item);
+    const path = short ?? doc.scalar(doc.get(item, 'path'));
+    if (!path || !options.unit) continue;
+    const written = interpolateCompose(path.value).trim();
+    if (!written || posix.isAbsolute(written)) continue;
+    const optional = !short && doc.string(doc.get(item, 'required')) === 'false';
+    const environment = sink.environmentFor(options);
+    sink.use({
+      unit: options.unit,
+      scope: 'compose',
+      parts: [{ name: '*', from: { kind: 'env-file', name: posix.normalize(posix.join(posix.dirname(sink.file), written)), ...(optional ? { optional } : {}) } }],
+      valueRange: { start: path.loc.start, end: path.loc.end },
+      ...(environment.name !== 'unknown' ? { environment } : {}),
+      ...(options.localNames ? { localNames: Object.fromEntries(options.localNames) } : {}),
+      written: `env_file: ${written}`,
+    });
   }
 }
 
@@ -229,5 +278,6 @@ function environmentList(sink: FactSink, doc: YamlDocument, node: YamlNode | nul
     const valueLoc: ValueLocation = loc.exact ? { start: loc.start + eq + 1, end: loc.end, exact: true } : loc;
     const v = interpolated(raw, valueLoc);
     sink.assignment(name, nameRange, v.value, v.loc, options);
+    interpolationUse(sink, name, nameRange, raw, valueLoc, options);
   }
 }

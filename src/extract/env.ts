@@ -1,6 +1,7 @@
 // `.env`, `.env.*`, `*.env` and direnv `.envrc` files: every `NAME=value` entry with the positions
 // of its name and value, values decoded as dotenv decodes them and expanded as dotenv-expand
 // expands them (with one deliberate exception for passwords, see expandDotenv).
+import { referenceParts } from './references.js';
 import { locateValue, type ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type Extractor } from './sink.js';
 import { settingCategory } from './settings.js';
@@ -138,6 +139,12 @@ export const extractEnv: Extractor = (input) => {
     const written = locateValue(sink.text, entry.valueRange.start, entry.valueRange.end, entry.value);
     const loc: ValueLocation = value === entry.value ? written : { ...written, exact: false };
     sink.assignment(entry.name, entry.nameRange, value, loc, { unit });
+    sink.define({ unit, name: entry.name, value, nameRange: entry.nameRange, valueLoc: loc });
+    // What is still a reference may be defined in another layer (`.env` under `.env.local`).
+    const parts = shell ? undefined : referenceParts(value, 'shell');
+    if (parts) {
+      sink.use({ unit, scope: 'env-layer', parts, as: entry.name, nameRange: entry.nameRange, valueRange: { start: loc.start, end: loc.end }, written: entry.value });
+    }
   }
   return sink.result();
 };

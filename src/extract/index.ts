@@ -46,7 +46,7 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
   const facts: Fact[] = [];
   const diagnostics: Diagnostic[] = [];
   // Links between units and references to other files, for the core's unit views.
-  const related: Pick<ExtractResult, 'links' | 'references' | 'units'> = {};
+  const related: Pick<ExtractResult, 'links' | 'references' | 'units' | 'uses' | 'definitions'> = {};
   const kinds = classifyPath(source.file);
   const guard = (what: string, fn: () => ExtractResult | undefined): void => {
     try {
@@ -57,6 +57,8 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
         if (r.links) (related.links ??= []).push(...r.links);
         if (r.references) (related.references ??= []).push(...r.references);
         if (r.units) (related.units ??= []).push(...r.units);
+        if (r.uses) (related.uses ??= []).push(...r.uses);
+        if (r.definitions) (related.definitions ??= []).push(...r.definitions);
       }
     } catch (error) {
       diagnostics.push({ file: source.file, message: `internal error in the ${what} reader, file skipped: ${(error as Error).message}` });

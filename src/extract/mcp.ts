@@ -1,6 +1,7 @@
 // MCP client configurations (Claude Desktop, Claude Code, Cursor, VS Code, Cline, Windsurf, Gemini
 // CLI): every server's env, command line, URL and headers may carry a Postgres connection string
 // or a TLS setting, and the server package tells which program will read it.
+import { referenceParts } from './references.js';
 import { posix } from 'node:path';
 import type { ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type EmitOptions, type Extractor } from './sink.js';
@@ -275,9 +276,31 @@ function extractArgs(sink: FactSink, argsNode: JsonNode, options: EmitOptions): 
 }
 
 /** `--env-file <path>`: recorded for the core, which uses the file only if it was scanned. */
-function envFile(sink: FactSink, written: string, offset: number, options: EmitOptions): void {
+function envFile(sink: FactSink, written: string, offset: number, options: EmitOptions, flag = '--env-file'): void {
   if (!options.unit || written.trim() === '') return;
-  sink.reference({ unit: options.unit, kind: 'env-file', path: envFilePath(sink.file, written.trim()), written: `--env-file ${written.trim()}` }, offset);
+  const label = flag === 'envFile' ? `"envFile": "${written.trim()}"` : `${flag} ${written.trim()}`;
+  sink.reference({ unit: options.unit, kind: 'env-file', path: envFilePath(sink.file, written.trim()), written: label }, offset);
+}
+
+/**
+ * `${VAR}` / `${env:VAR}` in an env value or argument: the client substitutes its own environment,
+ * which for a project server is the project's `.env` as loaded into the developer's shell. The core
+ * resolves it against the project's env files; `${input:…}` prompts are never resolved (they are
+ * the safe way to pass a password).
+ */
+function environmentUse(sink: FactSink, value: string, loc: ValueLocation, options: EmitOptions, as?: { name: string; range: { start: number; end: number } }): void {
+  const parts = referenceParts(value, 'mcp');
+  if (!parts || !options.unit) return;
+  sink.use({
+    unit: options.unit,
+    scope: 'mcp',
+    parts,
+    ...(as ? { as: as.name, nameRange: as.range } : {}),
+    valueRange: { start: loc.start, end: loc.end },
+    ...(options.environment ? { environment: options.environment } : {}),
+    ...(options.consumer ? { consumer: options.consumer } : {}),
+    written: value,
+  });
 }
 
 function emitEnvArg(sink: FactSink, assignment: string, loc: ValueLocation, offset: number, options: EmitOptions): void {
@@ -310,11 +333,22 @@ function extractServer(sink: FactSink, name: string, server: JsonNode): void {
     const v = p.value;
     if (v.type !== 'string' && v.type !== 'number' && v.type !== 'boolean') continue;
     const value = String(v.value);
-    sink.assignment(p.key, keyRange(text, p.keyNode), value, nodeLocation(text, v, value), options);
+    const loc = nodeLocation(text, v, value);
+    sink.assignment(p.key, keyRange(text, p.keyNode), value, loc, options);
+    environmentUse(sink, value, loc, options, { name: p.key, range: keyRange(text, p.keyNode) });
   }
 
+  // VS Code: `"envFile": "${workspaceFolder}/.env"` gives the server every variable of the file.
+  const envFileNode = property(server, 'envFile');
+  if (envFileNode?.type === 'string') envFile(sink, String(envFileNode.value), envFileNode.offset, options, 'envFile');
+
   if (commandNode && command !== undefined) sink.value(command, nodeLocation(text, commandNode, command), options);
-  if (argsNode?.type === 'array') extractArgs(sink, argsNode, options);
+  if (argsNode?.type === 'array') {
+    extractArgs(sink, argsNode, options);
+    for (const node of argsNode.children ?? []) {
+      if (node.type === 'string') environmentUse(sink, String(node.value), nodeLocation(text, node, String(node.value)), options);
+    }
+  }
 
   for (const key of URL_KEYS) {
     const node = property(server, key);

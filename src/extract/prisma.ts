@@ -81,6 +81,26 @@ export const extractPrisma: Extractor = (input) => {
       else if (depth === 1 && t.kind === 'word' && tokens[j + 1]?.text === '=' && tokens[j + 2]?.kind === 'string') {
         const value = tokens[j + 2]!;
         sink.value(value.value, locateValue(input.text, value.start, value.end, value.value), { unit, consumer: PRISMA_CONSUMER, variable: t.text });
+      } else if (
+        depth === 1 &&
+        (t.text === 'url' || t.text === 'directUrl') &&
+        tokens[j + 1]?.text === '=' &&
+        tokens[j + 2]?.text === 'env' &&
+        tokens[j + 3]?.text === '(' &&
+        tokens[j + 4]?.kind === 'string' &&
+        tokens[j + 5]?.text === ')'
+      ) {
+        // `url = env("DATABASE_URL")`: Prisma's engine reads whatever DATABASE_URL holds where it runs.
+        const call = tokens[j + 2]!;
+        const end = tokens[j + 5]!.end;
+        sink.use({
+          unit,
+          scope: 'code',
+          parts: [{ name: tokens[j + 4]!.value }],
+          valueRange: { start: call.start, end },
+          consumer: PRISMA_CONSUMER,
+          written: input.text.slice(call.start, end),
+        });
       }
     }
     if (depth > 0) sink.diagnostic('unterminated datasource block in Prisma schema', tokens[i]!.start);

@@ -11,6 +11,8 @@ import type {
   Unit,
   UnitLink,
   UnitReference,
+  ValueDefinition,
+  ValueUse,
 } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { DEFAULT_CONFIG } from '../config/types.js';
@@ -42,6 +44,10 @@ export interface ExtractResult {
   references?: UnitReference[];
   /** Units this file declares, in file order, also those without facts (Dockerfile stages: the last is the image). */
   units?: Unit[];
+  /** Values this file's units take from elsewhere (`${VAR}`, `secretKeyRef`, `process.env.X`), resolved by the core. */
+  uses?: ValueUse[];
+  /** Variables this file defines that uses in other files may read (env file lines, ConfigMap and Secret keys). */
+  definitions?: ValueDefinition[];
 }
 
 /** An extractor is a pure, synchronous function of (path, text, config). */
@@ -76,6 +82,8 @@ export class FactSink {
   readonly links: UnitLink[] = [];
   readonly references: UnitReference[] = [];
   readonly units: Unit[] = [];
+  readonly uses: ValueUse[] = [];
+  readonly definitions: ValueDefinition[] = [];
   private readonly split = new SplitVariables();
   private synthesized = false;
 
@@ -102,7 +110,19 @@ export class FactSink {
       ...(this.links.length > 0 ? { links: this.links } : {}),
       ...(this.references.length > 0 ? { references: this.references } : {}),
       ...(this.units.length > 0 ? { units: this.units } : {}),
+      ...(this.uses.length > 0 ? { uses: this.uses } : {}),
+      ...(this.definitions.length > 0 ? { definitions: this.definitions } : {}),
     };
+  }
+
+  /** A value `unit` takes from elsewhere; the core resolves it (see ValueUse). */
+  use(use: Omit<ValueUse, 'file' | 'format'>): void {
+    this.uses.push({ ...use, file: this.file, format: this.format });
+  }
+
+  /** A variable of `unit` that other files may read (see ValueDefinition). */
+  define(def: Omit<ValueDefinition, 'file' | 'format'>): void {
+    this.definitions.push({ ...def, file: this.file, format: this.format });
   }
 
   /** Declares a unit of this file for reference resolution (see ExtractResult.units). */

@@ -8,6 +8,7 @@ import type { NodeHandlers, SourceAnalysis } from './js/analysis.js';
 import { stringHandlers } from './js/strings.js';
 import { tlsOptionHandlers } from './js/tls-options.js';
 import { envAssignmentHandlers } from './js/env-assignments.js';
+import { envReadHandlers } from './js/env-reads.js';
 import { Resolver } from './js/scope.js';
 
 export { parserLoaded } from './js/ast.js';
@@ -17,7 +18,23 @@ export { parserLoaded } from './js/ast.js';
  * loading the TypeScript compiler and parsing costs far more than a scan. `SSL` catches
  * `PGSSLMODE`, `DB_SSL` and `process.env.SSL_MODE`.
  */
-export const SOURCE_TRIGGERS = ['postgres', 'sslmode', 'rejectUnauthorized', 'REJECT_UNAUTHORIZED', 'ssl', 'SSL', 'minVersion', 'secureProtocol', 'host=', 'checkServerIdentity'];
+export const SOURCE_TRIGGERS = [
+  'postgres',
+  'sslmode',
+  'rejectUnauthorized',
+  'REJECT_UNAUTHORIZED',
+  'ssl',
+  'SSL',
+  'minVersion',
+  'secureProtocol',
+  'host=',
+  'checkServerIdentity',
+  // A driver handed an environment variable (`new Pool({ connectionString: process.env.DATABASE_URL })`): the value is judged where it is written, with this call's TLS options.
+  'connectionString',
+  "'pg'",
+  '"pg"',
+  'Postgres',
+];
 
 export function hasSourceTriggers(text: string): boolean {
   return SOURCE_TRIGGERS.some((t) => text.includes(t));
@@ -39,7 +56,7 @@ function registry(...groups: NodeHandlers[]): Map<string, AnyHandler[]> {
 }
 
 // Assignments claim their literal values before the string handlers see them (parents first).
-const HANDLERS = registry(envAssignmentHandlers, tlsOptionHandlers, stringHandlers);
+const HANDLERS = registry(envAssignmentHandlers, tlsOptionHandlers, stringHandlers, envReadHandlers);
 
 export const extractSource: Extractor = (input) => {
   const sink = new FactSink(input, 'source');

@@ -310,20 +310,31 @@ export function fileTlsOptions(facts: FactSet, file: string): TlsOptionsFact[] {
   return facts.ofKind('tls-options').filter((t) => t.file === file);
 }
 
-/**
- * Code that passes TLS options itself (`ssl: { ca }`, `ssl: true`, `rejectUnauthorized: true`):
- * the connection string then need not carry an sslmode.
- */
-export function isTlsConfiguredInCode(c: ConnectionFact, facts: FactSet): boolean {
-  if (c.format !== 'source') return false;
-  return fileTlsOptions(facts, c.file).some((t) => {
-    const o = t.options;
-    return (o.ssl !== undefined && !isFalseLiteral(o.ssl.value)) || o.rejectUnauthorized?.value === true || o.ca !== undefined;
-  });
+/** TLS options that turn TLS on: `ssl` set and not false, `rejectUnauthorized: true`, or a `ca`. */
+function setsTls(t: TlsOptionsFact): boolean {
+  const o = t.options;
+  return (o.ssl !== undefined && !isFalseLiteral(o.ssl.value)) || o.rejectUnauthorized?.value === true || o.ca !== undefined;
 }
 
-/** A `ca` option in the file's TLS options (code supplies the root certificate). */
+/**
+ * Code that passes TLS options itself (`ssl: { ca }`, `ssl: true`, `rejectUnauthorized: true`):
+ * the connection string then need not carry an sslmode. For a string the code reads from an
+ * environment variable, the options of the call that reads it.
+ */
+export function isTlsConfiguredInCode(c: ConnectionFact, facts: FactSet): boolean {
+  if (c.readBy) return c.readBy.tls.some(setsTls) && !codeDisablesVerification(c);
+  if (c.format !== 'source') return false;
+  return fileTlsOptions(facts, c.file).some(setsTls);
+}
+
+/** The code that reads the string turns certificate checks off (`rejectUnauthorized: false`, `ssl: 'no-verify'`). */
+export function codeDisablesVerification(c: ConnectionFact): boolean {
+  return (c.readBy?.tls ?? []).some((t) => t.options.rejectUnauthorized?.value === false || t.options.ssl?.value === 'no-verify');
+}
+
+/** A `ca` option in the file's TLS options (code supplies the root certificate); for a string read through a variable, in the reading call's. */
 export function hasCaInCode(facts: FactSet, fact: Fact): boolean {
+  if (fact.kind === 'connection' && fact.readBy) return fact.readBy.tls.some((t) => t.options.ca !== undefined);
   return fact.format === 'source' && fileTlsOptions(facts, fact.file).some((t) => t.options.ca !== undefined);
 }
 

@@ -78,7 +78,8 @@ describe('eslint CLI with the built plugin', () => {
       }),
     );
 
-    const cli = spawnSync(process.execPath, [join(root, 'bin', 'sslguard.js'), '--format', 'json', '.'], { cwd: project, encoding: 'utf8' });
+    // ESLint sees one file at a time: the CLI judging each file alone must agree with it exactly.
+    const cli = spawnSync(process.execPath, [join(root, 'bin', 'sslguard.js'), '--format', 'json', '--no-cross-file', '.'], { cwd: project, encoding: 'utf8' });
     expect(cli.status).toBe(1);
     const report = JSON.parse(cli.stdout) as { findings: Array<Row & { severity: string }>; diagnostics: unknown[] };
     expect(report.diagnostics).toEqual([]);
@@ -96,6 +97,14 @@ describe('eslint CLI with the built plugin', () => {
     for (const f of atDefault) expect(severities.get(`sslguard/${f.ruleId}@${f.file}:${f.line}:${f.column}`), `${f.ruleId} ${f.file}:${f.line}`).toBe(f.severity === 'error' ? 2 : 1);
     // What ESLint leaves out is a CLI-only rule: the .env file that git would commit.
     expect(report.findings.filter((f) => !offered.has(f.ruleId)).map((f) => [f.ruleId, f.file])).toEqual([['gitignore-env', '.env.production']]);
+  });
+
+  it('the CLI also follows DATABASE_URL from .env.production into the code that reads it, which no per-file linter can', () => {
+    const cli = spawnSync(process.execPath, [join(root, 'bin', 'sslguard.js'), '--format', 'json', '.'], { cwd: project, encoding: 'utf8' });
+    const report = JSON.parse(cli.stdout) as { findings: Array<Row & { related?: Array<{ file: string; message: string }> }> };
+    const traced = report.findings.filter((f) => f.file === '.env.production' && f.related?.some((r) => r.file.startsWith('src/')));
+    expect(traced.length).toBeGreaterThan(0);
+    expect(traced[0]!.related![0]!.message).toBe('DATABASE_URL is written here');
   });
 });
 

@@ -21,6 +21,8 @@ export interface Flow {
   path: string[];
   /** The environment of an environment-dependent branch on the way (`NODE_ENV === 'production' ? … : …`). */
   environment?: EnvironmentInfo;
+  /** Offset of the call that receives the value (absent for a configuration file's export). */
+  callAt?: number;
 }
 
 /** Calls that return their arguments' properties merged: the value flows on through them. */
@@ -117,7 +119,7 @@ class FlowSearch {
     if (api) {
       const environment = env ?? enclosingEnvironment(call, this.analysis);
       const consumer = this.consumerOf(api, call);
-      return { api, path, ...(consumer ? { consumer } : {}), ...(environment ? { environment } : {}) };
+      return { api, path, callAt: call.range[0], ...(consumer ? { consumer } : {}), ...(environment ? { environment } : {}) };
     }
     const name = dottedName(call.callee);
     if (name !== undefined && PASS_THROUGH.has(name)) return this.follow(call, path, env, depth + 1);

@@ -131,6 +131,7 @@ function fact(node: Node, options: Record<string, TlsOption>, flow: Flow, enviro
     unit: analysis.unit,
     options,
     ...(flow.api ? { sink: flow.api.sink, driver: flow.api.driver } : {}),
+    ...(flow.callAt !== undefined ? { receiverAt: flow.callAt } : {}),
   };
 }
 
