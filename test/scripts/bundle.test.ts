@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // scripts/bundle.mjs turns dist/src (tsc's output) into dist/bundle, which bin/sslguard.js
@@ -49,6 +49,8 @@ describe('scripts/bundle.mjs', () => {
     expect(readdirSync(outdir).sort()).toEqual(['cli.js', 'compile-cache.js', 'lib', 'package.json', 'parse-worker.js']);
     expect(readdirSync(join(outdir, 'lib')).sort()).toEqual(['dockerfile-ast.js', 'jsonc-parser.js', 'ts-parser.js', 'yaml.js']);
     expect(JSON.parse(readFileSync(join(outdir, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+    // Built beside and renamed into place: nothing left over.
+    expect(readdirSync(join(outdir, '..')).filter((name) => name.startsWith(`${basename(outdir)}.tmp-`))).toEqual([]);
     const cli = readFileSync(join(outdir, 'cli.js'), 'utf8');
     // The parsers are not in the CLI: its createRequire sends their names to the chunks.
     expect(cli).toContain('"@typescript-eslint/typescript-estree": "ts-parser"');
@@ -59,6 +61,10 @@ describe('scripts/bundle.mjs', () => {
     // One TypeScript for everything, from node_modules.
     expect(tsParser).toContain('require("typescript")');
     expect(tsParser).not.toContain('var versionMajorMinor = ');
+    // typescript-estree's modules share one namespace object for TypeScript instead of copying it each.
+    const stars = tsParser.split('__importStar(require("typescript"))').length - 1;
+    expect(stars).toBeGreaterThan(10);
+    expect(tsParser.split('__sslguardTypeScript || (__sslguardTypeScript = __importStar(require("typescript")))').length - 1).toBe(stars);
     // Every file of each chunk's packages is inside it: no require of a path beside the chunk.
     for (const chunk of readdirSync(join(outdir, 'lib'))) expect(readFileSync(join(outdir, 'lib', chunk), 'utf8')).not.toMatch(/\brequire\w*\(\s*["']\.{1,2}\//);
   });
