@@ -111,7 +111,9 @@ export default defineRule({
         }
         const client = known ? CONSUMER_NAMES[known.consumer] : 'the client';
         const effect = known?.effect.protection ? `${known.effect.protection === 'plaintext' ? 'connects without TLS' : 'connects with ' + known.effect.protection.replace('-', ' ') + ' TLS'}: ${consequenceOf(known.effect.protection)}` : 'falls back to its default';
-        ctx.report({ fact: c, messageId: 'missingReadBy', data: { host: hostLabel(c), name: c.variable ?? c.readBy.name, reader, client, effect, fix: fixFor(c) }, ...tags });
+        // Not a fallback the client may or may not take: this code connects in plaintext, as surely as sslmode=disable.
+        const plaintext = known?.effect.protection === 'plaintext';
+        ctx.report({ fact: c, messageId: 'missingReadBy', data: { host: hostLabel(c), name: c.variable ?? c.readBy.name, reader, client, effect, fix: fixFor(c) }, ...tags, ...(plaintext ? { severity: 'error' as const } : {}) });
         continue;
       }
       ctx.report({ fact: c, messageId: 'missing', data: { host: hostLabel(c), fix: fixFor(c) }, ...tags });

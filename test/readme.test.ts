@@ -24,6 +24,16 @@ async function runJson(cwd: string, args: string[] = []) {
 }
 
 describe('README snippets', () => {
+  it('the trace example is what sslguard prints for fixtures/shapes/cross-k8s', async () => {
+    let out = '';
+    const cwd = join(root, 'fixtures', 'shapes', 'cross-k8s');
+    await main(['--no-color', '.'], { cwd, stdout: (s) => (out += s), stderr: () => {}, isTTY: false, env: {} });
+    const example = blockAfter('## Values across files', '');
+    const [file, ...lines] = example.trimEnd().split('\n');
+    const section = out.slice(out.indexOf(`${file}\n`));
+    for (const line of lines) expect(section).toContain(`${line}\n`);
+  });
+
   it('the inline-suppression example suppresses both findings it shows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sslguard-readme-'));
     writeFileSync(join(dir, '.env.example'), blockAfter('### Inline suppression', 'sh'));

@@ -228,6 +228,8 @@ describe('code: process.env.NAME handed to a driver', () => {
     expect(f && brief(f)).toBe('require-sslmode api/.env:1:14');
     expect(f?.message).toContain('passes no TLS options: node-postgres then connects without TLS');
     expect(f?.consumer).toBe('node-postgres');
+    // Not a fallback the client may take: this call connects in plaintext, an error like sslmode=disable.
+    expect([f?.severity, f?.effectiveTls]).toEqual(['error', 'plaintext']);
     expect(trace(f)?.[1]).toBe('api/src/db.ts:4:21-4:45 read by node-postgres as `process.env.DATABASE_URL`');
   });
 
