@@ -7,7 +7,7 @@ import type { Unit } from '../model.js';
 import type { ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type EmitOptions, type Extractor } from './sink.js';
 import { parseYaml, type YamlDocument, type YamlEntry, type YamlNode } from './yaml.js';
-import { referenceParts } from './references.js';
+import { closingBrace, referenceParts } from './references.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
@@ -50,18 +50,6 @@ export function interpolateCompose(value: string): string {
     i = dollar + 1;
   }
   return out + value.slice(i);
-}
-
-/** Index of the `}` that closes a `${` whose body starts at `from`, counting nested `${…}`. */
-function closingBrace(value: string, from: number): number {
-  let depth = 1;
-  for (let j = from; j < value.length; j++) {
-    if (value[j] === '$' && value[j + 1] === '{') {
-      depth++;
-      j++;
-    } else if (value[j] === '}' && --depth === 0) return j;
-  }
-  return -1;
 }
 
 /** The location of an interpolated value: still exact only if interpolation changed nothing. */

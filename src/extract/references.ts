@@ -114,7 +114,7 @@ const CLIENT_VARIABLES = new Set([
 ]);
 
 /** Index of the `}` closing a `${` whose body starts at `from`, counting nested `${…}`. */
-function closingBrace(value: string, from: number): number {
+export function closingBrace(value: string, from: number): number {
   let depth = 1;
   for (let j = from; j < value.length; j++) {
     if (value[j] === '$' && value[j + 1] === '{') {
@@ -123,14 +123,4 @@ function closingBrace(value: string, from: number): number {
     } else if (value[j] === '}' && --depth === 0) return j;
   }
   return -1;
-}
-
-/** The parts as written, for messages: `${DATABASE_URL}`. */
-export function describeParts(parts: ReadonlyArray<string | ValueRef>): string {
-  return parts.map((p) => (typeof p === 'string' ? p : p.from ? `${p.from.kind === 'k8s-secret' ? 'Secret' : 'ConfigMap'} ${p.from.name}/${p.name}` : `\${${p.name}}`)).join('');
-}
-
-/** True when the parts are one reference and nothing else. */
-export function isWholeReference(parts: ReadonlyArray<string | ValueRef>): parts is [ValueRef] {
-  return parts.length === 1 && typeof parts[0] !== 'string';
 }
