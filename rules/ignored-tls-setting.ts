@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import type { SettingFact } from '../src/model.js';
+import type { ConnectionFact, ParamValue, SettingFact } from '../src/model.js';
 import { describeUnit, isAllLocal } from '../src/policy/connection.js';
 import { CONSUMER_NAMES, connectionTls, unitPgsslmode, type Consumer } from '../src/policy/consumers.js';
 
@@ -10,21 +10,56 @@ const PGSSLMODE_FIX: Partial<Record<Consumer, string>> = {
   prisma: 'Put sslmode=require&sslaccept=strict&sslcert=<CA path> in the connection string.',
 };
 
+/** The parameter of the connection string a consumer fails on. */
+function rejectedParam(c: ConnectionFact, name: string): ParamValue | undefined {
+  if (name === 'ssl' || name === 'sslrootcert' || name === 'sslcert' || name === 'sslkey' || name === 'sslaccept') return c[name];
+  return c.params[name];
+}
+
+/** How to write what the user meant, for a parameter the consumer fails on. */
+function rejectedFix(consumer: Consumer, name: string, value: string): string {
+  switch (name) {
+    case 'sslrootcert':
+      return value.trim().toLowerCase() === 'system'
+        ? "Remove it and use sslmode=verify-full: postgres.js then checks the certificate against Node's CAs."
+        : `Remove it and pass the CA in code: \`ssl: { ca: fs.readFileSync('${value}', 'utf8') }\`.`;
+    case 'sslcert':
+    case 'sslkey':
+      return "Remove it and pass the client certificate in code: `ssl: { cert: fs.readFileSync('/path/to/client.crt', 'utf8'), key: fs.readFileSync('/path/to/client.key', 'utf8') }`.";
+    case 'sslaccept':
+      return consumer === 'libpq'
+        ? "Remove it: sslaccept is Prisma's parameter; for libpq write sslmode=verify-full with sslrootcert=<CA file>."
+        : "Remove it: sslaccept is Prisma's parameter; for postgres.js write sslmode=verify-full.";
+    case 'uselibpqcompat':
+      return 'Remove it: only node-postgres reads uselibpqcompat.';
+    default:
+      return 'Write sslmode instead: sslmode=verify-full with sslrootcert=<CA file> (libpq reads ssl only as ssl=true, meaning sslmode=require).';
+  }
+}
+
 export default defineRule({
   meta: {
     id: 'ignored-tls-setting',
-    description: 'A TLS setting that the client reading the connection ignores: it looks like protection and does nothing.',
+    description:
+      'A TLS setting that the client reading the connection ignores, so it looks like protection and does nothing, or one the client or server rejects, so the connection fails.',
     defaultSeverity: 'warning',
     rationale:
-      'Clients do not share libpq\'s settings. postgres.js reads no sslrootcert file, so a private CA given that way is never ' +
-      'used; postgres.js, deno-postgres and Prisma never read PGSSLMODE, so a PGSSLMODE=verify-full beside them protects nothing; ' +
-      'node-postgres reads sslrootcert=system as a file named "system" and fails to connect; knex\'s pinned pg-connection-string ' +
-      'ignores uselibpqcompat. The setting documents an intent the client does not carry out, and the real protection is ' +
-      'whatever the client does without it.',
+      'Clients do not share libpq\'s settings. postgres.js, deno-postgres and Prisma never read PGSSLMODE, so a PGSSLMODE=verify-full ' +
+      'beside them protects nothing; deno-postgres reads no sslrootcert; node-postgres reads sslrootcert=system as a file named ' +
+      '"system" and fails to connect; knex\'s pinned pg-connection-string ignores uselibpqcompat. Such a setting documents an ' +
+      'intent the client does not carry out, and the real protection is whatever the client does without it. Other parameters ' +
+      'stop the connection: postgres.js sends sslrootcert, sslcert, sslkey, sslaccept and uselibpqcompat to the server as ' +
+      'run-time parameters, which PostgreSQL refuses ("unrecognized configuration parameter"), and libpq (psql, pg_dump, psycopg) ' +
+      'rejects a connection string with sslaccept, uselibpqcompat or any ssl= but ssl=true, typically a Prisma URL reused for a ' +
+      'backup script.',
     messages: {
       sslrootcert:
-        'postgres.js ignores sslrootcert={{value}}: it reads no root certificate file, so the CA is never used. ' +
-        "Pass it in code: `ssl: { ca: fs.readFileSync('{{value}}', 'utf8') }`.",
+        '{{consumer}} ignores sslrootcert={{value}}: it reads no root certificate file from the connection string, so the CA is never used. ' +
+        "Pass it in code: `tls: { caCertificates: [await Deno.readTextFile('{{value}}')] }`.",
+      rootcertSystemIgnored:
+        '{{consumer}} ignores sslrootcert=system: it does not make verify-full the default as libpq does, so TLS is not enforced and any TLS failure falls back to plaintext. ' +
+        'Write sslmode=verify-full (Deno checks the certificate against the system roots).',
+      rejected: '{{consumer}} fails to connect with {{written}} in the connection string: {{because}}. {{fix}}',
       rootcertSystem:
         '{{consumer}} reads sslrootcert=system as a file named "system": the connection fails, or uses whatever that file holds. ' +
         "Remove sslrootcert and use sslmode=verify-full ({{consumer}} then checks against Node's CAs).",
@@ -35,7 +70,8 @@ export default defineRule({
         '{{consumer}} ignores {{written}}: the connections of {{scope}} that {{consumer}} reads get nothing from it. {{fix}}',
     },
     looksAt: [
-      'connection strings with a known client (driver call in code, Prisma schema, MCP server): `sslrootcert` under postgres.js, `sslrootcert=system` under node-postgres and knex, `uselibpqcompat` under knex',
+      'connection strings with a known client (driver call in code, Prisma schema, MCP server, psql/pg_dump command line): `sslrootcert` under deno-postgres, `sslrootcert=system` under node-postgres and knex, `uselibpqcompat` under knex',
+      'parameters that make the connection fail: `sslrootcert`, `sslcert`, `sslkey`, `sslaccept`, `uselibpqcompat` under postgres.js; `sslaccept`, `uselibpqcompat` and `ssl=` other than `ssl=true` under libpq',
       '`PGSSLMODE` in the unit of a connection read by postgres.js, deno-postgres or Prisma',
     ],
     examples: {
@@ -62,6 +98,16 @@ export default defineRule({
             "export const pool = new pg.Pool({ connectionString: 'postgresql://app@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=system' });\n",
           findings: 1,
         },
+        {
+          file: 'package.json',
+          code:
+            '{\n' +
+            '  "scripts": {\n' +
+            '    "db:backup": "pg_dump --format=custom --file=backup.dump \'postgresql://app@orders.cluster-c1xyzabc.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=require&sslaccept=strict\'"\n' +
+            '  }\n' +
+            '}\n',
+          findings: 1,
+        },
       ],
     },
   },
@@ -71,14 +117,26 @@ export default defineRule({
     for (const c of facts.ofKind('connection')) {
       if (isAllLocal(c)) continue;
       const known = connectionTls(c, facts);
-      if (!known?.effect.ignored) continue;
+      if (!known?.effect.ignored && !known?.effect.rejected) continue;
       const consumer = CONSUMER_NAMES[known.consumer];
       const tags = { consumer: known.consumer, ...(known.effect.protection ? { effectiveTls: known.effect.protection } : {}) };
-      for (const what of known.effect.ignored) {
+      for (const name of known.effect.rejected ?? []) {
+        const p = rejectedParam(c, name);
+        if (!p) continue;
+        ctx.report({
+          fact: c,
+          span: p.span,
+          messageId: 'rejected',
+          data: { consumer, written: `${name}=${p.value}`, because: known.effect.because, fix: rejectedFix(known.consumer, name, p.value) },
+          ...tags,
+        });
+      }
+      for (const what of known.effect.ignored ?? []) {
         if (what === 'sslrootcert' && c.sslrootcert) {
-          ctx.report({ fact: c, span: c.sslrootcert.span, messageId: 'sslrootcert', data: { value: c.sslrootcert.value }, ...tags });
+          ctx.report({ fact: c, span: c.sslrootcert.span, messageId: 'sslrootcert', data: { consumer, value: c.sslrootcert.value }, ...tags });
         } else if (what === 'sslrootcert=system' && c.sslrootcert) {
-          ctx.report({ fact: c, span: c.sslrootcert.span, messageId: 'rootcertSystem', data: { consumer }, ...tags });
+          const messageId = known.consumer === 'deno-postgres' ? 'rootcertSystemIgnored' : 'rootcertSystem';
+          ctx.report({ fact: c, span: c.sslrootcert.span, messageId, data: { consumer }, ...tags });
         } else if (what.startsWith('uselibpqcompat=') && c.params['uselibpqcompat']) {
           const p = c.params['uselibpqcompat'];
           ctx.report({ fact: c, span: p.span, messageId: 'uselibpqcompat', data: { value: p.value }, ...tags });

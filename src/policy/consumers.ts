@@ -2,11 +2,12 @@
 // `sslmode=verify-full` is full verification to libpq, TLS that may fall back to plaintext to
 // Prisma's engine, and an invalid value to nobody; rules judge the effect, not the words.
 //
-// The behaviour of each client follows its source code (pg-connection-string 2.14 `parse`, pg's
-// `ConnectionParameters`, postgres.js `connection.js`, Prisma's quaint `PostgresUrl`,
-// deno-postgres `parseOptionsFromUri`, libpq `fe-connect.c`). This module is the one place that
-// knows it: the rules, the README table ("What your sslmode really means") and the table test all
-// read `effectiveTls`.
+// The behaviour of each client follows its source code; each function below names the file and
+// version it was checked against (pg 8.23.1 with pg-connection-string 2.14.1, knex 3.3.0 with
+// its pinned pg-connection-string 2.6.2, postgres.js 3.4.9, deno-postgres connection_params.ts,
+// libpq fe-connect.c) or says where it rests on memory (Prisma's engine, which is not published as
+// source). This module is the one place that knows it: the rules, the README table ("What your
+// sslmode really means") and the table test all read `effectiveTls`.
 import type { ConnectionFact, SettingFact } from '../model.js';
 import type { FactSet } from '../engine/rule.js';
 import { effectiveSettings, settingConnections } from './connection.js';
@@ -34,21 +35,38 @@ export const CONSUMER_NAMES: Record<Consumer, string> = {
 
 /** Who the README's column header says each consumer stands for. */
 export const CONSUMER_SCOPE: Record<Consumer, string> = {
-  libpq: 'psql, pg_dump, psycopg, most non-Node MCP servers; also any unknown consumer',
-  'node-postgres': 'pg and what builds on it: Sequelize, TypeORM, Kysely, Drizzle node-postgres, @prisma/adapter-pg, the reference MCP server',
-  knex: 'knex, which parses URLs with its own, older pg-connection-string (no uselibpqcompat) before pg',
+  libpq: 'psql, pg_dump, pg_restore, pgbench and the other libpq tools, psycopg, the MCP server postgres-mcp (Postgres MCP Pro); also any unknown consumer',
+  'node-postgres':
+    'pg and what builds on it: Sequelize, TypeORM, Kysely, Drizzle node-postgres, @prisma/adapter-pg, knex with `connection: { connectionString }`, the MCP servers @modelcontextprotocol/server-postgres and @henkey/postgres-mcp-server',
+  knex: "knex given the URL as a string (`connection: 'postgres://…'`), which it parses with its own pinned pg-connection-string 2.6.2 (no uselibpqcompat) before pg",
   'postgres.js': 'postgres, Drizzle postgres-js',
   prisma: "Prisma's engine (no driver adapter)",
   'deno-postgres': 'deno-postgres',
 };
+
+/** libpq's own command-line programs: a connection string handed to them follows libpq's rules. */
+export const LIBPQ_TOOLS: ReadonlySet<string> = new Set(['psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'pgbench', 'pg_isready', 'pg_basebackup', 'vacuumdb', 'reindexdb', 'clusterdb']);
 
 /** `ConnectionFact.consumer` values → the client whose rules apply. */
 const CONSUMER_OF: Record<string, Consumer> = {
   libpq: 'libpq',
   'node-postgres': 'node-postgres',
   sequelize: 'node-postgres',
+  // MCP servers, only where the client library was read in the server's source:
+  // @modelcontextprotocol/server-postgres 0.6.2 dist/index.js: `new pg.Pool({ connectionString })`;
+  // the Docker image mcp/postgres is built from the same source.
   'mcp:@modelcontextprotocol/server-postgres': 'node-postgres',
   'mcp:docker:mcp/postgres': 'node-postgres',
+  // @henkey/postgres-mcp-server 1.0.7 build/utils/connection.js: `new Pool({ connectionString, ssl: options.ssl })`.
+  'mcp:@henkey/postgres-mcp-server': 'node-postgres',
+  // crystaldba/postgres-mcp (PyPI postgres-mcp, image crystaldba/postgres-mcp) src/postgres_mcp/sql/sql_driver.py:
+  // psycopg_pool.AsyncConnectionPool(conninfo=url), psycopg 3 on libpq. Read from the repository;
+  // PyPI is not reachable from here. Servers on asyncpg (its own parser) or on postgres.js with
+  // their own TLS options are left unknown on purpose.
+  'mcp:postgres-mcp': 'libpq',
+  'mcp:docker:crystaldba/postgres-mcp': 'libpq',
+  // An MCP server entry whose command is psql itself.
+  ...Object.fromEntries([...LIBPQ_TOOLS].map((tool) => [`mcp:${tool}`, 'libpq' as const])),
   knex: 'knex',
   'postgres.js': 'postgres.js',
   prisma: 'prisma',
@@ -65,6 +83,8 @@ export interface TlsInput {
   sslmode?: string;
   ssl?: string;
   sslrootcert?: string;
+  sslcert?: string;
+  sslkey?: string;
   sslaccept?: string;
   uselibpqcompat?: string;
   /** `PGSSLMODE` of the process, when known. */
@@ -72,12 +92,16 @@ export interface TlsInput {
 }
 
 export interface TlsEffect {
-  /** Undefined when the client refuses to connect with these settings. */
+  /** Undefined when the connection cannot be made with these settings (the client or the server refuses). */
   protection?: Protection;
   /** Why, in the consumer's terms: "Prisma reads sslmode=verify-full as prefer". */
   because: string;
-  /** Settings the consumer does not read (sslrootcert paths under postgres.js, PGSSLMODE under Prisma). */
+  /** Settings the consumer does not read (PGSSLMODE under postgres.js and Prisma, sslrootcert under deno-postgres). */
   ignored?: string[];
+  /** Parameters that make the connection fail (libpq's unknown keywords; what postgres.js forwards to the server); `ssl=<value>` for libpq's ssl. */
+  rejected?: string[];
+  /** Who refuses the `rejected` parameters: the server, for parameters postgres.js forwards to it. */
+  rejectedBy?: 'client' | 'server';
 }
 
 const VERIFIED_TEXT: Record<Protection, string> = {
@@ -89,7 +113,7 @@ const VERIFIED_TEXT: Record<Protection, string> = {
 };
 
 export function describeProtection(p: Protection | undefined): string {
-  return p ? VERIFIED_TEXT[p] : 'the client refuses to connect';
+  return p ? VERIFIED_TEXT[p] : 'the connection is refused';
 }
 
 function norm(v: string | undefined): string | undefined {
@@ -103,7 +127,9 @@ const isFile = (rootcert: string | undefined): boolean => rootcert !== undefined
 export function effectiveTls(consumer: Consumer, input: TlsInput): TlsEffect {
   const i: TlsInput = {};
   for (const [k, v] of Object.entries(input) as [keyof TlsInput, string | undefined][]) {
-    const n = k === 'sslrootcert' ? (v?.trim().toLowerCase() === 'system' ? 'system' : v?.trim() || undefined) : norm(v);
+    // File paths keep their case; `system` is a keyword.
+    const path = k === 'sslrootcert' || k === 'sslcert' || k === 'sslkey';
+    const n = path ? (v?.trim().toLowerCase() === 'system' && k === 'sslrootcert' ? 'system' : v?.trim() || undefined) : norm(v);
     if (n !== undefined) i[k] = n;
   }
   switch (consumer) {
@@ -122,9 +148,20 @@ export function effectiveTls(consumer: Consumer, input: TlsInput): TlsEffect {
   }
 }
 
+/**
+ * libpq, fe-connect.c `conninfo_uri_parse_params`: a URI's `ssl=true` is rewritten to
+ * sslmode=require for JDBC compatibility; any other `ssl` value, and any keyword libpq does not
+ * know (Prisma's sslaccept, node-postgres's uselibpqcompat), fails the whole URI ("invalid URI
+ * query parameter", also in libpq's regression test t/001_uri.pl). libpq is not on npm: this was
+ * read from PostgreSQL's source text, and the sslmode meanings follow libpq's documentation.
+ */
 function libpq(i: TlsInput): TlsEffect {
-  // libpq rewrites the JDBC-style `ssl=true` to sslmode=require.
-  const fromSsl = i.ssl === 'true' || i.ssl === '1' ? 'require' : i.ssl === 'false' || i.ssl === '0' ? 'disable' : undefined;
+  const rejected = [...(i.ssl !== undefined && i.ssl !== 'true' ? ['ssl'] : []), ...(i.sslaccept ? ['sslaccept'] : []), ...(i.uselibpqcompat ? ['uselibpqcompat'] : [])];
+  if (rejected.length > 0) {
+    const why = rejected.map((k) => (k === 'ssl' ? `it accepts ssl only as ssl=true, not ssl=${i.ssl}` : `${k} is not a libpq parameter`));
+    return { because: `libpq rejects the connection string ("invalid URI query parameter"): ${why.join('; ')}`, rejected, rejectedBy: 'client' };
+  }
+  const fromSsl = i.ssl === 'true' ? 'require' : undefined;
   const mode = i.sslmode ?? fromSsl ?? (i.sslrootcert === 'system' ? 'verify-full' : undefined) ?? i.PGSSLMODE;
   const source = i.sslmode ? `sslmode=${i.sslmode}` : fromSsl ? `ssl=${i.ssl}` : i.sslrootcert === 'system' ? 'sslrootcert=system' : i.PGSSLMODE ? `PGSSLMODE=${i.PGSSLMODE}` : 'no sslmode';
   if (i.sslrootcert === 'system' && mode !== 'verify-full') {
@@ -150,10 +187,15 @@ function libpq(i: TlsInput): TlsEffect {
 }
 
 /**
- * pg-connection-string 2.x `parse`, then pg: URL parameters replace an `ssl` option; any sslmode
- * but disable yields an `ssl` object (verified by Node) unless `no-verify`; `uselibpqcompat=true`
- * (node-postgres only; knex pins a version without it) switches to libpq's meanings, without
- * libpq's fallback to plaintext. Without any URL TLS parameter pg reads PGSSLMODE.
+ * pg-connection-string 2.14.1 index.js `parse`, then pg 8.23.1: `ssl=true`/`1` → true, `ssl=0` →
+ * false, other `ssl` strings stay strings (:69-75), which pg reads as TLS on (lib/connection.js
+ * `if (!this.ssl)`); any sslcert, sslkey, sslrootcert or sslmode makes `ssl` an object (:77-79)
+ * that Node verifies unless `no-verify` (:153) or `disable`; the root file is read with
+ * readFileSync, so sslrootcert=system is a file named `system` (:99). `uselibpqcompat=true`
+ * (:106, node-postgres only; knex pins 2.6.2 without it) switches to libpq's meanings, without
+ * libpq's fallback to plaintext. pg lib/connection-parameters.js: the parsed URL replaces the
+ * `ssl` option (:59-60), PGSSLMODE is read only when `ssl` is undefined (:25-38, :85), and a
+ * server that declines TLS is an error, never a fallback (lib/connection.js `case 'N'`).
  */
 function nodePostgres(i: TlsInput, compatKnown: boolean): TlsEffect {
   const who = compatKnown ? 'node-postgres' : 'knex';
@@ -162,7 +204,7 @@ function nodePostgres(i: TlsInput, compatKnown: boolean): TlsEffect {
   if (!compatKnown && i.uselibpqcompat) ignored.push(`uselibpqcompat=${i.uselibpqcompat}`);
   const out = (e: TlsEffect): TlsEffect => (ignored.length ? { ...e, ignored } : e);
   const compat = compatKnown && i.uselibpqcompat === 'true';
-  const anyParam = i.sslmode !== undefined || i.sslrootcert !== undefined;
+  const anyParam = i.sslmode !== undefined || i.sslrootcert !== undefined || i.sslcert !== undefined || i.sslkey !== undefined;
   if (i.sslmode === 'disable') return out({ protection: 'plaintext', because: `${who} reads sslmode=disable as no TLS` });
   if (i.sslmode && compat) {
     switch (i.sslmode) {
@@ -182,7 +224,7 @@ function nodePostgres(i: TlsInput, compatKnown: boolean): TlsEffect {
   }
   if (i.sslmode === 'no-verify') return out({ protection: 'encrypted-unverified', because: `${who} reads sslmode=no-verify as TLS without certificate checks` });
   if (anyParam) {
-    const what = i.sslmode ? `sslmode=${i.sslmode}` : 'sslrootcert';
+    const what = i.sslmode ? `sslmode=${i.sslmode}` : i.sslrootcert ? 'sslrootcert' : i.sslcert ? 'sslcert' : 'sslkey';
     return out({ protection: 'full-verified', because: `${who} reads ${what} as full verification${i.sslmode && i.sslmode !== 'verify-full' ? ' (today; pg-connection-string announces libpq\'s weaker meaning for its next major)' : ''}` });
   }
   if (i.ssl === 'true' || i.ssl === '1') return out({ protection: 'full-verified', because: `${who} reads ssl=${i.ssl} as TLS verified against Node's CAs` });
@@ -209,17 +251,29 @@ function nodePostgres(i: TlsInput, compatKnown: boolean): TlsEffect {
 }
 
 /**
- * postgres.js: the URL's sslmode becomes the `ssl` option; `require`, `allow` and `prefer` hand
- * `rejectUnauthorized: false` to Node; only `prefer` continues without TLS when the server refuses;
- * any other value hands `{}` (full verification). sslrootcert paths are not read; PGSSLMODE neither.
+ * postgres.js 3.4.9 src/index.js `parseOptions`: the URL's sslmode becomes `ssl` (:443),
+ * `sslrootcert=system` makes it 'verify-full' (:445), 'disable' and 'false' mean no TLS, and the
+ * environment supplies PGSSL, never PGSSLMODE (:474-476). Every other query parameter that is not
+ * one of its own options goes to the server as a run-time parameter (:487): sslrootcert (a path
+ * or `system`), sslcert, sslkey, sslaccept and uselibpqcompat included, and PostgreSQL refuses
+ * the connection ("unrecognized configuration parameter"; porsager/postgres#367,
+ * prisma/studio#1433). src/connection.js: 'require', 'allow' and 'prefer' connect with
+ * rejectUnauthorized: false (:283), only 'prefer' goes on without TLS when the server declines
+ * (:271); any other value is verified by Node.
  */
 function postgresJs(i: TlsInput): TlsEffect {
-  const ignored: string[] = [];
-  if (isFile(i.sslrootcert)) ignored.push('sslrootcert');
-  if (i.PGSSLMODE) ignored.push(`PGSSLMODE=${i.PGSSLMODE}`);
+  const ignored = i.PGSSLMODE ? [`PGSSLMODE=${i.PGSSLMODE}`] : [];
   const out = (e: TlsEffect): TlsEffect => (ignored.length ? { ...e, ignored } : e);
-  const mode = i.sslmode ?? (i.sslrootcert === 'system' ? 'verify-full' : undefined) ?? i.ssl;
-  const source = i.sslmode ? `sslmode=${i.sslmode}` : i.sslrootcert === 'system' ? 'sslrootcert=system' : i.ssl ? `ssl=${i.ssl}` : undefined;
+  const forwarded = (['sslrootcert', 'sslcert', 'sslkey', 'sslaccept', 'uselibpqcompat'] as const).filter((k) => i[k] !== undefined);
+  if (forwarded.length > 0) {
+    return out({
+      because: `postgres.js sends ${forwarded.join(', ')} to the server as ${forwarded.length > 1 ? 'run-time parameters' : 'a run-time parameter'}, and PostgreSQL refuses the connection ("unrecognized configuration parameter")`,
+      rejected: [...forwarded],
+      rejectedBy: 'server',
+    });
+  }
+  const mode = i.sslmode ?? i.ssl;
+  const source = i.sslmode ? `sslmode=${i.sslmode}` : i.ssl ? `ssl=${i.ssl}` : undefined;
   if (!mode || mode === 'disable' || mode === 'false') {
     return out({ protection: 'plaintext', because: source ? `postgres.js reads ${source} as no TLS` : 'postgres.js uses no TLS unless asked to' });
   }
@@ -250,14 +304,21 @@ function prisma(i: TlsInput): TlsEffect {
 }
 
 /**
- * deno-postgres: TLS is on by default but not enforced, and without enforcement any TLS failure,
- * a failed certificate check included, continues in plaintext. `require` and `verify-*` enforce;
- * Deno always checks chain and host name when TLS is used. PGSSLMODE is not read.
+ * deno-postgres, denodrivers/postgres connection/connection_params.ts `parseOptionsFromUri` (read
+ * at commit ddbac63 from the repository; not published on npm): `ssl=true` is read as
+ * sslmode=require and wins over sslmode; disable turns TLS off, prefer leaves it unenforced,
+ * require, verify-ca and verify-full enforce it; any other sslmode is an error. No other TLS
+ * parameter is read (sslrootcert neither), nor PGSSLMODE (`getPgEnv`). Without an sslmode TLS is
+ * on but not enforced (DEFAULT_OPTIONS), and connection/connection.ts then continues in
+ * plaintext after any TLS failure, a failed certificate check included. Deno's TLS always checks
+ * chain and host name. Versions before 0.17 rejected verify-ca and verify-full.
  */
 function deno(i: TlsInput): TlsEffect {
-  const ignored = i.PGSSLMODE ? [`PGSSLMODE=${i.PGSSLMODE}`] : undefined;
-  const out = (e: TlsEffect): TlsEffect => (ignored ? { ...e, ignored } : e);
-  switch (i.sslmode) {
+  const ignored = [...(i.sslrootcert ? [i.sslrootcert === 'system' ? 'sslrootcert=system' : 'sslrootcert'] : []), ...(i.PGSSLMODE ? [`PGSSLMODE=${i.PGSSLMODE}`] : [])];
+  const out = (e: TlsEffect): TlsEffect => (ignored.length ? { ...e, ignored } : e);
+  const mode = i.ssl === 'true' ? 'require' : i.sslmode;
+  const source = i.ssl === 'true' ? 'ssl=true' : `sslmode=${i.sslmode}`;
+  switch (mode) {
     case undefined:
       return out({ protection: 'optional', because: 'deno-postgres does not enforce TLS by default (tls.enforce: false): any TLS failure falls back to plaintext' });
     case 'disable':
@@ -267,7 +328,7 @@ function deno(i: TlsInput): TlsEffect {
     case 'require':
     case 'verify-ca':
     case 'verify-full':
-      return out({ protection: 'full-verified', because: `deno-postgres reads sslmode=${i.sslmode} as enforced TLS, verified` });
+      return out({ protection: 'full-verified', because: `deno-postgres reads ${source} as enforced TLS, verified` });
     default:
       return out({ because: `deno-postgres rejects sslmode=${i.sslmode}` });
   }
@@ -279,6 +340,8 @@ export function tlsInputOf(c: ConnectionFact, pgsslmode?: string): TlsInput {
   if (c.sslmode) out.sslmode = c.sslmode.value;
   if (c.ssl) out.ssl = c.ssl.value;
   if (c.sslrootcert) out.sslrootcert = c.sslrootcert.value;
+  if (c.sslcert) out.sslcert = c.sslcert.value;
+  if (c.sslkey) out.sslkey = c.sslkey.value;
   if (c.sslaccept) out.sslaccept = c.sslaccept.value;
   const compat = c.params['uselibpqcompat'];
   if (compat) out.uselibpqcompat = compat.value;
@@ -300,6 +363,7 @@ export const TABLE_CASES: readonly { query: string; input: TlsInput }[] = [
   { query: 'sslmode=require&sslrootcert=system', input: { sslmode: 'require', sslrootcert: 'system' } },
   { query: 'sslmode=no-verify', input: { sslmode: 'no-verify' } },
   { query: 'ssl=true', input: { ssl: 'true' } },
+  { query: 'ssl=false', input: { ssl: 'false' } },
   { query: 'uselibpqcompat=true&sslmode=require', input: { uselibpqcompat: 'true', sslmode: 'require' } },
   { query: 'sslmode=require&sslaccept=strict', input: { sslmode: 'require', sslaccept: 'strict' } },
   { query: 'sslmode=verify-full&sslaccept=strict', input: { sslmode: 'verify-full', sslaccept: 'strict' } },
@@ -322,7 +386,11 @@ export function renderConsumerTable(): string {
     const cells = CONSUMERS.map((c) => {
       const e = effectiveTls(c, input);
       const text = e.protection ? CELL[e.protection] : '⛔ refuses to connect';
-      return e.ignored?.length ? `${text} (ignores ${e.ignored.join(', ')})` : text;
+      const notes = [
+        ...(e.rejected?.length ? [`${e.rejectedBy === 'server' ? 'the server rejects' : 'rejects'} ${e.rejected.join(', ')}`] : []),
+        ...(e.ignored?.length ? [`ignores ${e.ignored.join(', ')}`] : []),
+      ];
+      return notes.length ? `${text} (${notes.join('; ')})` : text;
     });
     return `| \`${query}\` | ${cells.join(' | ')} |`;
   });

@@ -6,23 +6,30 @@ import { CONSUMERS, TABLE_CASES, consumerOf, effectiveTls, renderConsumerTable, 
 type Cell = Protection | 'refused';
 const P = 'plaintext', O = 'optional', U = 'encrypted-unverified', CA = 'ca-verified', F = 'full-verified', R = 'refused';
 
-/** The same URL under each consumer: libpq, node-postgres, knex, postgres.js, Prisma, deno-postgres. */
+/**
+ * The same URL under each consumer: libpq, node-postgres, knex, postgres.js, Prisma, deno-postgres.
+ * Checked against the clients' source (see src/policy/consumers.ts for files and lines): libpq
+ * rejects keywords it does not know (sslaccept, uselibpqcompat) and any ssl= but ssl=true;
+ * postgres.js forwards sslrootcert, sslaccept and uselibpqcompat to the server, which refuses them;
+ * deno-postgres reads ssl=true as sslmode=require. The Prisma column rests on memory of its engine.
+ */
 const EXPECTED: Record<string, [Cell, Cell, Cell, Cell, Cell, Cell]> = {
   '(none)': [O, P, P, P, O, O],
   'sslmode=disable': [P, P, P, P, P, P],
   'sslmode=allow': [O, F, F, U, O, R],
   'sslmode=prefer': [O, F, F, O, O, O],
   'sslmode=require': [U, F, F, U, U, F],
-  'sslmode=require&sslrootcert=ca.pem': [CA, F, F, U, U, F],
-  'sslmode=verify-ca&sslrootcert=ca.pem': [CA, F, F, F, O, F],
+  'sslmode=require&sslrootcert=ca.pem': [CA, F, F, R, U, F],
+  'sslmode=verify-ca&sslrootcert=ca.pem': [CA, F, F, R, O, F],
   'sslmode=verify-full': [F, F, F, F, O, F],
-  'sslrootcert=system': [F, R, R, F, O, O],
-  'sslmode=require&sslrootcert=system': [R, R, R, U, U, F],
+  'sslrootcert=system': [F, R, R, R, O, O],
+  'sslmode=require&sslrootcert=system': [R, R, R, R, U, F],
   'sslmode=no-verify': [R, U, U, F, O, R],
-  'ssl=true': [U, F, F, F, O, O],
-  'uselibpqcompat=true&sslmode=require': [U, U, F, U, U, F],
-  'sslmode=require&sslaccept=strict': [U, F, F, U, F, F],
-  'sslmode=verify-full&sslaccept=strict': [F, F, F, F, O, F],
+  'ssl=true': [U, F, F, F, O, F],
+  'ssl=false': [R, F, F, P, O, O],
+  'uselibpqcompat=true&sslmode=require': [R, U, F, R, U, F],
+  'sslmode=require&sslaccept=strict': [R, F, F, R, F, F],
+  'sslmode=verify-full&sslaccept=strict': [R, F, F, R, O, F],
   '(none), PGSSLMODE=require': [U, F, F, P, O, O],
 };
 
@@ -39,12 +46,41 @@ describe('effective TLS by consumer', () => {
   }
 
   it('names what each consumer ignores', () => {
-    expect(effectiveTls('postgres.js', { sslmode: 'verify-full', sslrootcert: '/etc/ssl/rds.pem' }).ignored).toEqual(['sslrootcert']);
     expect(effectiveTls('postgres.js', { PGSSLMODE: 'verify-full' }).ignored).toEqual(['PGSSLMODE=verify-full']);
     expect(effectiveTls('deno-postgres', { PGSSLMODE: 'require' }).ignored).toEqual(['PGSSLMODE=require']);
+    expect(effectiveTls('deno-postgres', { sslmode: 'verify-full', sslrootcert: '/etc/ssl/rds.pem' })).toMatchObject({ protection: F, ignored: ['sslrootcert'] });
+    expect(effectiveTls('deno-postgres', { sslrootcert: 'system' })).toMatchObject({ protection: O, ignored: ['sslrootcert=system'] });
     expect(effectiveTls('node-postgres', { sslmode: 'verify-full', sslrootcert: 'system' }).ignored).toEqual(['sslrootcert=system']);
     expect(effectiveTls('knex', { uselibpqcompat: 'true', sslmode: 'require' }).ignored).toEqual(['uselibpqcompat=true']);
     expect(effectiveTls('libpq', { sslmode: 'require', PGSSLMODE: 'disable' }).ignored).toBeUndefined();
+  });
+
+  it('names what makes the connection fail, and who refuses it', () => {
+    // postgres.js 3.4.9 src/index.js:487 sends unknown query parameters as run-time parameters.
+    expect(effectiveTls('postgres.js', { sslmode: 'verify-full', sslrootcert: '/etc/ssl/rds.pem' })).toEqual({
+      because: 'postgres.js sends sslrootcert to the server as a run-time parameter, and PostgreSQL refuses the connection ("unrecognized configuration parameter")',
+      rejected: ['sslrootcert'],
+      rejectedBy: 'server',
+    });
+    expect(effectiveTls('postgres.js', { sslmode: 'require', sslcert: 'client.crt', sslkey: 'client.key', PGSSLMODE: 'verify-full' })).toMatchObject({
+      rejected: ['sslcert', 'sslkey'],
+      ignored: ['PGSSLMODE=verify-full'],
+    });
+    expect(effectiveTls('libpq', { sslmode: 'require', sslaccept: 'strict' })).toEqual({
+      because: 'libpq rejects the connection string ("invalid URI query parameter"): sslaccept is not a libpq parameter',
+      rejected: ['sslaccept'],
+      rejectedBy: 'client',
+    });
+    expect(effectiveTls('libpq', { ssl: '1' }).because).toBe('libpq rejects the connection string ("invalid URI query parameter"): it accepts ssl only as ssl=true, not ssl=1');
+  });
+
+  it('pg-connection-string makes any sslcert or sslkey an ssl object, which Node verifies', () => {
+    expect(effectiveTls('node-postgres', { sslcert: '/run/secrets/client.crt', sslkey: '/run/secrets/client.key' })).toMatchObject({ protection: F, because: 'node-postgres reads sslcert as full verification' });
+    expect(effectiveTls('libpq', { sslcert: '/run/secrets/client.crt' }).protection).toBe(O);
+  });
+
+  it('deno-postgres reads ssl=true as sslmode=require, ahead of any sslmode', () => {
+    expect(effectiveTls('deno-postgres', { ssl: 'true', sslmode: 'prefer' })).toMatchObject({ protection: F, because: 'deno-postgres reads ssl=true as enforced TLS, verified' });
   });
 
   it('node-postgres: URL parameters win over PGSSLMODE, which alone decides when the URL has none', () => {
@@ -55,7 +91,7 @@ describe('effective TLS by consumer', () => {
     expect(effectiveTls('node-postgres', { ssl: '0' }).protection).toBe(P);
     // Only true, 1 and 0 are converted; pg reads the string 'false' as a truthy option.
     expect(effectiveTls('node-postgres', { ssl: 'false' }).protection).toBe(F);
-    expect(effectiveTls('libpq', { ssl: 'false' }).protection).toBe(P);
+    expect(effectiveTls('libpq', { ssl: 'false' }).protection).toBeUndefined();
   });
 
   it('node-postgres with uselibpqcompat=true: verify-ca needs a root file; prefer never falls back', () => {
@@ -81,6 +117,12 @@ describe('effective TLS by consumer', () => {
       ['node-postgres', 'node-postgres'],
       ['sequelize', 'node-postgres'],
       ['mcp:@modelcontextprotocol/server-postgres', 'node-postgres'],
+      ['mcp:@henkey/postgres-mcp-server', 'node-postgres'],
+      ['mcp:postgres-mcp', 'libpq'],
+      ['mcp:docker:crystaldba/postgres-mcp', 'libpq'],
+      ['mcp:psql', 'libpq'],
+      ['mcp:pg_dump', 'libpq'],
+      ['mcp:pg-mcp-server', undefined],
       ['knex', 'knex'],
       ['postgres.js', 'postgres.js'],
       ['prisma', 'prisma'],
