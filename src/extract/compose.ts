@@ -8,6 +8,7 @@ import type { ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type EmitOptions, type Extractor } from './sink.js';
 import { parseYaml, type YamlDocument, type YamlEntry, type YamlNode } from './yaml.js';
 import { closingBrace, referenceParts } from './references.js';
+import { commandValue, execFormRanges, libpqRanges } from './libpq-commands.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
@@ -78,12 +79,15 @@ function extractServices(sink: FactSink, doc: YamlDocument): void {
       doc.get(service.value, 'entrypoint'),
       doc.path(service.value, 'healthcheck', 'test'),
     ]) {
-      for (const item of doc.isSeq(node) ? doc.items(node) : [node]) {
+      const values = (doc.isSeq(node) ? doc.items(node) : [node]).map((item) => {
         const s = doc.scalar(item);
-        if (!s) continue;
-        const v = interpolated(s.value, s.loc);
-        sink.value(v.value, v.loc, options);
-      }
+        return s && interpolated(s.value, s.loc);
+      });
+      // `pg_isready -d …`, `["CMD", "pg_isready", …]`, `sh -c "pg_dump …"`: libpq's programs read those strings.
+      const ranges = doc.isSeq(node) ? execFormRanges(values.map((v) => v?.value ?? '')) : [libpqRanges(values[0]?.value ?? '')];
+      values.forEach((v, x) => {
+        if (v) commandValue(sink, v.value, v.loc, options, ranges[x] ?? []);
+      });
     }
   }
 }

@@ -13,6 +13,7 @@ import type { Unit } from '../model.js';
 import { locateValue, type ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type Extractor } from './sink.js';
 import { expandDotenv } from './env.js';
+import { commandValue, dockerCommandRanges, dockerHealthcheckRanges } from './libpq-commands.js';
 
 const require = createRequire(import.meta.url);
 let ast: typeof DockerfileAst | undefined;
@@ -92,7 +93,10 @@ export const extractDockerfile: Extractor = (input) => {
       if (!range) continue;
       const start = offset(range.start);
       const end = offset(range.end);
-      sink.value(sink.text.slice(start, end), { start, end, exact: true }, { unit: current.unit });
+      const text = sink.text.slice(start, end);
+      // `RUN psql "postgres://…"`: what libpq's own programs receive follows libpq's rules.
+      const ranges = keyword === 'HEALTHCHECK' ? dockerHealthcheckRanges(text) : dockerCommandRanges(text);
+      commandValue(sink, text, { start, end, exact: true }, { unit: current.unit }, ranges);
     }
   }
   return sink.result();

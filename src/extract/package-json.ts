@@ -6,12 +6,10 @@ import { FactSink, unitOf, type EmitOptions, type Extractor } from './sink.js';
 import { JsonStringMap, parseJsonc, properties, property } from './jsonc.js';
 import { COMMAND_SEPARATORS, shellTokens, wordRange, type ShellWord } from './shell-words.js';
 import { environmentOfUnitName } from './unit-environment.js';
+import { isLibpqTool } from './libpq-commands.js';
 
 /** Words that run the rest of the command with extra environment variables. */
 const ENV_PREFIXES = new Set(['cross-env', 'cross-env-shell', 'env', 'set', 'export']);
-
-/** libpq's own command-line tools: connection strings passed to them follow libpq semantics. */
-const LIBPQ_TOOLS = new Set(['psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'pgbench', 'pg_isready']);
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
@@ -27,10 +25,6 @@ function locate(ctx: ScriptContext, word: ShellWord, from: number, to: number): 
   const inCommand = wordRange(ctx.command, word, from, to);
   const inFile = ctx.map.location(inCommand.start, inCommand.end);
   return inCommand.exact ? inFile : { ...inFile, exact: false };
-}
-
-function basename(word: string): string {
-  return (word.split(/[\\/]/).pop() ?? word).replace(/\.(exe|cmd)$/i, '');
 }
 
 function extractScript(ctx: ScriptContext): void {
@@ -81,7 +75,8 @@ function extractScript(ctx: ScriptContext): void {
         continue;
       }
       atCommandStart = false;
-      consumer = LIBPQ_TOOLS.has(basename(token.value)) ? 'libpq' : undefined;
+      // libpq's own command-line tools: connection strings passed to them follow libpq semantics.
+      consumer = isLibpqTool(token.value) ? 'libpq' : undefined;
       flush();
       continue;
     }
