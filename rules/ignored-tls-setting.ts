@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import type { ConnectionFact, ParamValue, SettingFact } from '../src/model.js';
+import type { ConnectionFact, ParamValue, SettingFact, TlsOptionsFact } from '../src/model.js';
+import { libraryName, targetsLocalHost } from '../src/policy/tls-options.js';
 import { describeUnit, isAllLocal } from '../src/policy/connection.js';
 import { CONSUMER_NAMES, connectionTls, unitPgsslmode, type Consumer } from '../src/policy/consumers.js';
 
@@ -37,11 +38,18 @@ function rejectedFix(consumer: Consumer, name: string, value: string): string {
   }
 }
 
+/** How to keep the TLS options in the one place the library reads. */
+const UNREAD_FIX: Record<NonNullable<TlsOptionsFact['unread']>['by'], string> = {
+  url: 'Keep TLS settings in one place: remove sslmode and the other ssl parameters from the connection string so that `ssl` applies, or drop `ssl` and give the CA in the URL (sslrootcert=<CA file>).',
+  'extra.ssl': 'Merge these options into `extra.ssl`, or remove them.',
+  nothing: 'Move it to `dialectOptions.ssl`.',
+};
+
 export default defineRule({
   meta: {
     id: 'ignored-tls-setting',
     description:
-      'A TLS setting that the client reading the connection ignores, so it looks like protection and does nothing, or one the client or server rejects, so the connection fails.',
+      'A TLS setting that the client reading the connection ignores or that another setting replaces, so it looks like protection and does nothing, or one the client or server rejects, so the connection fails.',
     defaultSeverity: 'warning',
     rationale:
       'Clients do not share libpq\'s settings. postgres.js, deno-postgres and Prisma never read PGSSLMODE, so a PGSSLMODE=verify-full ' +
@@ -51,7 +59,9 @@ export default defineRule({
       'stop the connection: postgres.js sends sslrootcert, sslcert, sslkey, sslaccept and uselibpqcompat to the server as ' +
       'run-time parameters, which PostgreSQL refuses ("unrecognized configuration parameter"), and libpq (psql, pg_dump, psycopg) ' +
       'rejects a connection string with sslaccept, uselibpqcompat or any ssl= but ssl=true, typically a Prisma URL reused for a ' +
-      'backup script.',
+      'backup script. In code, node-postgres takes its TLS settings from a connection string that has any and drops the `ssl` ' +
+      'option beside it (a CA in it included), TypeORM hands `extra.ssl` to node-postgres in place of `ssl`, and Sequelize 6 ' +
+      'reads only `dialectOptions.ssl`, which a URL with TLS parameters replaces.',
     messages: {
       sslrootcert:
         '{{consumer}} ignores sslrootcert={{value}}: it reads no root certificate file from the connection string, so the CA is never used. ' +
@@ -60,6 +70,8 @@ export default defineRule({
         '{{consumer}} ignores sslrootcert=system: it does not make verify-full the default as libpq does, so TLS is not enforced and any TLS failure falls back to plaintext. ' +
         'Write sslmode=verify-full (Deno checks the certificate against the system roots).',
       rejected: '{{consumer}} fails to connect with {{written}} in the connection string: {{because}}. {{fix}}',
+      unreadOption:
+        '{{library}} never reads this `ssl` option: {{because}}, so what it sets (certificate checks, a CA) does not apply. {{fix}}',
       rootcertSystem:
         '{{consumer}} reads sslrootcert=system as a file named "system": the connection fails, or uses whatever that file holds. ' +
         "Remove sslrootcert and use sslmode=verify-full ({{consumer}} then checks against Node's CAs).",
@@ -73,6 +85,7 @@ export default defineRule({
       'connection strings with a known client (driver call in code, Prisma schema, MCP server, psql/pg_dump command line): `sslrootcert` under deno-postgres, `sslrootcert=system` under node-postgres and knex, `uselibpqcompat` under knex',
       'parameters that make the connection fail: `sslrootcert`, `sslcert`, `sslkey`, `sslaccept`, `uselibpqcompat` under postgres.js; `sslaccept`, `uselibpqcompat` and `ssl=` other than `ssl=true` under libpq',
       '`PGSSLMODE` in the unit of a connection read by postgres.js, deno-postgres or Prisma',
+      'TS/JS `ssl` options another source replaces: beside a `connectionString` with TLS parameters (node-postgres, knex, Drizzle), TypeORM `ssl` beside `extra.ssl` or a `url` with TLS parameters, Sequelize `dialectOptions.ssl` beside such a URL, and a top-level Sequelize `ssl`, which its postgres dialect never reads',
     ],
     examples: {
       good: [
@@ -99,6 +112,18 @@ export default defineRule({
           findings: 1,
         },
         {
+          file: 'src/db.ts',
+          code:
+            "import fs from 'node:fs';\n" +
+            "import pg from 'pg';\n\n" +
+            '// pg takes TLS settings from the URL alone: the RDS CA below never reaches it.\n' +
+            'export const pool = new pg.Pool({\n' +
+            "  connectionString: 'postgresql://app@orders.cluster-c1xyzabc.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=verify-full',\n" +
+            "  ssl: { ca: fs.readFileSync('/etc/ssl/certs/rds-global-bundle.pem', 'utf8') },\n" +
+            '});\n',
+          findings: 1,
+        },
+        {
           file: 'package.json',
           code:
             '{\n' +
@@ -113,6 +138,11 @@ export default defineRule({
   },
 
   check(facts, ctx) {
+    for (const t of facts.ofKind('tls-options')) {
+      const ssl = t.unread?.options['ssl'];
+      if (!ssl || targetsLocalHost(t, ctx.config.localHosts)) continue;
+      ctx.report({ fact: t, span: ssl.span, messageId: 'unreadOption', data: { library: libraryName(t), because: t.unread!.because, fix: UNREAD_FIX[t.unread!.by] } });
+    }
     const reportedSettings = new Set<SettingFact>();
     for (const c of facts.ofKind('connection')) {
       if (isAllLocal(c)) continue;

@@ -1,15 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { hostLabel, isAllLocal } from '../src/policy/connection.js';
-
-/** Programs that hand connection strings to node-postgres (pg-connection-string parses them). */
-const NODE_POSTGRES_CONSUMERS = new Set([
-  'node-postgres',
-  // knex pins an older pg-connection-string; its upgrade brings the same change.
-  'knex',
-  'mcp:@modelcontextprotocol/server-postgres',
-  // The Docker MCP catalog's image of the same server.
-  'mcp:docker:mcp/postgres',
-]);
+import { consumerOf } from '../src/policy/consumers.js';
 
 /** What each alias will mean once pg-connection-string follows libpq. */
 const LIBPQ_MEANING: Record<string, string> = {
@@ -82,13 +73,16 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
-      if (!c.consumer || !NODE_POSTGRES_CONSUMERS.has(c.consumer) || !c.sslmode || isAllLocal(c)) continue;
+      // Every client that parses the URL with pg-connection-string (Sequelize and the MCP servers on pg included); knex
+      // pins an older one, and its upgrade brings the same change.
+      const consumer = consumerOf(c);
+      if ((consumer !== 'node-postgres' && consumer !== 'knex') || !c.sslmode || isAllLocal(c)) continue;
       const mode = c.sslmode.value.trim().toLowerCase();
       const meaning = LIBPQ_MEANING[mode];
       if (!meaning) continue;
       // uselibpqcompat=true already asks for libpq's meaning: the mode says what it does, and other rules judge it.
       // knex's pinned pg-connection-string predates the flag and ignores it.
-      if (c.consumer !== 'knex' && c.params['uselibpqcompat']?.value.trim().toLowerCase() === 'true') continue;
+      if (consumer !== 'knex' && c.params['uselibpqcompat']?.value.trim().toLowerCase() === 'true') continue;
       ctx.report({ fact: c, span: c.sslmode.span, messageId: 'alias', data: { mode, meaning, host: hostLabel(c) } });
     }
   },

@@ -301,6 +301,19 @@ export interface TlsOptionsFact extends FactBase {
   driver?: string;
   /** Offset of the call that receives the options (`new Pool(…)`), to pair them with an environment variable read in the same call. */
   receiverAt?: number;
+  /**
+   * Options written here that the library never reads, moved out of `options` so that no rule
+   * judges them: another source replaces them (TypeORM passes `extra.ssl` instead of `ssl`;
+   * node-postgres takes its TLS settings from a connection string that has any), or the API does
+   * not read them (Sequelize's postgres dialect reads only `dialectOptions.ssl`).
+   */
+  unread?: {
+    options: Record<string, TlsOption>;
+    /** What takes their place: `url` (the connection string's TLS parameters), `extra.ssl`, or `nothing` (never read). */
+    by: 'url' | 'extra.ssl' | 'nothing';
+    /** For messages: "TypeORM hands `extra.ssl` to node-postgres in place of `ssl`". */
+    because: string;
+  };
 }
 
 export type FileKind = 'certificate' | 'private-key' | 'env' | 'env-template';

@@ -15,6 +15,10 @@ export interface DriverApi {
   dialect?: { key: string; values: readonly string[] };
   /** Keys that are TLS options only inside this API's configuration, and where: Deno's `tls: { enforce }`. */
   tlsKeys?: { path: readonly string[]; keys: readonly string[] };
+  /** A connection string at this property path (`connection.connectionString`) is parsed by another program than `consumer`. */
+  pathConsumers?: Readonly<Record<string, string>>;
+  /** Where the library takes TLS options from when several places set them (see js/tls-precedence.ts). */
+  tlsPrecedence?: 'typeorm' | 'sequelize';
 }
 
 const NODE_POSTGRES = 'node-postgres';
@@ -23,8 +27,15 @@ const pg = (sink: string): DriverApi => ({ sink, driver: 'pg', consumer: NODE_PO
 const tls = (name: string): DriverApi => ({ sink: `tls.${name}`, driver: 'node:tls' });
 const https = (name: string): DriverApi => ({ sink: `https.${name}`, driver: 'node:https' });
 
-// knex parses URLs with its own pinned pg-connection-string (no `uselibpqcompat`), then hands the result to pg.
-const KNEX: DriverApi = { ...pg('knex'), consumer: 'knex', dialect: { key: 'client', values: ['pg', 'postgres', 'postgresql', 'pgnative', 'pg-native'] } };
+// knex 3.3.0 parses a string `connection` with its own pinned pg-connection-string 2.6.2 (no
+// `uselibpqcompat`; lib/knex-builder/internal/config-resolver.js:48-51), then hands the result to
+// pg; `connection: { connectionString }` goes to pg unparsed, and pg's own parser reads it.
+const KNEX: DriverApi = {
+  ...pg('knex'),
+  consumer: 'knex',
+  dialect: { key: 'client', values: ['pg', 'postgres', 'postgresql', 'pgnative', 'pg-native'] },
+  pathConsumers: { 'connection.connectionString': NODE_POSTGRES },
+};
 // Sequelize parses its URL itself (query parameters become dialectOptions); it hands TLS options to pg.
 const SEQUELIZE: DriverApi = {
   sink: 'Sequelize',
@@ -33,8 +44,11 @@ const SEQUELIZE: DriverApi = {
   dialect: { key: 'dialect', values: ['postgres'] },
   // `dialectOptions.ssl.require`, the blog posts' companion of `rejectUnauthorized: false`.
   tlsKeys: { path: ['dialectOptions', 'ssl'], keys: ['require'] },
+  tlsPrecedence: 'sequelize',
 };
-const TYPEORM: DriverApi = { ...pg('typeorm.DataSource'), dialect: { key: 'type', values: ['postgres'] } };
+// Sequelize 7 (@sequelize/core) takes connection options, `ssl` included, at the top level.
+const SEQUELIZE_7: DriverApi = { ...SEQUELIZE, tlsPrecedence: undefined };
+const TYPEORM: DriverApi = { ...pg('typeorm.DataSource'), dialect: { key: 'type', values: ['postgres'] }, tlsPrecedence: 'typeorm' };
 const MIKRO_ORM: DriverApi = pg('MikroORM');
 const DRIZZLE_KIT: DriverApi = { sink: 'drizzle-kit', driver: 'drizzle-kit', consumer: 'drizzle-kit' };
 const POSTGRES_JS: DriverApi = { sink: 'postgres', driver: 'postgres', consumer: 'postgres.js' };
@@ -58,7 +72,7 @@ const MODULES: Record<string, Record<string, DriverApi>> = {
   '@vercel/postgres': { createPool: pg('vercel.createPool'), createClient: pg('vercel.createClient') },
   knex: { '': KNEX, knex: KNEX },
   sequelize: { '': SEQUELIZE, Sequelize: SEQUELIZE },
-  '@sequelize/core': { Sequelize: SEQUELIZE },
+  '@sequelize/core': { Sequelize: SEQUELIZE_7 },
   typeorm: { DataSource: TYPEORM, createConnection: TYPEORM, createConnections: TYPEORM },
   '@nestjs/typeorm': { 'TypeOrmModule.forRoot': TYPEORM, 'TypeOrmModule.forRootAsync': TYPEORM },
   '@mikro-orm/core': { 'MikroORM.init': MIKRO_ORM, defineConfig: MIKRO_ORM },

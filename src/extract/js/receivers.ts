@@ -118,7 +118,7 @@ class FlowSearch {
     const api = this.calleeApi(call.callee);
     if (api) {
       const environment = env ?? enclosingEnvironment(call, this.analysis);
-      const consumer = this.consumerOf(api, call);
+      const consumer = this.consumerOf(api, call, path);
       return { api, path, callAt: call.range[0], ...(consumer ? { consumer } : {}), ...(environment ? { environment } : {}) };
     }
     const name = dottedName(call.callee);
@@ -194,7 +194,7 @@ class FlowSearch {
       if (named) environment ??= { name: named, reason: `knexfile key \`${p[0]}\`` };
       p = p.slice(1);
     }
-    const consumer = this.dialectMatches(config.api, []) ? config.api.consumer : undefined;
+    const consumer = this.dialectMatches(config.api, []) ? (config.api.pathConsumers?.[p.join('.')] ?? config.api.consumer) : undefined;
     return { api: config.api, path: p, ...(consumer ? { consumer } : {}), ...(environment ? { environment } : {}) };
   }
 
@@ -211,8 +211,8 @@ class FlowSearch {
   }
 
   /** Multi-database APIs parse connection strings for Postgres only when configured for it. */
-  private consumerOf(api: DriverApi, call: Call): string | undefined {
-    return this.dialectMatches(api, call.arguments) ? api.consumer : undefined;
+  private consumerOf(api: DriverApi, call: Call, path: readonly string[]): string | undefined {
+    return this.dialectMatches(api, call.arguments) ? (api.pathConsumers?.[path.join('.')] ?? api.consumer) : undefined;
   }
 
   /** The dialect key (`client: 'pg'`) names Postgres, in the call's arguments or an object the value sits in. */

@@ -12,6 +12,7 @@ import { flowOf, type Flow } from './receivers.js';
 import { valueBranches } from './environments.js';
 import { functionReturns } from './functions.js';
 import { envDefault } from './env-defaults.js';
+import { unreadTls, type Unread } from './tls-precedence.js';
 
 export const TLS_OPTION_KEYS = new Set(['rejectUnauthorized', 'ssl', 'sslmode', 'minVersion', 'maxVersion', 'secureProtocol', 'ca', 'checkServerIdentity']);
 
@@ -66,7 +67,12 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
   const host = hostBeside(node, analysis);
   if (host && !options.host) options.host = host;
   const environment = environmentOf(flow, analysis);
-  analysis.sink.facts.push(fact(node, options, flow, environment, analysis));
+  // `ssl` beside a connectionString with sslmode, TypeORM's `ssl` beside `extra.ssl`: set apart, not judged.
+  const unread = unreadTls(node, flow, analysis);
+  const push = (f: TlsOptionsFact): void => {
+    analysis.sink.facts.push(unread ? setApart(f, unread) : f);
+  };
+  push(fact(node, options, flow, environment, analysis));
 
   for (const { name, property } of sides) {
     const branches = valueBranches(property.value as Node, analysis);
@@ -78,7 +84,7 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
         span: analysis.sink.span(at.range[0], at.range[1]),
         valueSpan: analysis.sink.span(side.node.range[0], side.node.range[1]),
       };
-      analysis.sink.facts.push(fact(at, { [name]: option }, flow, pickEnvironment(analysis.sink.fileEnvironment, side.environment), analysis));
+      push(fact(at, { [name]: option }, flow, pickEnvironment(analysis.sink.fileEnvironment, side.environment), analysis));
     }
     // `rejectUnauthorized: env.bool('X', false)`: what runs when nobody sets X is a fact of its own
     // (a NODE_ENV test has its sides above instead).
@@ -90,9 +96,21 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
         valueSpan: analysis.sink.span(property.value.range[0], property.value.range[1]),
         whenUnset: unset.variable,
       };
-      analysis.sink.facts.push(fact(property, { [name]: option, ...(host ? { host } : {}) }, flow, environment, analysis));
+      push(fact(property, { [name]: option, ...(host ? { host } : {}) }, flow, environment, analysis));
     }
   }
+}
+
+/** Moves the options the library never reads out of `options` (the host stays: it places the configuration). */
+function setApart(f: TlsOptionsFact, unread: Unread): TlsOptionsFact {
+  const options: Record<string, TlsOption> = {};
+  const moved: Record<string, TlsOption> = {};
+  for (const [name, option] of Object.entries(f.options)) {
+    if (name !== 'host' && (unread.keys === 'all' || name === unread.keys)) moved[name] = option;
+    else options[name] = option;
+  }
+  if (Object.keys(moved).length === 0) return f;
+  return { ...f, options, unread: { options: moved, by: unread.by, because: unread.because } };
 }
 
 /**
