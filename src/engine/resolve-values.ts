@@ -20,6 +20,7 @@ import { FactSink, type EmitOptions } from '../extract/sink.js';
 import { SourceText } from '../text/source.js';
 import { settingCategory } from '../extract/settings.js';
 import { describeUnit } from '../policy/connection.js';
+import { classifyPath } from '../discovery/kinds.js';
 
 export interface ValueResolutionInput {
   /** False: every file stands alone (`--no-cross-file`). */
@@ -290,6 +291,8 @@ class ValueResolver {
     const byVariable = new Map<string, ConnectionFact[]>();
     for (const f of pool) {
       if (f.kind !== 'connection' || f.variable === undefined || f.format === 'source' || f.format === 'prisma') continue;
+      // `.env.example` shows the shape of a value, not a value the program gets: it is judged alone.
+      if (classifyPath(f.file).includes('env-template')) continue;
       const list = byVariable.get(f.variable) ?? [];
       list.push(f);
       byVariable.set(f.variable, list);

@@ -246,6 +246,12 @@ describe('code: process.env.NAME handed to a driver', () => {
     expect(result.findings.some((x) => x.ruleId === 'no-reject-unauthorized' && x.file === 'api/src/db.ts')).toBe(true);
   });
 
+  it('an .env.example shows a value’s shape, not a value the code gets: it is not paired with the code', () => {
+    const example = { file: 'api/.env.example', text: `DATABASE_URL=postgresql://api@${RDS}:5432/orders\n` };
+    const findings = lint([pkg, example, { file: 'api/src/db.ts', text: pool('') }]).findings.filter((f) => f.file === 'api/.env.example');
+    expect(findings.map((f) => [f.ruleId, f.consumer, f.related])).toEqual([['require-sslmode', 'unknown', undefined]]);
+  });
+
   it('a value written in another package does not reach this code', () => {
     const other = { file: 'billing/.env', text: `DATABASE_URL=postgresql://billing@${RDS}:5432/billing\n` };
     const billingPkg = { file: 'billing/package.json', text: '{ "name": "billing" }\n' };
