@@ -10,7 +10,7 @@
 // `SSLGUARD_COMPILE_CACHE=0` (or Node's own `NODE_DISABLE_COMPILE_CACHE=1`) turns it off, and
 // `SSLGUARD_COMPILE_CACHE=<dir>` puts it elsewhere.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -104,7 +104,40 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): Compil
  */
 export function flushCompileCache(): void {
   (Module as unknown as { flushCompileCache?: () => void }).flushCompileCache?.();
-  for (const entry of pending.splice(0)) writeEntry(entry);
+  const written = pending.splice(0);
+  for (const entry of written) writeEntry(entry);
+  if (written.length > 0) prune(path.dirname(written[0]!.file));
+}
+
+/**
+ * Entries are per file path, and every install or build of sslguard (a pre-commit environment,
+ * a CI checkout, a test's copy) has its own paths: the directory keeps the most recently written
+ * entries, up to these limits, and drops the rest.
+ */
+export const MAX_ENTRIES = 24;
+export const MAX_BYTES = 48 * 1024 * 1024;
+/** A temporary file this old was left by a process that died while writing it. */
+const STALE_TEMP_MS = 10 * 60 * 1000;
+
+function prune(dir: string): void {
+  try {
+    const now = Date.now();
+    const entries: Array<{ file: string; size: number; mtimeMs: number }> = [];
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      const stat = statSync(file);
+      if (name.endsWith('.bin')) entries.push({ file, size: stat.size, mtimeMs: stat.mtimeMs });
+      else if (name.endsWith('.tmp') && now - stat.mtimeMs > STALE_TEMP_MS) unlinkSync(file);
+    }
+    entries.sort((a, b) => b.mtimeMs - a.mtimeMs);
+    let bytes = 0;
+    for (const [index, entry] of entries.entries()) {
+      bytes += entry.size;
+      if (index >= MAX_ENTRIES || bytes > MAX_BYTES) unlinkSync(entry.file);
+    }
+  } catch {
+    // Another process pruning at the same time, or an unreadable entry: the next write tries again.
+  }
 }
 
 interface PendingEntry {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -158,6 +158,45 @@ describe.runIf(!native)('compile cache on Node 20 (V8 code cache through the Com
       expect(r.loaded.answer).toBe(42);
       expect(r.counts).toEqual({ hits: 0, misses: 0 });
     }
+  });
+
+  it('keeps the directory bounded: the newest 24 entries and at most 48 MiB, and no temporary file a dead writer left', () => {
+    const cache = join(work, 'cache-prune');
+    const dir = join(cache, `node-${process.version}-${process.arch}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const hourAgo = Date.now() / 1000 - 3600;
+    // 30 entries of other installs, the oldest first; sizes are sparse files.
+    for (let i = 0; i < 30; i++) {
+      const file = join(dir, `old${String(i).padStart(2, '0')}.bin`);
+      writeFileSync(file, '');
+      truncateSync(file, 1024 * 1024);
+      utimesSync(file, hourAgo + i, hourAgo + i);
+    }
+    writeFileSync(join(dir, 'dead.bin.1.0.tmp'), '');
+    utimesSync(join(dir, 'dead.bin.1.0.tmp'), hourAgo, hourAgo);
+    writeFileSync(join(dir, 'busy.bin.2.0.tmp'), '');
+    const mod = bigModule(join(work, 'pkg-prune'), 3);
+    expect(run(mod, { SSLGUARD_COMPILE_CACHE: cache }).counts).toEqual({ hits: 0, misses: 1 });
+    const left = readdirSync(dir).sort();
+    const bins = left.filter((name) => name.endsWith('.bin'));
+    expect(bins).toHaveLength(24);
+    // The new entry and the 23 newest of the old ones.
+    expect(bins.filter((name) => name.startsWith('old'))).toEqual(Array.from({ length: 23 }, (_, i) => `old${String(i + 7).padStart(2, '0')}.bin`));
+    expect(left.filter((name) => name.endsWith('.tmp'))).toEqual(['busy.bin.2.0.tmp']);
+    expect(run(mod, { SSLGUARD_COMPILE_CACHE: cache }).counts).toEqual({ hits: 1, misses: 0 });
+
+    // By size: entries of 10 MiB each, newest first, until 48 MiB.
+    for (const name of bins.filter((n) => n.startsWith('old'))) {
+      truncateSync(join(dir, name), 10 * 1024 * 1024);
+      utimesSync(join(dir, name), hourAgo + Number(name.slice(3, 5)), hourAgo + Number(name.slice(3, 5)));
+    }
+    writeFileSync(mod, readFileSync(mod, 'utf8').replace('exports.answer = 3;', 'exports.answer = 4;'));
+    utimesSync(mod, new Date(), new Date(Date.now() + 5000));
+    expect(run(mod, { SSLGUARD_COMPILE_CACHE: cache }).loaded.answer).toBe(4);
+    const kept = readdirSync(dir).filter((name) => name.endsWith('.bin'));
+    // The rewritten entry (well under 10 MiB) and the four newest old ones: 40 MiB and a little.
+    expect(kept.sort()).toEqual([...['old26.bin', 'old27.bin', 'old28.bin', 'old29.bin'], ...kept.filter((n) => !n.startsWith('old'))].sort());
+    expect(kept.filter((n) => !n.startsWith('old'))).toHaveLength(1);
   });
 
   it('lives in $XDG_CACHE_HOME/sslguard, else ~/.cache/sslguard', () => {
