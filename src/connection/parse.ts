@@ -41,6 +41,26 @@ export function isSecretKeyword(key: string): boolean {
   return /pass|pasw|pwd|secret/.test(key);
 }
 
+/** libpq's connection keywords (PostgreSQL 18) whose values may hold `=` (`options=-csearch_path=app`). */
+const LIBPQ_KEYWORDS: ReadonlySet<string> = new Set(
+  (
+    'host hostaddr port dbname user passfile require_auth channel_binding connect_timeout client_encoding options application_name ' +
+    'fallback_application_name keepalives keepalives_idle keepalives_interval keepalives_count tcp_user_timeout replication gssencmode ' +
+    'sslmode requiressl sslnegotiation sslcompression sslcert sslkey sslkeylogfile sslcertmode sslrootcert sslcrl sslcrldir sslsni ' +
+    'requirepeer ssl_min_protocol_version ssl_max_protocol_version min_protocol_version max_protocol_version krbsrvname gsslib ' +
+    'gssdelegation service target_session_attrs load_balance_hosts oauth_issuer oauth_client_id oauth_scope'
+  ).split(' '),
+);
+
+/**
+ * A key/value pair whose value is a secret: a secret keyword, or an unknown keyword whose value holds
+ * another `=` — a keyword garbled by a stray character (`p=assword=S3cr3t`, `p=:assword=S3cr3t`
+ * read as keyword `p`), whose real value sits after that `=`.
+ */
+export function isSecretPair(key: string, value: string): boolean {
+  return isSecretKeyword(key) || (value.includes('=') && !LIBPQ_KEYWORDS.has(key));
+}
+
 /** A parse together with every secret value it saw (a later `password` overrides, but all must be masked). */
 export interface DetailedParse {
   result: ParseResult;
@@ -142,7 +162,7 @@ function parseUri(text: string, lead: number, schemeLength: number, secrets: Det
         const valueStart = eq < amp ? eq + 1 : amp;
         const value = decodeComponent(text, valueStart, amp);
         const range = { start: valueStart, end: amp };
-        if (isSecretKeyword(key) && value !== '') secrets.push({ ...range, value });
+        if (isSecretPair(key, value) && value !== '') secrets.push({ ...range, value });
         switch (key) {
           case 'host':
             queryHosts = splitList(text, valueStart, amp).map((r) => ({ ...r, host: decodeComponent(text, r.start, r.end) }));
@@ -437,7 +457,7 @@ function parseDsn(text: string, secrets: DetailedParse['secrets']): ParsedConnec
   let database: string | undefined;
   tokenizeDsn(text, (rawKey, keyRange, val) => {
     const key = rawKey.toLowerCase();
-    if (isSecretKeyword(key) && val.value !== '') secrets.push({ start: val.start, end: val.end, value: val.value });
+    if (isSecretPair(key, val.value) && val.value !== '') secrets.push({ start: val.start, end: val.end, value: val.value });
     switch (key) {
       case 'host':
         hostValue = val;

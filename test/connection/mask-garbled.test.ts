@@ -11,6 +11,10 @@ describe('masking strings libpq would reject', () => {
     );
     expect(maskConnectionString('host=db user=app pasword=hunter2x dbname=app')).toBe('host=db user=app pasword=**** dbname=app');
     expect(maskConnectionString('host=db user=app db_pass=hunter2x')).toBe('host=db user=app db_pass=****');
+    // A stray `=` inside the keyword (seed -2140518127 of the MCP property test).
+    expect(maskConnectionString('host=2001:db8::5 user=app p=assword=S3A0A0aaaaAA0aA0 dbname=app')).toBe('host=2001:db8::5 user=app p=**** dbname=app');
+    expect(maskConnectionString('host=db user=app p=:assword=S3A0A0aaaaAA0aA0')).toBe('host=db user=app p=****');
+    expect(maskConnectionString('host=db options=-csearch_path=app')).toBe('host=db options=-csearch_path=app');
     expect(maskConnectionString('host=db application_name=api connect_timeout=10')).toBe('host=db application_name=api connect_timeout=10');
   });
 
