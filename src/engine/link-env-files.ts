@@ -2,7 +2,7 @@
 // gives the server's container every variable of that file. The file is used only when it is
 // among the scanned files and was read as an env file; a path outside the scanned root, an ignored
 // file or an odd name is never read, and a diagnostic says that its variables went unjudged.
-import type { UnitReference } from '../model.js';
+import type { Unit, UnitReference } from '../model.js';
 import { classifyPath } from '../discovery/kinds.js';
 import { unitOf } from '../extract/sink.js';
 import { describeUnit } from '../policy/connection.js';
@@ -21,10 +21,16 @@ export function linkEnvFiles(references: readonly UnitReference[], scanned: Read
       file: ref.file,
       line: ref.line,
       column: ref.column,
-      message:
-        `\`${ref.written}\` is not among the scanned env files (outside the scanned root, ignored, missing, or not named like an env file): ` +
-        `the variables it sets for ${describeUnit(ref.unit)} are not judged`,
+      message: unscannedEnvFile(ref.written, ref.unit),
     });
   }
   return out;
+}
+
+/** The diagnostic for an env file a unit loads (`--env-file`, `envFile`, compose `env_file:`) that was not scanned. */
+export function unscannedEnvFile(written: string, unit: Unit): string {
+  return (
+    `\`${written}\` is not among the scanned env files (outside the scanned root, ignored, missing, or not named like an env file): ` +
+    `the variables it sets for ${describeUnit(unit)} are not judged`
+  );
 }

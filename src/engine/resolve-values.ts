@@ -21,6 +21,7 @@ import { SourceText } from '../text/source.js';
 import { settingCategory } from '../extract/settings.js';
 import { describeUnit } from '../policy/connection.js';
 import { classifyPath } from '../discovery/kinds.js';
+import { unscannedEnvFile } from './link-env-files.js';
 
 export interface ValueResolutionInput {
   /** False: every file stands alone (`--no-cross-file`). */
@@ -77,6 +78,8 @@ class ValueResolver {
   private readonly sources = new Map<string, SourceText>();
   private readonly inherited: Set<string>;
   private readonly packages: string[];
+  /** The extracted facts by file: each use or definition looks only at its own file's. */
+  private readonly factsByFile = new Map<string, Fact[]>();
 
   constructor(private readonly input: ValueResolutionInput) {
     for (const d of input.definitions) {
@@ -90,6 +93,11 @@ class ValueResolver {
         list.push(d);
         this.byResource.set(key, list);
       }
+    }
+    for (const f of input.facts) {
+      const list = this.factsByFile.get(f.file);
+      if (list) list.push(f);
+      else this.factsByFile.set(f.file, [f]);
     }
     this.inherited = new Set(input.links.map((l) => l.inherits.id));
     this.packages = [...input.files]
@@ -156,9 +164,7 @@ class ValueResolver {
     this.diagnostics.push({
       file: use.file,
       ...(at ? { line: at.line, column: at.column } : {}),
-      message:
-        `\`${use.written}\` is not among the scanned env files (outside the scanned root, ignored, missing, or not named like an env file): ` +
-        `the variables it sets for ${describeUnit(use.unit)} are not judged`,
+      message: unscannedEnvFile(use.written, use.unit),
     });
   }
 
@@ -207,8 +213,8 @@ class ValueResolver {
   }
 
   private sinkFor(file: string, format: Fact['format']): FactSink | undefined {
-    const text = this.input.texts.get(file);
-    return text === undefined ? undefined : new FactSink({ file, text, config: this.input.config }, format);
+    const source = this.source(file);
+    return source && new FactSink({ file, text: source.text, source, config: this.input.config }, format);
   }
 
   private options(use: ValueUse): EmitOptions {
@@ -229,13 +235,7 @@ class ValueResolver {
     const trace = [this.definitionSite(def), this.useSite(use)].filter((x): x is RelatedLocation => x !== undefined);
     for (const f of sink.result().facts) this.derived.push({ ...f, via: trace, writtenIn: def.unit });
     // The value's facts on its own are replaced by this judgement, unless a unit inherits the whole file.
-    if (!this.inherited.has(def.unit.id)) {
-      for (const f of this.input.facts) {
-        if (f.file !== def.file || f.unit?.id !== def.unit.id) continue;
-        const span = f.kind === 'setting' ? f.valueSpan : f.span;
-        if (within(span, { start: def.valueLoc.start, end: def.valueLoc.end }) || (f.kind === 'setting' && within(f.nameSpan, def.nameRange))) this.consumed.add(f);
-      }
-    }
+    if (!this.inherited.has(def.unit.id)) this.consume(def.file, def.unit.id, def.valueLoc, def.nameRange);
   }
 
   /** A value assembled from parts, judged where it is assembled (positions: the whole value). */
@@ -251,10 +251,15 @@ class ValueResolver {
 
   /** The use's own facts (a placeholder `${PGSSLMODE}`, a URL with an unresolved host) give way to the resolved ones. */
   private consumeUseSite(use: ValueUse): void {
-    for (const f of this.input.facts) {
-      if (f.file !== use.file || f.unit?.id !== use.unit.id) continue;
+    this.consume(use.file, use.unit.id, use.valueRange);
+  }
+
+  /** Facts of `unit` in `file` whose value lies in `value` (or, for a setting, whose name lies in `name`) are replaced. */
+  private consume(file: string, unitId: string, value: { start: number; end: number }, name?: { start: number; end: number }): void {
+    for (const f of this.factsByFile.get(file) ?? []) {
+      if (f.unit?.id !== unitId) continue;
       const span = f.kind === 'setting' ? f.valueSpan : f.span;
-      if (within(span, use.valueRange)) this.consumed.add(f);
+      if (within(span, value) || (name && f.kind === 'setting' && within(f.nameSpan, name))) this.consumed.add(f);
     }
   }
 

@@ -33,6 +33,8 @@ export interface ExtractInput {
   file: string;
   text: string;
   config?: ResolvedConfig;
+  /** `text` with its line index already built (the core re-reads a file once per value it resolves there). */
+  source?: SourceText;
 }
 
 export interface ExtractResult {
@@ -90,7 +92,7 @@ export class FactSink {
   constructor(input: ExtractInput, format: FileFormat) {
     this.file = input.file;
     this.format = format;
-    this.source = new SourceText(input.text);
+    this.source = input.source ?? new SourceText(input.text);
     this.config = input.config ?? DEFAULT_CONFIG;
     this.fileEnvironment = environmentOfPath(input.file, this.config);
   }
