@@ -317,14 +317,20 @@ function setsTls(t: TlsOptionsFact): boolean {
 }
 
 /**
+ * The TLS options the code gives a fact's connection: for a string read through an environment
+ * variable, those of the call that reads it; for anything else in a TS/JS file, the file's.
+ */
+function codeTlsOptions(facts: FactSet, fact: Fact): readonly TlsOptionsFact[] {
+  if (fact.kind === 'connection' && fact.readBy) return fact.readBy.tls;
+  return fact.format === 'source' ? fileTlsOptions(facts, fact.file) : [];
+}
+
+/**
  * Code that passes TLS options itself (`ssl: { ca }`, `ssl: true`, `rejectUnauthorized: true`):
- * the connection string then need not carry an sslmode. For a string the code reads from an
- * environment variable, the options of the call that reads it.
+ * the connection string then need not carry an sslmode; unless that code turns verification off.
  */
 export function isTlsConfiguredInCode(c: ConnectionFact, facts: FactSet): boolean {
-  if (c.readBy) return c.readBy.tls.some(setsTls) && !codeDisablesVerification(c);
-  if (c.format !== 'source') return false;
-  return fileTlsOptions(facts, c.file).some(setsTls);
+  return codeTlsOptions(facts, c).some(setsTls) && !codeDisablesVerification(c);
 }
 
 /** The code that reads the string turns certificate checks off (`rejectUnauthorized: false`, `ssl: 'no-verify'`). */
@@ -332,10 +338,9 @@ export function codeDisablesVerification(c: ConnectionFact): boolean {
   return (c.readBy?.tls ?? []).some((t) => t.options.rejectUnauthorized?.value === false || t.options.ssl?.value === 'no-verify');
 }
 
-/** A `ca` option in the file's TLS options (code supplies the root certificate); for a string read through a variable, in the reading call's. */
+/** A `ca` option in the code's TLS options (code supplies the root certificate). */
 export function hasCaInCode(facts: FactSet, fact: Fact): boolean {
-  if (fact.kind === 'connection' && fact.readBy) return fact.readBy.tls.some((t) => t.options.ca !== undefined);
-  return fact.format === 'source' && fileTlsOptions(facts, fact.file).some((t) => t.options.ca !== undefined);
+  return codeTlsOptions(facts, fact).some((t) => t.options.ca !== undefined);
 }
 
 /** Human description of a unit for messages. */
