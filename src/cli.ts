@@ -13,7 +13,7 @@ import { formatJson } from './report/json.js';
 import { formatStylish } from './report/stylish.js';
 import { formatSarif } from './report/sarif.js';
 import { formatGithub } from './report/github.js';
-import type { Report, Reporter } from './report/types.js';
+import { buildReport, type Report, type Reporter } from './report/types.js';
 import { toolVersion } from './version.js';
 
 const REPORTERS: Record<string, Reporter> = { stylish: formatStylish, json: formatJson, sarif: formatSarif, github: formatGithub };
@@ -193,19 +193,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       io.stderr(`sslguard: wrote ${writeTo.display} (${baselineSummary(recorded.findings)})\n`);
     }
     const shown: Finding[] = values.quiet ? fresh.filter((f) => f.severity === 'error') : fresh;
-    const report: Report = {
-      findings: shown,
-      suppressed: result.suppressed,
-      diagnostics: result.diagnostics,
-      stats: {
-        filesScanned: result.filesScanned,
-        errors: fresh.filter((f) => f.severity === 'error').length,
-        warnings: fresh.filter((f) => f.severity === 'warning').length,
-        suppressed: result.suppressed.length,
-        durationMs: result.durationMs,
-        ...(readFrom || writeTo ? { baselined: baselined.length } : {}),
-      },
-    };
+    const report: Report = buildReport(result, fresh, { shown, ...(readFrom || writeTo ? { baselined } : {}) });
     const color = !values['no-color'] && !values.output && (values.color || (io.isTTY && !('NO_COLOR' in io.env)));
     const text = reporter(report, { color, version: toolVersion(), rules: rules.map((r) => r.meta) });
     if (values.output) writeFileSync(resolve(io.cwd, values.output), text);

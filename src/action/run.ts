@@ -7,7 +7,7 @@ import { UsageError } from '../discovery/walk.js';
 import { scan } from '../engine/scan.js';
 import { applyBaseline, BaselineError, BaselineLocation, readBaseline } from '../engine/baseline.js';
 import { rules } from '../../rules/index.js';
-import type { Report } from '../report/types.js';
+import { buildReport, type Report } from '../report/types.js';
 import { formatStylish } from '../report/stylish.js';
 import { formatSarif } from '../report/sarif.js';
 import { diagnosticAnnotation, findingAnnotation } from '../report/github.js';
@@ -90,19 +90,7 @@ export async function runAction(io: ActionIo): Promise<number> {
     const result = await scan({ paths: inputs.paths, cwd: workspace, config, ...(io.now ? { now: io.now } : {}) });
     // Findings the baseline records are neither annotated, listed, written to SARIF nor counted.
     const { fresh, baselined } = baseline && baselineAt ? applyBaseline(result.findings, baseline, baselineAt) : { fresh: result.findings, baselined: [] as Finding[] };
-    const report: Report = {
-      findings: fresh,
-      suppressed: result.suppressed,
-      diagnostics: result.diagnostics,
-      stats: {
-        filesScanned: result.filesScanned,
-        errors: fresh.filter((f) => f.severity === 'error').length,
-        warnings: fresh.filter((f) => f.severity === 'warning').length,
-        suppressed: result.suppressed.length,
-        durationMs: result.durationMs,
-        ...(baselineAt ? { baselined: baselined.length } : {}),
-      },
-    };
+    const report: Report = buildReport(result, fresh, baselineAt ? { baselined } : {});
     const options = { color: !('NO_COLOR' in env), version: toolVersion(), rules: rules.map((r) => r.meta) };
 
     // The log: the full report, with workflow commands switched off around it so that a file name

@@ -23,6 +23,30 @@ export interface Report {
   stats: ScanStats;
 }
 
+/**
+ * The report of a scan: `fresh` are the findings that count (after a baseline), `shown` those
+ * printed (`--quiet` drops warnings, which still count); `baselined` is set when a baseline applied.
+ */
+export function buildReport(
+  result: { suppressed: Finding[]; diagnostics: Diagnostic[]; filesScanned: number; durationMs: number },
+  fresh: Finding[],
+  options: { shown?: Finding[]; baselined?: Finding[] } = {},
+): Report {
+  return {
+    findings: options.shown ?? fresh,
+    suppressed: result.suppressed,
+    diagnostics: result.diagnostics,
+    stats: {
+      filesScanned: result.filesScanned,
+      errors: fresh.filter((f) => f.severity === 'error').length,
+      warnings: fresh.filter((f) => f.severity === 'warning').length,
+      suppressed: result.suppressed.length,
+      durationMs: result.durationMs,
+      ...(options.baselined ? { baselined: options.baselined.length } : {}),
+    },
+  };
+}
+
 export interface ReporterOptions {
   color: boolean;
   version: string;
