@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli.js';
+import { blockAfter } from './helpers/readme.js';
 
 // The README's snippets are run as written, so the documentation cannot promise what the code does not do.
 const root = join(import.meta.dirname, '..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
-function blockAfter(heading: string, lang: string): string {
-  const at = readme.indexOf(heading);
-  if (at < 0) throw new Error(`README has no "${heading}"`);
-  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at));
-  if (!m) throw new Error(`no \`\`\`${lang} block after "${heading}"`);
-  return m[1]!;
-}
 
 async function runJson(cwd: string, args: string[] = []) {
   let out = '';

@@ -3,24 +3,17 @@
 // dist/): its JSON output must hold the findings the sslguard CLI reports on the same files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { rules } from '../../rules/index.js';
+import { blockAfter } from '../helpers/readme.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
 const eslintBin = join(dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
-function blockAfter(heading: string, lang: string): string {
-  const at = readme.indexOf(heading);
-  if (at < 0) throw new Error(`README has no "${heading}"`);
-  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at));
-  if (!m) throw new Error(`no \`\`\`${lang} block after "${heading}"`);
-  return m[1]!;
-}
 
 let project: string;
 

@@ -3,23 +3,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { blockAfter } from '../helpers/readme.js';
 
 // The README's hook snippets, run as written by a real `git commit` in a real repository. The
 // project's node_modules is laid out as npm would after `npm install --save-dev sslguard husky
 // lint-staged`: packages as links (sslguard links to this checkout) and `.bin` entries.
 
 const root = join(import.meta.dirname, '..', '..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const BAD = 'DATABASE_URL=postgresql://agent@db.abcd1234.supabase.co:5432/postgres?sslmode=disable\n';
 const GOOD = 'DATABASE_URL=postgresql://agent@db.abcd1234.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=/etc/ssl/certs/supabase-ca.crt\n';
 
-function blockAfter(heading: string, lang: string, nth = 0): string {
-  const at = readme.indexOf(heading);
-  if (at < 0) throw new Error(`README has no "${heading}"`);
-  const blocks = [...readme.slice(at).matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))];
-  if (!blocks[nth]) throw new Error(`no \`\`\`${lang} block #${nth} after "${heading}"`);
-  return blocks[nth]![1]!;
-}
 
 function env(): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = {
