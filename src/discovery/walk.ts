@@ -68,6 +68,11 @@ export interface DiscoveredFile {
 export interface DiscoveryResult {
   files: DiscoveredFile[];
   diagnostics: Diagnostic[];
+  /**
+   * With `contentFilter`: how many files git grep read and found no match in, left out of `files`.
+   * Only regular files in the index (neither assume-unchanged nor skip-worktree) are ever left out.
+   */
+  unmatched: number;
 }
 
 export interface DiscoverOptions {
@@ -85,9 +90,17 @@ export interface DiscoverOptions {
   /**
    * Called once git has listed the work trees to walk, with the number of TS/JS files among their
    * entries: a caller can start work that pays only on large trees (the scanner's parse worker)
-   * while the rest of discovery runs.
+   * while the rest of discovery runs. Also called earlier, as each work tree's listing comes in,
+   * with that work tree's count.
    */
   onListing?: (sourceFiles: number) => void;
+  /**
+   * Files the caller need not see unless their bytes match `pattern` (a PCRE matching a superset
+   * of what the caller reads them for; see `ContentQuery`). Inside a work tree git grep searches
+   * the walked tracked files for it alongside the listing; the files of the kinds `appliesTo`
+   * accepts that git read without a match are left out of `files` and counted in `unmatched`.
+   */
+  contentFilter?: { pattern: string; appliesTo(kinds: readonly PathKind[]): boolean };
 }
 
 type Ignore = ignoreFactory.Ignore;
@@ -206,6 +219,10 @@ interface Candidate {
   indexRegular?: boolean;
   /** `rel` of `abs`, when the caller could build it without `path.relative`. */
   rel?: string;
+  /** `classifyPath(rel)`, when the caller has it. */
+  kinds?: PathKind[];
+  /** Git grep read it and found no match for `contentFilter.pattern`. */
+  unmatched?: true;
 }
 
 class Discovery {
@@ -215,6 +232,8 @@ class Discovery {
   private readonly realOf = new Map<string, { real: string; link: boolean }>();
   private readonly configIgnore: Ignore | undefined;
   private gitMissingReported = false;
+  /** Files left out by the content filter (see `DiscoveryResult.unmatched`). */
+  private readonly unmatched = new Set<string>();
 
   constructor(
     readonly cwd: string,
@@ -255,7 +274,7 @@ class Discovery {
   consider(candidate: Candidate): void {
     const rel = candidate.rel ?? this.rel(candidate.abs);
     // By the path reported (and read by the scanner): `file.kinds` is what the extractors go by.
-    const kinds = classifyPath(rel);
+    const kinds = candidate.kinds ?? classifyPath(rel);
     if (kinds.length === 0 || this.configIgnored(rel, candidate.relToRoot)) return;
 
     // Git lists the index, not the work tree: a directory replaced by a symbolic link since it was
@@ -268,6 +287,10 @@ class Discovery {
     }
 
     if (candidate.indexRegular && this.options.trustIndex && dirReal !== undefined) {
+      if (candidate.unmatched && this.options.contentFilter?.appliesTo(kinds)) {
+        this.unmatched.add(candidate.abs);
+        return;
+      }
       const previous = this.found.get(candidate.abs);
       if (previous) {
         previous.explicit ||= candidate.explicit;
@@ -388,6 +411,9 @@ class Discovery {
     // path.relative would, at a fraction of the cost over tens of thousands of files.
     const rootRel = this.rel(root.abs);
     const absPrefix = root.abs.endsWith(path.sep) ? root.abs : root.abs + path.sep;
+    // Git's search runs while git lists and classification waits for it: what the filter leaves
+    // out never becomes a file object, and the CPU goes to git and the parse worker meanwhile.
+    const unmatched = this.options.contentFilter && state.contentScan ? await state.contentScan : undefined;
     for (const relToGit of state.committable) {
       if (prefix !== '' && !relToGit.startsWith(`${prefix}/`)) continue;
       const relToRoot = prefix === '' ? relToGit : relToGit.slice(prefix.length + 1);
@@ -400,6 +426,7 @@ class Discovery {
         root,
         git: { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) },
         indexRegular: state.isRegularInIndex?.(relToGit) ?? false,
+        ...(unmatched?.(relToGit) ? { unmatched: true as const } : {}),
       });
     }
     for (const candidate of candidates) this.consider(candidate);
@@ -526,7 +553,10 @@ class Discovery {
     const files = [...byReal.values()].sort((a, b) => compare(a.rel, b.rel));
     // Files are stat-ed concurrently: sort diagnostics too, so output does not depend on timing.
     const diagnostics = [...this.diagnostics].sort((a, b) => compare(a.file, b.file) || compare(a.message, b.message));
-    return { files, diagnostics };
+    // A file also named on the command line was found through that name and is read.
+    let unmatched = 0;
+    for (const abs of this.unmatched) if (!this.found.has(abs)) unmatched++;
+    return { files, diagnostics, unmatched };
   }
 }
 
@@ -578,10 +608,25 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
     if (!item.isDirectory) explicit.add(toPosix(path.relative(candidate, path.join(item.realDir, path.basename(item.abs)))));
     else walkedRepositories.add(candidate);
   }
+  /** The directories git grep searches, per repository: the named ones walked with git's listing. */
+  const grepDirs = new Map<string, string[]>();
+  if (options.contentFilter && !options.noIgnore) {
+    for (const item of named) {
+      const candidate = repositoryOf.get(item);
+      if (!candidate || !item.isDirectory) continue;
+      grepDirs.set(candidate, [...(grepDirs.get(candidate) ?? []), toPosix(path.relative(candidate, item.realDir))]);
+    }
+  }
   const states = new Map<string, GitState | undefined>();
   await Promise.all(
     [...explicitByRepository].map(async ([candidate, explicit]) => {
-      const opened = await openRepository(candidate, [...explicit], walkedRepositories.has(candidate) ? 'tree' : 'files');
+      const dirs = grepDirs.get(candidate);
+      const content = dirs && options.contentFilter ? { pattern: options.contentFilter.pattern, dirs } : undefined;
+      const walked = walkedRepositories.has(candidate);
+      const opened = await openRepository(candidate, [...explicit], walked ? 'tree' : 'files', {
+        ...(content ? { content } : {}),
+        ...(walked && options.onListing ? { onListed: options.onListing } : {}),
+      });
       if ('gitMissing' in opened && opened.gitMissing) discovery.gitMissing();
       for (const message of opened.diagnostics) discovery.diagnostic(candidate, message);
       states.set(candidate, opened.state);

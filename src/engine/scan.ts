@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { discover } from '../discovery/walk.js';
 import type { FileExtraction } from '../extract/index.js';
 import { extractIsolated } from './isolate.js';
-import { isPrefiltered, skippedSource, sourceMayHoldFacts } from '../extract/prefilter.js';
+import { GREP_PATTERN, isPrefiltered, skippedSource, sourceMayHoldFacts } from '../extract/prefilter.js';
 import { Linter, type LintResult, type SourceInput } from './lint.js';
 import { ParsePool } from './parse-pool.js';
 import type { Rule } from './rule.js';
@@ -66,6 +66,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       ignorePatterns: options.config.ignorePatterns,
       // The reader opens with O_NOFOLLOW and fstat-s what it opened, which is the check an lstat made.
       trustIndex: true,
+      // Git reads the tracked files meanwhile and names those without a trigger: left unread here.
+      contentFilter: { pattern: GREP_PATTERN, appliesTo: isPrefiltered },
     });
     const diagnostics: Diagnostic[] = [...discovered.diagnostics];
     const linter = new Linter({ config: options.config, ...(options.now ? { now: options.now } : {}), ...(options.rules ? { rules: options.rules } : {}) });
@@ -74,7 +76,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     startPool(discovered.files.filter((file) => isPrefiltered(file.kinds)).length);
     // With a pool, results arrive out of order: they are kept, in file order, and added at the end.
     const extractions: Array<{ file: string; result: FileExtraction | Promise<FileExtraction> }> = [];
-    let filesScanned = 0;
+    // Git searched these and found no trigger: what reading them would give is no fact and no diagnostic.
+    let filesScanned = discovered.unmatched;
     for (const [index, file] of discovered.files.entries()) {
       options.onProgress?.(index, discovered.files.length);
       const read = reader.read(file.real ?? file.abs);

@@ -30,6 +30,15 @@ function pattern(): RegExp {
   return sourcePattern;
 }
 
+/**
+ * The same prefilter for `git grep -P` in byte mode (see `ContentQuery` in src/discovery/git.ts),
+ * widened to every file whose bytes are not plain ASCII text: a NUL (binary, UTF-16) or any byte
+ * above 0x7F (UTF-8 BOM, UTF-16 BOM, invalid UTF-8). A file it does not match is one
+ * `sourceMayHoldFacts` rejects and `skippedSource` gives no diagnostic for, so the scanner may
+ * leave it unread.
+ */
+export const GREP_PATTERN = ['[\\x00\\x80-\\xff]', ...[...SOURCE_TRIGGERS, PEM_MARKER].map(escapeRegExp)].join('|');
+
 /** The path kinds whose files the prefilter may skip: plain TS/JS source and nothing else. */
 export function isPrefiltered(kinds: readonly PathKind[]): boolean {
   return kinds.length === 1 && kinds[0] === 'source';

@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRepositoryCandidate, openRepository } from '../../src/discovery/git.js';
+import { GREP_PATTERN } from '../../src/extract/prefilter.js';
 import { COMPOSE, DATABASE_ENV, commitAll, git, isolateGit, makeTree, removeTrees, requireGit, writeTree } from './fixture.js';
 
 beforeAll(() => {
@@ -74,6 +75,87 @@ describe('openRepository', () => {
     } finally {
       process.env.PATH = pathVariable;
     }
+  });
+});
+
+describe('openRepository with a content query (git grep)', () => {
+  /** A committed tree where each file probes one way the search could answer wrongly. */
+  async function probeTree(): Promise<string> {
+    const dir = await makeTree({
+      'plain.ts': 'export const answer = 42;\n',
+      'sub/plain.ts': 'export const b = 2;\n',
+      'driver.ts': "import pg from 'pg';\n",
+      'mentions.ts': '// uses sslmode\n',
+      'pem.ts': 'const ca = `-----BEGIN CERTIFICATE-----`;\n',
+      'accent.ts': 'export const café = 1;\n',
+      'assumed.ts': 'export const c = 3;\n',
+      'sparse.ts': 'export const d = 4;\n',
+      'linked.ts': 'export const e = 5;\n',
+    });
+    await fsp.writeFile(path.join(dir, 'latin1.ts'), Buffer.from('export const n = "\xe9";\n', 'latin1'));
+    await fsp.writeFile(path.join(dir, 'binary.ts'), Buffer.from([0x61, 0x00, 0x62, 0x0a]));
+    await fsp.writeFile(path.join(dir, 'utf16.ts'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('const a = 1;\n', 'utf16le')]));
+    await fsp.writeFile(path.join(dir, 'bom.ts'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('const a = 1;\n')]));
+    await fsp.symlink('plain.ts', path.join(dir, 'symlink.ts'));
+    commitAll(dir);
+    git(dir, 'update-index', '--assume-unchanged', 'assumed.ts');
+    git(dir, 'update-index', '--skip-worktree', 'sparse.ts');
+    await fsp.writeFile(path.join(dir, 'untracked.ts'), 'export const u = 0;\n');
+    // A tracked file edited after the commit: git searches the work tree, not the index.
+    await fsp.writeFile(path.join(dir, 'linked.ts'), 'export const e = process.env.PGSSLMODE;\n');
+    return dir;
+  }
+
+  it('vouches only for tracked regular ASCII files it read without a match', async () => {
+    const dir = await probeTree();
+    const { state } = await openRepository(dir, [], 'tree', { content: { pattern: GREP_PATTERN, dirs: [''] } });
+    const unmatched = await state!.contentScan!;
+    expect(unmatched).toBeTypeOf('function');
+    const files = ['plain.ts', 'sub/plain.ts', 'driver.ts', 'mentions.ts', 'pem.ts', 'accent.ts', 'latin1.ts', 'binary.ts', 'utf16.ts', 'bom.ts'];
+    const others = ['symlink.ts', 'assumed.ts', 'sparse.ts', 'untracked.ts', 'linked.ts'];
+    expect(Object.fromEntries([...files, ...others].map((rel) => [rel, unmatched!(rel)]))).toEqual({
+      'plain.ts': true,
+      'sub/plain.ts': true,
+      // A trigger, or bytes that are not plain ASCII (the scanner reads those to report their encoding).
+      'driver.ts': false,
+      'mentions.ts': false,
+      'pem.ts': false,
+      'accent.ts': false,
+      'latin1.ts': false,
+      'binary.ts': false,
+      'utf16.ts': false,
+      'bom.ts': false,
+      // Not searched in the work tree: a link, index copies (assume-unchanged, skip-worktree), untracked.
+      'symlink.ts': false,
+      'assumed.ts': false,
+      'sparse.ts': false,
+      'untracked.ts': false,
+      // Edited since the commit: the edit has a trigger.
+      'linked.ts': false,
+    });
+  });
+
+  it('answers only for the directories it searched', async () => {
+    const dir = await probeTree();
+    const { state } = await openRepository(dir, [], 'tree', { content: { pattern: GREP_PATTERN, dirs: ['sub'] } });
+    const unmatched = (await state!.contentScan)!;
+    expect([unmatched('sub/plain.ts'), unmatched('plain.ts')]).toEqual([true, false]);
+  });
+
+  it('gives no answer when git grep fails, and the listing stands', async () => {
+    const dir = await probeTree();
+    const opened = await openRepository(dir, [], 'tree', { content: { pattern: '(unclosed', dirs: [''] } });
+    expect(opened.diagnostics).toEqual([]);
+    expect(opened.state!.committable).toContain('plain.ts');
+    expect(await opened.state!.contentScan).toBeUndefined();
+  });
+
+  it('counts the TS/JS paths as soon as the listing is in', async () => {
+    const dir = await probeTree();
+    const counts: number[] = [];
+    await openRepository(dir, [], 'tree', { onListed: (n) => counts.push(n) });
+    // Tracked and untracked, the link included: a hint of the tree's size, not a list to read.
+    expect(counts).toEqual([15]);
   });
 });
 

@@ -297,6 +297,6 @@ describe('discover arguments', () => {
 
   it('returns nothing for a named file sslguard does not read', async () => {
     const dir = await makeTree({ 'README.md': '# app\n' });
-    expect(await discover(['README.md'], { cwd: dir })).toEqual({ files: [], diagnostics: [] });
+    expect(await discover(['README.md'], { cwd: dir })).toEqual({ files: [], diagnostics: [], unmatched: 0 });
   });
 });

@@ -6,7 +6,8 @@ import { FileReader, scan, type ScanResult } from '../../src/engine/scan.js';
 import { lintSources, resolveConfig } from '../../src/engine/lint.js';
 import { ParsePool } from '../../src/engine/parse-pool.js';
 import { discover } from '../../src/discovery/walk.js';
-import { POOL_TS, commitAll, isolateGit, makeTree, removeTrees, requireGit } from '../discovery/fixture.js';
+import { GREP_PATTERN, isPrefiltered } from '../../src/extract/prefilter.js';
+import { POOL_TS, commitAll, git, isolateGit, makeTree, removeTrees, requireGit } from '../discovery/fixture.js';
 
 beforeAll(() => {
   requireGit();
@@ -92,6 +93,38 @@ describe('scan', () => {
     // Only src/db.ts was read: the deleted file is silently absent, as without git.
     expect(result.filesScanned).toBe(1);
     expect(result.findings.map((f) => f.file)).toEqual(['src/db.ts']);
+  });
+
+  it('leaves unread only the tracked source files git grep read without a trigger', async () => {
+    const clean = 'export const answer = 42;\n';
+    const files: Record<string, string> = { '.env.example': REMOTE_DISABLED, 'src/db.ts': POOL_TS };
+    for (let i = 0; i < 30; i++) files[`src/clean-${i}.ts`] = clean;
+    files['src/edited.ts'] = clean;
+    files['src/assumed.ts'] = clean;
+    const dir = await makeTree(files);
+    commitAll(dir);
+    // Edited after the commit, and edited behind git's back (assume-unchanged: grep would search the index's copy).
+    await fsp.writeFile(path.join(dir, 'src', 'edited.ts'), POOL_TS);
+    git(dir, 'update-index', '--assume-unchanged', 'src/assumed.ts');
+    await fsp.writeFile(path.join(dir, 'src', 'assumed.ts'), POOL_TS);
+    await fsp.writeFile(path.join(dir, 'src', 'latin1.ts'), Buffer.from('export const n = "\xe9";\n', 'latin1'));
+    await fsp.writeFile(path.join(dir, 'src', 'binary.ts'), Buffer.from([0x61, 0x00, 0x62, 0x0a]));
+    git(dir, 'add', 'src/latin1.ts', 'src/binary.ts');
+
+    const discovered = await discover(['.'], { cwd: dir, trustIndex: true, contentFilter: { pattern: GREP_PATTERN, appliesTo: isPrefiltered } });
+    expect(discovered.unmatched).toBe(30);
+    expect(discovered.files.map((f) => f.rel)).toEqual(['.env.example', 'src/assumed.ts', 'src/binary.ts', 'src/db.ts', 'src/edited.ts', 'src/latin1.ts']);
+
+    const result = await scan({ paths: ['.'], cwd: dir, config, now: NOW });
+    expect(result.filesScanned).toBe(36);
+    // The same as reading every file: the .gitignore-free walk of the file system reads them all.
+    const walked = await scan({ paths: ['.'], cwd: dir, config, now: NOW, noIgnore: true });
+    expect(comparable(result)).toEqual(comparable(walked));
+    expect([...new Set(result.findings.map((f) => f.file))].sort()).toEqual(['.env.example', 'src/assumed.ts', 'src/db.ts', 'src/edited.ts']);
+    expect(result.diagnostics).toEqual([
+      { file: 'src/binary.ts', message: 'binary file (NUL bytes), not scanned' },
+      { file: 'src/latin1.ts', message: 'invalid UTF-8: undecodable bytes were replaced with U+FFFD' },
+    ]);
   });
 
   it('reads a tracked file the work tree turned into a directory as nothing, silently', async () => {
