@@ -119,6 +119,17 @@ const PEM_CERTIFICATE = /-----BEGIN (?:TRUSTED |X509 )?CERTIFICATE-----/;
  * holds a private key is a private key, a `.key` that only holds certificates is a certificate.
  * Content never turns an env or source file into a key file: an env value may hold a PEM key.
  */
+/** The kinds whose file fact records what git does with the file (tracked, ignored): `fileKindOf`'s. */
+const GIT_STATE_KINDS: ReadonlySet<PathKind> = new Set(['env', 'env-template', 'certificate', 'private-key']);
+
+/**
+ * Whether anything sslguard reports about a file of these kinds depends on git's view of it. For
+ * the rest (source, compose, MCP configs, …) nothing does, and a named file needs no git process.
+ */
+export function needsGitState(kinds: readonly PathKind[]): boolean {
+  return kinds.some((kind) => GIT_STATE_KINDS.has(kind));
+}
+
 export function fileKindOf(rel: string, head?: string): FileKind | undefined {
   const kinds = classifyPath(rel);
   if (kinds.includes('env-template')) return 'env-template';

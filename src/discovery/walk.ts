@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type fastGlob from 'fast-glob';
 import type ignoreFactory from 'ignore';
 import type { Diagnostic } from '../model.js';
-import { classifyPath, type PathKind } from './kinds.js';
+import { classifyPath, needsGitState, type PathKind } from './kinds.js';
 import { findRepositoryCandidate, openRepository, type GitState } from './git.js';
 
 const require = createRequire(import.meta.url);
@@ -52,6 +52,10 @@ export interface DiscoveredFile {
   kinds: PathKind[];
   /** Named on the command line (scanned even if ignored). */
   explicit: boolean;
+  /**
+   * What git does with the file. For a named file whose kinds need no git state (`needsGitState`),
+   * git is not asked: `{ inGit: true }` inside a work tree, tracked and ignored unknown.
+   */
   git: { inGit: boolean; tracked?: boolean; ignored?: boolean };
   size: number;
   mode: number;
@@ -603,10 +607,13 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
     const candidate = await findRepositoryCandidate(item.realDir, candidateCache);
     repositoryOf.set(item, candidate);
     if (!candidate) continue;
+    if (item.isDirectory) walkedRepositories.add(candidate);
+    // A named file git has nothing to say about (source, compose, MCP configs: no rule asks
+    // whether they are tracked or ignored) costs no git process: a pre-commit hook's usual call.
+    else if (!needsGitState(classifyPath(discovery.rel(item.abs)))) continue;
     const explicit = explicitByRepository.get(candidate) ?? new Set<string>();
     explicitByRepository.set(candidate, explicit);
     if (!item.isDirectory) explicit.add(toPosix(path.relative(candidate, path.join(item.realDir, path.basename(item.abs)))));
-    else walkedRepositories.add(candidate);
   }
   /** The directories git grep searches, per repository: the named ones walked with git's listing. */
   const grepDirs = new Map<string, string[]>();
@@ -647,17 +654,24 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
       else await discovery.walkFileSystem(root, state);
       continue;
     }
-    await considerExplicitFile(discovery, item, candidate, state);
+    await considerExplicitFile(discovery, item, candidate, state, candidate !== undefined && !states.has(candidate));
   }
   return discovery.result();
 }
 
-async function considerExplicitFile(discovery: Discovery, item: NamedPath, candidate: string | undefined, state: GitState | undefined): Promise<void> {
+/**
+ * `unasked`: the file lies in the work tree found at `candidate`, whose git was not started (the
+ * file's kinds need no git state): it is in git, its tracked and ignored states unknown.
+ */
+async function considerExplicitFile(discovery: Discovery, item: NamedPath, candidate: string | undefined, state: GitState | undefined, unasked: boolean): Promise<void> {
   const realFile = path.join(item.realDir, path.basename(item.abs));
   let git: DiscoveredFile['git'];
   // Symlinks may not leave the repository, or the working directory outside one.
   let boundary: string;
-  if (state && candidate) {
+  if (unasked && candidate) {
+    git = { inGit: true };
+    boundary = await fsp.realpath(candidate);
+  } else if (state && candidate) {
     const gitRoot = await fsp.realpath(state.root);
     const relToGit = toPosix(path.relative(gitRoot, realFile));
     git = { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) };

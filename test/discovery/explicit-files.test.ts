@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discovery/walk.js';
 import { openRepository } from '../../src/discovery/git.js';
@@ -68,5 +69,29 @@ describe('named files in a work tree', () => {
     expect(state?.committable).toEqual(['.env.example']);
     const whole = await openRepository(dir, ['.env.example'], 'tree');
     expect(whole.state?.committable).toContain('untracked/.env.example');
+  });
+
+  it('start no git process for files whose kinds need no git state (source, compose, MCP configs)', async () => {
+    const dir = await makeTree({ ...FILES, 'src/db.ts': 'export {};\n', 'docker-compose.yml': 'services: {}\n', '.mcp.json': '{}\n' });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'init');
+    const pathVariable = process.env.PATH;
+    // Without git on the PATH, asking it would be reported ("git was not found").
+    process.env.PATH = path.join(dir, 'no-git-here');
+    try {
+      const quiet = await discover(['src/db.ts', 'docker-compose.yml', '.mcp.json'], { cwd: dir });
+      expect(quiet.diagnostics).toEqual([]);
+      expect(quiet.files.map((f) => [f.rel, f.git])).toEqual([
+        ['.mcp.json', { inGit: true }],
+        ['docker-compose.yml', { inGit: true }],
+        ['src/db.ts', { inGit: true }],
+      ]);
+      // An env file among them: git is asked (and found missing here).
+      const asked = await discover(['src/db.ts', '.env.example'], { cwd: dir });
+      expect(asked.diagnostics.map((d) => d.message)).toEqual(['git was not found: .gitignore files are read directly and whether files are tracked is unknown']);
+    } finally {
+      process.env.PATH = pathVariable;
+    }
   });
 });
