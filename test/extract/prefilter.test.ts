@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isPrefiltered, sourceMayHoldFacts } from '../../src/extract/prefilter.js';
+import { GREP_PATTERN, isPrefiltered, sourceMayHoldFacts } from '../../src/extract/prefilter.js';
 import { hasSourceTriggers, SOURCE_TRIGGERS } from '../../src/extract/source.js';
 import { extractFile } from '../../src/extract/index.js';
 import { resolveConfig } from '../../src/engine/lint.js';
@@ -100,5 +100,30 @@ describe('extractFile with the prefilter', () => {
     const invalid = extractFile({ file: 'src/latin1.ts', bytes: Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]) }, config);
     expect(invalid.diagnostics).toEqual([{ file: 'src/latin1.ts', message: 'invalid UTF-8: undecodable bytes were replaced with U+FFFD' }]);
     expect(invalid.text).toBeUndefined();
+  });
+});
+
+describe('GREP_PATTERN (git grep -P in byte mode)', () => {
+  // PCRE in byte mode and a JavaScript regular expression over a latin1 string read this pattern
+  // alike (a byte class and escaped ASCII literals); the git tests run it through real git grep.
+  const asBytes = new RegExp(GREP_PATTERN);
+  const matches = (bytes: Buffer): boolean => asBytes.test(bytes.toString('latin1'));
+
+  it('matches every file whose extraction could hold a fact or a diagnostic, so skipping the rest changes nothing', () => {
+    const anyBytes = fc.oneof(messyBytes, fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)), fragmentText.map((t) => Buffer.from(t, 'utf16le')));
+    fc.assert(
+      fc.property(anyBytes, (bytes) => {
+        if (matches(bytes)) return;
+        expect(sourceMayHoldFacts(bytes)).toBe(false);
+        expect(extractFile({ file: 'src/db.ts', bytes }, config)).toEqual({ facts: [], diagnostics: [] });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves out plain ASCII source without a keyword, the bulk of a repository', () => {
+    expect(matches(Buffer.from('export function add(a: number, b: number) {\n  return a + b;\n}\n'))).toBe(false);
+    expect(matches(Buffer.from("import { Pool } from 'pg';\n"))).toBe(true);
+    expect(matches(Buffer.from([0xef, 0xbb, 0xbf, 0x61]))).toBe(true);
   });
 });
