@@ -225,9 +225,12 @@ interface Candidate {
   rel?: string;
   /** `classifyPath(rel)`, when the caller has it. */
   kinds?: PathKind[];
-  /** Git grep read it and found no match for `contentFilter.pattern`. */
+  /** Git grep read it and found no match for `contentFilter.pattern`, and the filter applies to its kinds. */
   unmatched?: true;
 }
+
+/** The git state of a file git grep left out: never read, since the file is never reported. */
+const IN_GIT: DiscoveredFile['git'] = Object.freeze({ inGit: true });
 
 class Discovery {
   readonly diagnostics: Diagnostic[] = [];
@@ -291,7 +294,7 @@ class Discovery {
     }
 
     if (candidate.indexRegular && this.options.trustIndex && dirReal !== undefined) {
-      if (candidate.unmatched && this.options.contentFilter?.appliesTo(kinds)) {
+      if (candidate.unmatched) {
         this.unmatched.add(candidate.abs);
         return;
       }
@@ -410,30 +413,36 @@ class Discovery {
   async walkGit(root: ScanRoot, state: GitState): Promise<void> {
     const gitRoot = await fsp.realpath(state.root);
     const prefix = toPosix(path.relative(gitRoot, root.real));
-    const candidates: Candidate[] = [];
     // Git's paths are normalized POSIX paths, so joining by hand gives what path.join and
     // path.relative would, at a fraction of the cost over tens of thousands of files.
     const rootRel = this.rel(root.abs);
     const absPrefix = root.abs.endsWith(path.sep) ? root.abs : root.abs + path.sep;
     // Git's search runs while git lists and classification waits for it: what the filter leaves
     // out never becomes a file object, and the CPU goes to git and the parse worker meanwhile.
-    const unmatched = this.options.contentFilter && state.contentScan ? await state.contentScan : undefined;
+    const filter = this.options.contentFilter;
+    const unmatched = filter && state.contentScan ? await state.contentScan : undefined;
     for (const relToGit of state.committable) {
       if (prefix !== '' && !relToGit.startsWith(`${prefix}/`)) continue;
       const relToRoot = prefix === '' ? relToGit : relToGit.slice(prefix.length + 1);
       if (hasSkippedDirectory(relToRoot)) continue;
-      candidates.push({
+      const rel = rootRel === '.' ? relToRoot : `${rootRel}/${relToRoot}`;
+      const kinds = classifyPath(rel);
+      if (kinds.length === 0) continue;
+      const indexRegular = state.isRegularInIndex?.(relToGit) ?? false;
+      // Left out (see `consider`): git's state of it is never looked at.
+      const leftOut = indexRegular && unmatched !== undefined && filter!.appliesTo(kinds) && unmatched(relToGit);
+      this.consider({
         abs: absPrefix + (path.sep === '/' ? relToRoot : relToRoot.split('/').join(path.sep)),
-        rel: rootRel === '.' ? relToRoot : `${rootRel}/${relToRoot}`,
+        rel,
+        kinds,
         explicit: false,
         relToRoot,
         root,
-        git: { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) },
-        indexRegular: state.isRegularInIndex?.(relToGit) ?? false,
-        ...(unmatched?.(relToGit) ? { unmatched: true as const } : {}),
+        git: leftOut ? IN_GIT : { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) },
+        indexRegular,
+        ...(leftOut ? { unmatched: true as const } : {}),
       });
     }
-    for (const candidate of candidates) this.consider(candidate);
   }
 
   /**
