@@ -272,6 +272,8 @@ function grepWorkTree(dir: string, pattern: string, pathspecs: readonly string[]
     '-P',
     '--full-name',
     '--no-color',
+    // The default, said outright: a repository's textconv filter is a program it names.
+    '--no-textconv',
     '-e',
     pattern,
     '--',

@@ -164,17 +164,22 @@ describe('symbolic links out of the scanned tree', () => {
 });
 
 describe('code in the scanned repository', () => {
-  it('is never run: not its JavaScript, not the fsmonitor hook its .git/config names', () => {
+  it('is never run: not its JavaScript, not the fsmonitor hook or the textconv filter its .git/config names', () => {
     const marker = join(base, 'executed');
     const hook = join(base, 'hook.sh');
     writeFileSync(hook, `#!/bin/sh\necho "$0 $*" >> ${marker}\n`, { mode: 0o755 });
     const js = `require('node:fs').appendFileSync(${JSON.stringify(marker)}, __filename + '\\n');\nmodule.exports = { rules: {} };\n`;
     for (const name of ['.sslguard.js', '.sslguard.cjs', 'sslguard.config.js', 'sslguard.config.cjs', 'eslint.config.cjs', 'src/evil.cjs']) write(name, js);
     write('src/uses-evil.ts', "import './evil.cjs';\nconst ssl = require('./evil.cjs');\n");
+    write('.gitattributes', '*.ts diff=evil\n');
     git(repo, 'add', '-A');
     git(repo, 'config', 'core.fsmonitor', hook);
-    // The hook is live: git itself runs it for a listing.
+    git(repo, 'config', 'diff.evil.textconv', hook);
+    // The hooks are live: git itself runs them, for a listing and for a search that honours textconv.
     git(repo, 'ls-files', '--cached', '--others', '--exclude-standard');
+    expect(existsSync(marker)).toBe(true);
+    rmSync(marker);
+    git(repo, '-c', 'core.fsmonitor=false', 'grep', '--textconv', '-l', '-e', 'ssl');
     expect(existsSync(marker)).toBe(true);
     rmSync(marker);
 
