@@ -91,6 +91,8 @@ describe('openRepository with a content query (git grep)', () => {
       'assumed.ts': 'export const c = 3;\n',
       'sparse.ts': 'export const d = 4;\n',
       'linked.ts': 'export const e = 5;\n',
+      'odd dir/naïve [1].ts': 'export const f = 6;\n',
+      'odd dir/tab\tname.ts': 'export const g = 7;\n',
     });
     await fsp.writeFile(path.join(dir, 'latin1.ts'), Buffer.from('export const n = "\xe9";\n', 'latin1'));
     await fsp.writeFile(path.join(dir, 'binary.ts'), Buffer.from([0x61, 0x00, 0x62, 0x0a]));
@@ -111,11 +113,14 @@ describe('openRepository with a content query (git grep)', () => {
     const { state } = await openRepository(dir, [], 'tree', { content: { pattern: GREP_PATTERN, dirs: [''] } });
     const unmatched = await state!.contentScan!;
     expect(unmatched).toBeTypeOf('function');
-    const files = ['plain.ts', 'sub/plain.ts', 'driver.ts', 'mentions.ts', 'pem.ts', 'accent.ts', 'latin1.ts', 'binary.ts', 'utf16.ts', 'bom.ts'];
+    const files = ['plain.ts', 'sub/plain.ts', 'odd dir/naïve [1].ts', 'odd dir/tab\tname.ts', 'driver.ts', 'mentions.ts', 'pem.ts', 'accent.ts', 'latin1.ts', 'binary.ts', 'utf16.ts', 'bom.ts'];
     const others = ['symlink.ts', 'assumed.ts', 'sparse.ts', 'untracked.ts', 'linked.ts'];
     expect(Object.fromEntries([...files, ...others].map((rel) => [rel, unmatched!(rel)]))).toEqual({
       'plain.ts': true,
       'sub/plain.ts': true,
+      // Names git would quote without -z, and glob characters (pathspecs are literal).
+      'odd dir/naïve [1].ts': true,
+      'odd dir/tab\tname.ts': true,
       // A trigger, or bytes that are not plain ASCII (the scanner reads those to report their encoding).
       'driver.ts': false,
       'mentions.ts': false,
@@ -140,6 +145,8 @@ describe('openRepository with a content query (git grep)', () => {
     const { state } = await openRepository(dir, [], 'tree', { content: { pattern: GREP_PATTERN, dirs: ['sub'] } });
     const unmatched = (await state!.contentScan)!;
     expect([unmatched('sub/plain.ts'), unmatched('plain.ts')]).toEqual([true, false]);
+    const odd = (await (await openRepository(dir, [], 'tree', { content: { pattern: GREP_PATTERN, dirs: ['odd dir', 'sub'] } })).state!.contentScan)!;
+    expect([odd('odd dir/naïve [1].ts'), odd('sub/plain.ts'), odd('plain.ts')]).toEqual([true, true, false]);
   });
 
   it('gives no answer when git grep fails, and the listing stands', async () => {
@@ -155,7 +162,7 @@ describe('openRepository with a content query (git grep)', () => {
     const counts: number[] = [];
     await openRepository(dir, [], 'tree', { onListed: (n) => counts.push(n) });
     // Tracked and untracked, the link included: a hint of the tree's size, not a list to read.
-    expect(counts).toEqual([15]);
+    expect(counts).toEqual([17]);
   });
 });
 
