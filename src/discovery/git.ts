@@ -239,10 +239,17 @@ class WorkTree implements GitState {
  * listing untracked files and matching every tracked path against the ignore rules is most of
  * git's time on a large tree.
  */
-function queryWorkTree(dir: string, explicit: readonly string[], scope: 'tree' | 'files', onListed?: (listing: GitRun) => void): Promise<[GitRun, GitRun, GitRun | undefined]> {
+function queryWorkTree(
+  dir: string,
+  explicit: readonly string[],
+  scope: 'tree' | 'files',
+  hooks: { onListed?: (listing: GitRun) => void; afterListingStarted?: () => void } = {},
+): Promise<[GitRun, GitRun, GitRun | undefined]> {
   const filesOnly = scope === 'files';
   const listing = runGit(dir, filesOnly ? filesListing(explicit) : ['ls-files', '-z', '-v', '-s', '--cached', '--others', '--exclude-standard']);
-  if (onListed) void listing.then(onListed);
+  if (hooks.onListed) void listing.then(hooks.onListed);
+  // Spawning is synchronous: what takes longest (the content search) is started next.
+  hooks.afterListingStarted?.();
   return Promise.all([
     listing,
     filesOnly ? Promise.resolve<GitRun>({ stdout: '', stderr: '', code: 0 }) : runGit(dir, ['ls-files', '-z', '--cached', '-i', '--exclude-standard']),
@@ -321,10 +328,13 @@ export async function openRepository(
   // So is the content search, which takes longest and is awaited only by whoever needs it.
   // The listing first: its count is the earliest hint of the tree's size.
   const countSources = onListed && ((run: GitRun): void => void (run.code === 0 && onListed(run.stdout.match(SOURCE_ENTRY)?.length ?? 0)));
-  const early = queryWorkTree(candidate, explicit, scope, countSources);
   const grepFrom = (dir: string, dirs: readonly string[]): Promise<GitRun> | undefined =>
     content ? grepWorkTree(dir, content.pattern, dirs.includes('') ? [] : dirs) : undefined;
-  const earlyGrep = grepFrom(candidate, content?.dirs ?? []);
+  let earlyGrep: Promise<GitRun> | undefined;
+  const early = queryWorkTree(candidate, explicit, scope, {
+    ...(countSources ? { onListed: countSources } : {}),
+    afterListingStarted: () => (earlyGrep = grepFrom(candidate, content?.dirs ?? [])),
+  });
   const top = await runGit(candidate, ['rev-parse', '--show-toplevel']);
   if (top.missing) return { state: undefined, diagnostics: [], gitMissing: true };
   if (top.code !== 0) {
