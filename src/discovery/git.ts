@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { SOURCE_SUFFIX } from './kinds.js';
 
 // Git is asked, never emulated, inside a work tree: only git knows the full ignore stack (nested
 // .gitignore, .git/info/exclude, core.excludesFile) and the index. Every question is one git
@@ -97,6 +98,12 @@ export interface ContentQuery {
   pattern: string;
   /** Directories to search, relative to the directory the repository is opened from ('' for all of it). */
   dirs: readonly string[];
+}
+
+/** A started `git grep` and the pathspecs it searches (relative to the top level; none for all). */
+interface ContentSearch {
+  run: Promise<GitRun>;
+  pathspecs: readonly string[];
 }
 
 export type GitOpenResult =
@@ -219,8 +226,8 @@ class WorkTree implements GitState {
     return this.nestedRepositories.some((nested) => rel === nested || rel.startsWith(`${nested}/`));
   }
 
-  /** Takes git grep's run over `pathspecs` (relative to the root; none for the whole tree). */
-  attachContentScan(run: Promise<GitRun>, pathspecs: readonly string[]): void {
+  /** Takes git grep's run over its pathspecs (relative to the root; none for the whole tree). */
+  attachContentScan({ run, pathspecs }: ContentSearch): void {
     this.contentScan = run.then((grep) => {
       // 0: something matched, 1: nothing did. A warning (a file git could not read) leaves that
       // file unanswered without naming it reliably: then no answer at all, and every file is read.
@@ -315,7 +322,7 @@ export interface OpenOptions {
   onListed?: (sourceFiles: number) => void;
 }
 
-const SOURCE_ENTRY = /\.[cm]?[jt]sx?\0/g;
+const SOURCE_ENTRY = new RegExp(`${SOURCE_SUFFIX}\0`, 'g');
 
 export async function openRepository(
   candidate: string,
@@ -325,12 +332,16 @@ export async function openRepository(
 ): Promise<GitOpenResult> {
   // The listing is asked for at once, from the candidate: a directory holding `.git` is the top
   // level of its work tree, which rev-parse confirms meanwhile (one round of processes, not two).
-  // So is the content search, which takes longest and is awaited only by whoever needs it.
-  // The listing first: its count is the earliest hint of the tree's size.
+  // So is the content search, which takes longest and is awaited only by whoever needs it. The
+  // listing is spawned first: its count is the earliest hint of the tree's size.
   const countSources = onListed && ((run: GitRun): void => void (run.code === 0 && onListed(run.stdout.match(SOURCE_ENTRY)?.length ?? 0)));
-  const grepFrom = (dir: string, dirs: readonly string[]): Promise<GitRun> | undefined =>
-    content ? grepWorkTree(dir, content.pattern, dirs.includes('') ? [] : dirs) : undefined;
-  let earlyGrep: Promise<GitRun> | undefined;
+  // A search of the directory itself ('') is a search of the whole tree: no pathspec.
+  const grepFrom = (dir: string, dirs: readonly string[]): ContentSearch | undefined => {
+    if (!content) return undefined;
+    const pathspecs = dirs.includes('') ? [] : dirs;
+    return { run: grepWorkTree(dir, content.pattern, pathspecs), pathspecs };
+  };
+  let earlyGrep: ContentSearch | undefined;
   const early = queryWorkTree(candidate, explicit, scope, {
     ...(countSources ? { onListed: countSources } : {}),
     afterListingStarted: () => (earlyGrep = grepFrom(candidate, content?.dirs ?? [])),
@@ -350,8 +361,7 @@ export async function openRepository(
   const fromRoot = (rel: string): string => path.relative(root, path.join(candidate, rel)).split(path.sep).join('/');
   const named = sameRoot ? explicit : explicit.map(fromRoot);
   const [listing, ignoredTracked, checked] = await (sameRoot ? early : queryWorkTree(root, named, scope));
-  const grepDirs = sameRoot ? (content?.dirs ?? []) : (content?.dirs ?? []).map(fromRoot);
-  const grep = sameRoot ? earlyGrep : grepFrom(root, grepDirs);
+  const grep = sameRoot ? earlyGrep : grepFrom(root, (content?.dirs ?? []).map(fromRoot));
   const failed = [listing, ignoredTracked].find((run) => run.code !== 0);
   if (failed) {
     return { state: undefined, diagnostics: [`git ls-files failed in ${root}: ${failure(failed)}`] };
@@ -362,7 +372,7 @@ export async function openRepository(
     diagnostics.push(`cannot read directory ${path.join(root, match[1]!)}: ${match[2]}`);
   }
   const state = new WorkTree(root, splitZ(listing.stdout), splitZ(ignoredTracked.stdout));
-  if (grep) state.attachContentScan(grep, grepDirs.includes('') ? [] : grepDirs);
+  if (grep) state.attachContentScan(grep);
   if (checked) {
     // check-ignore exits 1 when no path is ignored; anything else but 0 is a failure.
     if (checked.code === 0 || checked.code === 1) {

@@ -27,6 +27,8 @@ const TEMPLATE_WORDS = new Set(['example', 'sample', 'template', 'dist', 'defaul
 const NOT_ENV_EXTENSIONS = new Set(['json', 'jsonc', 'yml', 'yaml', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'md', 'txt']);
 
 const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
+/** A TS/JS file name's ending, for counting such paths in a listing without classifying each one. */
+export const SOURCE_SUFFIX = String.raw`\.[cm]?[jt]sx?`;
 const CERTIFICATE_EXTENSIONS = new Set(['.crt', '.pem', '.cer', '.der', '.p12', '.pfx']);
 /** PKCS#12 bundles hold the private key next to the certificate. */
 const KEY_EXTENSIONS = new Set(['.key', '.p12', '.pfx']);
@@ -113,12 +115,6 @@ export function classifyPath(rel: string): PathKind[] {
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 const PEM_CERTIFICATE = /-----BEGIN (?:TRUSTED |X509 )?CERTIFICATE-----/;
 
-/**
- * The kind of a file whose presence matters, or undefined. For certificate and key files the PEM
- * content in `head` (the first bytes, decoded) decides over the extension: a `.pem` or `.crt` that
- * holds a private key is a private key, a `.key` that only holds certificates is a certificate.
- * Content never turns an env or source file into a key file: an env value may hold a PEM key.
- */
 /** The kinds whose file fact records what git does with the file (tracked, ignored): `fileKindOf`'s. */
 const GIT_STATE_KINDS: ReadonlySet<PathKind> = new Set(['env', 'env-template', 'certificate', 'private-key']);
 
@@ -130,6 +126,12 @@ export function needsGitState(kinds: readonly PathKind[]): boolean {
   return kinds.some((kind) => GIT_STATE_KINDS.has(kind));
 }
 
+/**
+ * The kind of a file whose presence matters, or undefined. For certificate and key files the PEM
+ * content in `head` (the first bytes, decoded) decides over the extension: a `.pem` or `.crt` that
+ * holds a private key is a private key, a `.key` that only holds certificates is a certificate.
+ * Content never turns an env or source file into a key file: an env value may hold a PEM key.
+ */
 export function fileKindOf(rel: string, head?: string): FileKind | undefined {
   const kinds = classifyPath(rel);
   if (kinds.includes('env-template')) return 'env-template';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type fastGlob from 'fast-glob';
 import type ignoreFactory from 'ignore';
 import type { Diagnostic } from '../model.js';
-import { classifyPath, needsGitState, type PathKind } from './kinds.js';
+import { classifyPath, needsGitState, SOURCE_SUFFIX, type PathKind } from './kinds.js';
 import { findRepositoryCandidate, openRepository, type GitState } from './git.js';
 
 const require = createRequire(import.meta.url);
@@ -37,7 +37,7 @@ export const ALWAYS_SKIPPED_DIRS: readonly string[] = [
 const SKIPPED = new Set(ALWAYS_SKIPPED_DIRS);
 
 /** TS/JS by extension, for a quick count (classifyPath decides what is read). */
-const SOURCE_PATH = /\.[cm]?[jt]sx?$/;
+const SOURCE_PATH = new RegExp(`${SOURCE_SUFFIX}$`);
 
 /** A problem with how sslguard was called (a path that does not exist); the CLI exits with 2. */
 export class UsageError extends Error {
@@ -610,13 +610,16 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
   const candidateCache = new Map<string, string | null>();
   const repositoryOf = new Map<NamedPath, string | undefined>();
   const explicitByRepository = new Map<string, Set<string>>();
-  /** Repositories a named directory lies in: only those need the listing of the whole work tree. */
-  const walkedRepositories = new Set<string>();
+  /**
+   * Repositories a named directory lies in (only those need the listing of the whole work tree),
+   * with those directories relative to the repository: where git grep searches.
+   */
+  const walkedDirectories = new Map<string, string[]>();
   for (const item of named) {
     const candidate = await findRepositoryCandidate(item.realDir, candidateCache);
     repositoryOf.set(item, candidate);
     if (!candidate) continue;
-    if (item.isDirectory) walkedRepositories.add(candidate);
+    if (item.isDirectory) walkedDirectories.set(candidate, [...(walkedDirectories.get(candidate) ?? []), toPosix(path.relative(candidate, item.realDir))]);
     // A named file git has nothing to say about (source, compose, MCP configs: no rule asks
     // whether they are tracked or ignored) costs no git process: a pre-commit hook's usual call.
     else if (!needsGitState(classifyPath(discovery.rel(item.abs)))) continue;
@@ -624,21 +627,13 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
     explicitByRepository.set(candidate, explicit);
     if (!item.isDirectory) explicit.add(toPosix(path.relative(candidate, path.join(item.realDir, path.basename(item.abs)))));
   }
-  /** The directories git grep searches, per repository: the named ones walked with git's listing. */
-  const grepDirs = new Map<string, string[]>();
-  if (options.contentFilter && !options.noIgnore) {
-    for (const item of named) {
-      const candidate = repositoryOf.get(item);
-      if (!candidate || !item.isDirectory) continue;
-      grepDirs.set(candidate, [...(grepDirs.get(candidate) ?? []), toPosix(path.relative(candidate, item.realDir))]);
-    }
-  }
   const states = new Map<string, GitState | undefined>();
   await Promise.all(
     [...explicitByRepository].map(async ([candidate, explicit]) => {
-      const dirs = grepDirs.get(candidate);
-      const content = dirs && options.contentFilter ? { pattern: options.contentFilter.pattern, dirs } : undefined;
-      const walked = walkedRepositories.has(candidate);
+      const dirs = walkedDirectories.get(candidate);
+      // Without .gitignore filtering the file system is walked, not git's listing: nothing to search.
+      const content = dirs && options.contentFilter && !options.noIgnore ? { pattern: options.contentFilter.pattern, dirs } : undefined;
+      const walked = dirs !== undefined;
       const opened = await openRepository(candidate, [...explicit], walked ? 'tree' : 'files', {
         ...(content ? { content } : {}),
         ...(walked && options.onListing ? { onListed: options.onListing } : {}),
@@ -650,7 +645,7 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
   );
   if (options.onListing) {
     let sourceFiles = 0;
-    for (const candidate of walkedRepositories) for (const rel of states.get(candidate)?.committable ?? []) if (SOURCE_PATH.test(rel)) sourceFiles++;
+    for (const candidate of walkedDirectories.keys()) for (const rel of states.get(candidate)?.committable ?? []) if (SOURCE_PATH.test(rel)) sourceFiles++;
     options.onListing(sourceFiles);
   }
 

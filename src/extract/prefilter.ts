@@ -25,8 +25,11 @@ function escapeRegExp(text: string): string {
  */
 let sourcePattern: RegExp | undefined;
 
+/** The triggers and the PEM marker as one alternation, for both forms of the prefilter. */
+const KEYWORDS = [...SOURCE_TRIGGERS, PEM_MARKER].map(escapeRegExp).join('|');
+
 function pattern(): RegExp {
-  sourcePattern ??= new RegExp([...SOURCE_TRIGGERS, PEM_MARKER].map(escapeRegExp).join('|'));
+  sourcePattern ??= new RegExp(KEYWORDS);
   return sourcePattern;
 }
 
@@ -37,7 +40,7 @@ function pattern(): RegExp {
  * `sourceMayHoldFacts` rejects and `skippedSource` gives no diagnostic for, so the scanner may
  * leave it unread.
  */
-export const GREP_PATTERN = ['[\\x00\\x80-\\xff]', ...[...SOURCE_TRIGGERS, PEM_MARKER].map(escapeRegExp)].join('|');
+export const GREP_PATTERN = `[\\x00\\x80-\\xff]|${KEYWORDS}`;
 
 /** The path kinds whose files the prefilter may skip: plain TS/JS source and nothing else. */
 export function isPrefiltered(kinds: readonly PathKind[]): boolean {
