@@ -74,17 +74,23 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const reader = new FileReader(options.config.maxFileSize);
     // Outside a work tree (or with explicit workers) the count is known only now.
     startPool(discovered.files.filter((file) => isPrefiltered(file.kinds)).length);
-    // With a pool, results arrive out of order: they are kept, in file order, and added at the end.
-    const extractions: Array<{ file: string; result: FileExtraction | Promise<FileExtraction> }> = [];
+    // With a pool, results arrive out of order: each file's result (or read error) is kept in its
+    // slot, and all are added in file order at the end.
+    const slots: Array<{ file: string; result: FileExtraction | Promise<FileExtraction> } | Diagnostic | undefined> = [];
     // Git searched these and found no trigger: what reading them would give is no fact and no diagnostic.
     let filesScanned = discovered.unmatched;
-    for (const [index, file] of discovered.files.entries()) {
-      options.onProgress?.(index, discovered.files.length);
+    let done = 0;
+    const handle = (index: number): void => {
+      const file = discovered.files[index]!;
+      options.onProgress?.(done++, discovered.files.length);
       const read = reader.read(file.real ?? file.abs);
       if ('error' in read) {
         const message = file.unverified ? unverifiedReadError(read) : read.error;
-        if (message) diagnostics.push({ file: file.rel, message });
-        continue;
+        if (message) {
+          if (pool) slots[index] = { file: file.rel, message };
+          else diagnostics.push({ file: file.rel, message });
+        }
+        return;
       }
       filesScanned++;
       // Most files: source the prefilter rules out, answered here without another pass over the bytes.
@@ -92,9 +98,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const prefiltered = isPrefiltered(kinds);
       if (prefiltered && !sourceMayHoldFacts(read.bytes)) {
         const skipped = skippedSource(file.rel, read.bytes);
-        if (pool) extractions.push({ file: file.rel, result: skipped });
+        if (pool) slots[index] = { file: file.rel, result: skipped };
         else linter.addExtraction(file.rel, skipped);
-        continue;
+        return;
       }
       // `read.bytes` is a view of the reader's buffer: extraction copies what it keeps.
       const source: SourceInput = { file: file.rel, bytes: read.bytes, git: file.git, mode: read.mode };
@@ -103,12 +109,24 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       } else if (prefiltered) {
         const own = { file: file.rel, bytes: Uint8Array.from(read.bytes), git: file.git, mode: read.mode };
         // A worker that died leaves its files to the main thread: slower, never a lost file.
-        extractions.push({ file: file.rel, result: pool.extract(own).then(Linter.retained, () => Linter.retained(extractIsolated(own, linter.resolvedConfig))) });
+        slots[index] = { file: file.rel, result: pool.extract(own).then(Linter.retained, () => Linter.retained(extractIsolated(own, linter.resolvedConfig))) };
       } else {
-        extractions.push({ file: file.rel, result: Linter.retained(extractIsolated(source, linter.resolvedConfig)) });
+        slots[index] = { file: file.rel, result: Linter.retained(extractIsolated(source, linter.resolvedConfig)) };
       }
+    };
+    if (pool) {
+      // Source files first: the worker parses them while this thread reads and extracts the rest.
+      const sources = discovered.files.flatMap((file, index) => (isPrefiltered(file.kinds) ? [index] : []));
+      for (const index of sources) handle(index);
+      for (const [index, file] of discovered.files.entries()) if (!isPrefiltered(file.kinds)) handle(index);
+    } else {
+      for (const index of discovered.files.keys()) handle(index);
     }
-    for (const { file, result } of extractions) linter.addExtraction(file, await result);
+    for (const slot of slots) {
+      if (!slot) continue;
+      if ('message' in slot) diagnostics.push(slot);
+      else linter.addExtraction(slot.file, await slot.result);
+    }
     const result = linter.finish();
     return {
       ...result,

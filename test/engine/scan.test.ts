@@ -161,14 +161,22 @@ describe('parse workers', () => {
       files[`packages/p${i}/src/db.ts`] = i % 3 === 0 ? POOL_TS : `export const n${i} = ${i};\n`;
       files[`packages/p${i}/src/url.ts`] = `export const url = 'postgresql://app@db${i}.abcd1234.supabase.co:5432/postgres?sslmode=${i % 2 ? 'require' : 'disable'}';\n`;
     }
+    // Read errors and skipped-source diagnostics between the parsed files: the pooled scan reads
+    // source files first, and must still report everything in file order.
+    files['packages/p1/src/big.ts'] = `// ssl\n${'x'.repeat(70 * 1024)}\n`;
+    files['packages/p1/docker-compose.yml'] = `services:\n  db:\n    image: postgres:16\n    environment:\n      X: "${'y'.repeat(70 * 1024)}"\n`;
+    files['packages/p4/.env'] = REMOTE_DISABLED;
     const dir = await makeTree(files);
+    await fsp.writeFile(path.join(dir, 'packages/p2/src/latin1.ts'), Buffer.from("const a = '\xe9';\n", 'latin1'));
     commitAll(dir);
+    const small = { ...config, maxFileSize: 64 * 1024 };
 
-    const pooled = await dist.scan({ paths: ['.'], cwd: dir, config, now: NOW, workers: 1 });
+    const pooled = await dist.scan({ paths: ['.'], cwd: dir, config: small, now: NOW, workers: 1 });
     expect(source.parserLoaded()).toBe(false);
-    const inline = await dist.scan({ paths: ['.'], cwd: dir, config, now: NOW, workers: 0 });
+    const inline = await dist.scan({ paths: ['.'], cwd: dir, config: small, now: NOW, workers: 0 });
     expect(source.parserLoaded()).toBe(true);
     expect(pooled.findings.length).toBeGreaterThan(30);
+    expect(pooled.diagnostics.map((d) => d.file)).toEqual(expect.arrayContaining(['packages/p1/docker-compose.yml', 'packages/p1/src/big.ts', 'packages/p2/src/latin1.ts']));
     expect(comparable(pooled)).toEqual(comparable(inline));
   });
 
