@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { SOURCE_SUFFIX } from './kinds.js';
+import { SOURCE_SUFFIX, classifyPath, needsGitState } from './kinds.js';
 
 // Git is asked, never emulated, inside a work tree: only git knows the full ignore stack (nested
 // .gitignore, .git/info/exclude, core.excludesFile) and the index. Every question is one git
@@ -71,8 +71,10 @@ export interface GitState {
   /** In the index. */
   isTracked(rel: string): boolean;
   /**
-   * Matched by an ignore rule. Exact for every committable path, for tracked paths and for paths
-   * passed to `checkIgnored`; any other path git did not list is untracked and ignored.
+   * Matched by an ignore rule. Exact for every untracked committable path, for the tracked paths
+   * whose findings depend on it (the kinds `needsGitState` names: env files, certificates, keys)
+   * and for the paths named when the work tree was opened; false for any other tracked path, and
+   * true for any path git did not list (untracked and ignored).
    */
   isIgnored(rel: string): boolean;
   /** Inside a nested repository or submodule of this work tree. */
@@ -159,15 +161,13 @@ class WorkTree implements GitState {
   private readonly indexCopy = new Set<string>();
   contentScan?: Promise<((rel: string) => boolean) | undefined>;
   private readonly listed = new Set<string>();
-  private readonly trackedIgnored: Set<string>;
+  private readonly trackedIgnored = new Set<string>();
   private readonly checked = new Map<string, boolean>();
 
   constructor(
     readonly root: string,
     tagged: string[],
-    trackedIgnored: string[],
   ) {
-    this.trackedIgnored = new Set(trackedIgnored);
     for (const entry of tagged) {
       // `ls-files -v -s`: `? <path>` for an untracked path, `<tag> <mode> <object> <stage>\t<path>`
       // for an index entry (once per stage when unmerged); the tag is lower case for an entry
@@ -205,6 +205,19 @@ class WorkTree implements GitState {
     this.checked.set(rel, ignored);
   }
 
+  /**
+   * The tracked paths whose ignore state sslguard reports (a committed `.env` that .gitignore
+   * also names): a few files, asked about by name instead of matching every tracked path
+   * against the ignore rules (`ls-files -i`), which costs git most of a listing on a large tree.
+   */
+  trackedNeedingIgnoreState(): string[] {
+    return [...this.tracked].filter((rel) => needsGitState(classifyPath(rel)));
+  }
+
+  recordTrackedIgnored(rels: readonly string[]): void {
+    for (const rel of rels) this.trackedIgnored.add(rel);
+  }
+
   isTracked(rel: string): boolean {
     return this.tracked.has(rel);
   }
@@ -240,18 +253,17 @@ class WorkTree implements GitState {
 }
 
 /**
- * The listing of a work tree, its tracked files that ignore rules match, and the ignore state of
- * `explicit` paths, from `dir`. Only named files (a pre-commit hook's call): the index alone says
- * what is tracked, and `check-ignore --no-index` answers for tracked and untracked files alike;
- * listing untracked files and matching every tracked path against the ignore rules is most of
- * git's time on a large tree.
+ * The listing of a work tree and the ignore state of `explicit` paths, from `dir`. Only named
+ * files (a pre-commit hook's call): the index alone says what is tracked, and
+ * `check-ignore --no-index` answers for tracked and untracked files alike; listing untracked
+ * files is most of git's time on a large tree.
  */
 function queryWorkTree(
   dir: string,
   explicit: readonly string[],
   scope: 'tree' | 'files',
   hooks: { onListed?: (listing: GitRun) => void; afterListingStarted?: () => void } = {},
-): Promise<[GitRun, GitRun, GitRun | undefined]> {
+): Promise<[GitRun, GitRun | undefined]> {
   const filesOnly = scope === 'files';
   const listing = runGit(dir, filesOnly ? filesListing(explicit) : ['ls-files', '-z', '-v', '-s', '--cached', '--others', '--exclude-standard']);
   if (hooks.onListed) void listing.then(hooks.onListed);
@@ -259,7 +271,6 @@ function queryWorkTree(
   hooks.afterListingStarted?.();
   return Promise.all([
     listing,
-    filesOnly ? Promise.resolve<GitRun>({ stdout: '', stderr: '', code: 0 }) : runGit(dir, ['ls-files', '-z', '--cached', '-i', '--exclude-standard']),
     explicit.length > 0
       ? runGit(dir, ['check-ignore', ...(filesOnly ? ['--no-index'] : []), '--stdin', '-z'], explicit.map((rel) => `${rel}\0`).join(''))
       : Promise.resolve(undefined),
@@ -304,14 +315,6 @@ function filesListing(explicit: readonly string[]): string[] {
   return ['--literal-pathspecs', 'ls-files', '-z', '-v', '-s', '--cached', '--', ...explicit];
 }
 
-/**
- * Open the work tree whose top level is `candidate`: `git rev-parse --show-toplevel` confirms it,
- * one `ls-files` lists tracked and committable files, one lists tracked files that ignore rules
- * match, and one batched `check-ignore` answers for `explicit` paths (relative to the root).
- * With `scope: 'files'` only the `explicit` paths are asked about: `committable` then holds the
- * tracked ones among them (every tracked file when there are many), and `isIgnored` is exact for
- * the explicit paths alone.
- */
 export interface OpenOptions {
   /** Search the files for a pattern meanwhile (`GitState.contentScan`). */
   content?: ContentQuery;
@@ -324,6 +327,14 @@ export interface OpenOptions {
 
 const SOURCE_ENTRY = new RegExp(`${SOURCE_SUFFIX}\0`, 'g');
 
+/**
+ * Open the work tree whose top level is `candidate`: `git rev-parse --show-toplevel` confirms it,
+ * one `ls-files` lists tracked and committable files, one batched `check-ignore` answers for
+ * `explicit` paths (relative to the root) and, once the listing is in, another for the tracked
+ * files whose ignore state is reported (`trackedNeedingIgnoreState`). With `scope: 'files'` only
+ * the `explicit` paths are asked about: `committable` then holds the tracked ones among them
+ * (every tracked file when there are many), and `isIgnored` is exact for the explicit paths alone.
+ */
 export async function openRepository(
   candidate: string,
   explicit: readonly string[] = [],
@@ -360,19 +371,33 @@ export async function openRepository(
   // Named paths are relative to the candidate; from the top level they are relative to it.
   const fromRoot = (rel: string): string => path.relative(root, path.join(candidate, rel)).split(path.sep).join('/');
   const named = sameRoot ? explicit : explicit.map(fromRoot);
-  const [listing, ignoredTracked, checked] = await (sameRoot ? early : queryWorkTree(root, named, scope));
+  const [listing, checked] = await (sameRoot ? early : queryWorkTree(root, named, scope));
   const grep = sameRoot ? earlyGrep : grepFrom(root, (content?.dirs ?? []).map(fromRoot));
-  const failed = [listing, ignoredTracked].find((run) => run.code !== 0);
-  if (failed) {
-    return { state: undefined, diagnostics: [`git ls-files failed in ${root}: ${failure(failed)}`] };
+  if (listing.code !== 0) {
+    return { state: undefined, diagnostics: [`git ls-files failed in ${root}: ${failure(listing)}`] };
   }
 
   const diagnostics: string[] = [];
   for (const match of listing.stderr.matchAll(UNREADABLE_DIRECTORY)) {
     diagnostics.push(`cannot read directory ${path.join(root, match[1]!)}: ${match[2]}`);
   }
-  const state = new WorkTree(root, splitZ(listing.stdout), splitZ(ignoredTracked.stdout));
+  const state = new WorkTree(root, splitZ(listing.stdout));
   if (grep) state.attachContentScan(grep);
+  // Named files: the check-ignore below asks about tracked and untracked ones alike (--no-index).
+  const tracked = scope === 'tree' ? state.trackedNeedingIgnoreState() : [];
+  if (tracked.length > 0) {
+    // `--no-index`: an ignore rule matches a tracked path as it would an untracked one.
+    const run = await runGit(root, ['check-ignore', '--no-index', '--stdin', '-z'], tracked.map((rel) => `${rel}\0`).join(''));
+    if (run.code === 0 || run.code === 1) {
+      state.recordTrackedIgnored(splitZ(run.stdout));
+    } else {
+      // check-ignore stops at a path it refuses (one below a directory the work tree now has as a
+      // symbolic link): then git matches every tracked path against the ignore rules instead.
+      const all = await runGit(root, ['ls-files', '-z', '--cached', '-i', '--exclude-standard']);
+      if (all.code !== 0) return { state: undefined, diagnostics: [`git ls-files failed in ${root}: ${failure(all)}`] };
+      state.recordTrackedIgnored(splitZ(all.stdout));
+    }
+  }
   if (checked) {
     // check-ignore exits 1 when no path is ignored; anything else but 0 is a failure.
     if (checked.code === 0 || checked.code === 1) {

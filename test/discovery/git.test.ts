@@ -11,6 +11,20 @@ beforeAll(() => {
 });
 afterAll(removeTrees);
 
+/** What `run` returns, and the git commands it started (GIT_TRACE's log). */
+async function tracingGit<T>(run: () => Promise<T>): Promise<T & { commands: string }> {
+  const log = path.join(await makeTree({}), 'git-trace.log');
+  const previous = process.env.GIT_TRACE;
+  process.env.GIT_TRACE = log;
+  try {
+    const result = await run();
+    return { ...result, commands: await fsp.readFile(log, 'utf8') };
+  } finally {
+    if (previous === undefined) delete process.env.GIT_TRACE;
+    else process.env.GIT_TRACE = previous;
+  }
+}
+
 describe('openRepository', () => {
   it('answers tracked and ignored for every path from one listing', async () => {
     const dir = await makeTree({
@@ -41,6 +55,46 @@ describe('openRepository', () => {
     ]);
     expect(state.isIgnored('logs/app.env')).toBe(true);
     expect(state.isIgnored('docker-compose.yml')).toBe(false);
+  });
+
+  it('asks about the ignore state of tracked env files, certificates and keys by name, not by matching every tracked path', async () => {
+    const dir = await makeTree({
+      '.gitignore': 'secrets/\n*.pem\n!ca.pem\nbuild/\n',
+      '.env.example': 'DATABASE_URL=\n',
+      'secrets/.env': DATABASE_ENV,
+      'certs/client.pem': 'not a real certificate\n',
+      'certs/ca.pem': 'not a real certificate\n',
+      'build/docker-compose.yml': COMPOSE,
+    });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-f', '.');
+    git(dir, 'commit', '-q', '-m', 'initial');
+    const { state, commands } = await tracingGit(() => openRepository(dir));
+    expect(['secrets/.env', 'certs/client.pem', 'certs/ca.pem', '.env.example'].map((rel) => [rel, state!.isIgnored(rel)])).toEqual([
+      ['secrets/.env', true],
+      ['certs/client.pem', true],
+      ['certs/ca.pem', false],
+      ['.env.example', false],
+    ]);
+    // Nothing sslguard reports about a compose file depends on it: not asked, so not ignored.
+    expect(state!.isIgnored('build/docker-compose.yml')).toBe(false);
+    expect(commands).toContain('check-ignore --no-index --stdin -z');
+    expect(commands).not.toMatch(/ls-files[^\n]* -i /);
+  });
+
+  it('matches every tracked path against the ignore rules when check-ignore refuses a path below a symbolic link', async () => {
+    const outside = await makeTree({ '.env': DATABASE_ENV });
+    const dir = await makeTree({ '.gitignore': 'config/\n', 'config/.env': DATABASE_ENV, 'app/.env': DATABASE_ENV });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-f', '.');
+    git(dir, 'commit', '-q', '-m', 'initial');
+    await fsp.rm(path.join(dir, 'config'), { recursive: true });
+    await fsp.symlink(outside, path.join(dir, 'config'));
+    const { state, diagnostics, commands } = await tracingGit(() => openRepository(dir));
+    expect(diagnostics).toEqual([]);
+    expect(commands).toMatch(/ls-files -z --cached -i --exclude-standard/);
+    expect(state!.isIgnored('config/.env')).toBe(true);
+    expect(state!.isIgnored('app/.env')).toBe(false);
   });
 
   it('lists submodules and untracked nested repositories as nested', async () => {
