@@ -283,7 +283,12 @@ function queryWorkTree(
  * overridden: `-P` over grep.patternType, no submodules (submodule.recurse), no color.
  */
 function grepWorkTree(dir: string, pattern: string, pathspecs: readonly string[]): Promise<GitRun> {
-  return runGit(dir, [
+  return runGit(dir, grepArguments(pattern, pathspecs));
+}
+
+/** The arguments of that search (after `git -c core.fsmonitor=false`); `npm run bench` times the same search alone. */
+export function grepArguments(pattern: string, pathspecs: readonly string[]): string[] {
+  return [
     '--literal-pathspecs',
     '-c',
     'submodule.recurse=false',
@@ -303,7 +308,7 @@ function grepWorkTree(dir: string, pattern: string, pathspecs: readonly string[]
     pattern,
     '--',
     ...pathspecs,
-  ]);
+  ];
 }
 
 /** Above this many named files the whole index is listed: command lines have a length limit. */
