@@ -293,7 +293,8 @@ function portNumber(raw: string, offset: number): number | undefined {
 
 function ipVersion(host: string): 'v4' | 'v6' | undefined {
   if (host === '' || !/^[0-9A-Fa-f.:%]/.test(host)) return undefined;
-  return isIPv4(host) ? 'v4' : isIPv6(host) ? 'v6' : undefined;
+  // Node's IPv6 test compiles a large regular expression on first use: only an address with a colon can need it.
+  return isIPv4(host) ? 'v4' : host.includes(':') && isIPv6(host) ? 'v6' : undefined;
 }
 
 function isSocket(host: string): boolean {
