@@ -1,6 +1,8 @@
 // Whether a connection's traffic stays on this machine. Private ranges (10/8, 172.16/12,
 // 192.168/16) are deliberately *remote*: the packets leave the host and cross a network.
 import { isIPv4, isIPv6 } from 'node:net';
+import type { HostClass } from '../model.js';
+import { isReference } from './placeholder.js';
 
 /**
  * Node's IPv6 test compiles a large regular expression on first use (about 9 ms): host names,
@@ -9,8 +11,6 @@ import { isIPv4, isIPv6 } from 'node:net';
 function isIPv6Address(text: string): boolean {
   return text.includes(':') && isIPv6(text);
 }
-import type { HostClass } from '../model.js';
-import { isReference } from './placeholder.js';
 
 export interface HostClassification {
   class: HostClass;

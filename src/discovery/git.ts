@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { SOURCE_SUFFIX, classifyPath, needsGitState } from './kinds.js';
+import { SOURCE_SUFFIX, pathNeedsGitState } from './kinds.js';
 
 // Git is asked, never emulated, inside a work tree: only git knows the full ignore stack (nested
 // .gitignore, .git/info/exclude, core.excludesFile) and the index. Every question is one git
@@ -211,7 +211,7 @@ class WorkTree implements GitState {
    * against the ignore rules (`ls-files -i`), which costs git most of a listing on a large tree.
    */
   trackedNeedingIgnoreState(): string[] {
-    return [...this.tracked].filter((rel) => needsGitState(classifyPath(rel)));
+    return [...this.tracked].filter(pathNeedsGitState);
   }
 
   recordTrackedIgnored(rels: readonly string[]): void {
@@ -388,7 +388,7 @@ export async function openRepository(
   }
   const state = new WorkTree(root, splitZ(listing.stdout));
   if (grep) state.attachContentScan(grep);
-  // Named files: the check-ignore below asks about tracked and untracked ones alike (--no-index).
+  // With scope 'files', the named paths' own check-ignore (--no-index) already covers the tracked ones.
   const tracked = scope === 'tree' ? state.trackedNeedingIgnoreState() : [];
   if (tracked.length > 0) {
     // `--no-index`: an ignore rule matches a tracked path as it would an untracked one.

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyPath, fileKindOf, type PathKind } from '../../src/discovery/kinds.js';
+import { classifyPath, fileKindOf, needsGitState, pathNeedsGitState, type PathKind } from '../../src/discovery/kinds.js';
 
 describe('classifyPath', () => {
   const table: Array<[string, PathKind[]]> = [
@@ -120,5 +121,23 @@ describe('fileKindOf', () => {
   ];
   it.each(table)('%s (%#) → %s', (rel, head, kind) => {
     expect(fileKindOf(rel, head)).toBe(kind);
+  });
+});
+
+describe('pathNeedsGitState', () => {
+  it('answers as needsGitState(classifyPath(rel)) for names built from the parts that decide it', () => {
+    const part = fc.constantFrom('.env', 'env', '.envrc', '.local', '.example', '.sample', '.template', '.pem', '.PEM', '.crt', '.key', '.p12', '.pfx', '.der', '.cer', '.ts', '.json', '.yml', '.bak', 'prod', 'db', 'certs/', 'config/', '.env/', 'a.pem/', '/', '.');
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
+        const rel = parts.join('');
+        expect(pathNeedsGitState(rel)).toBe(needsGitState(classifyPath(rel)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('turns away source, compose and JSON paths, and keeps env files, templates, certificates and keys', () => {
+    expect(['src/db.ts', 'docker-compose.yml', 'package.json', 'envs/db.ts', 'docs/.env.md'].map(pathNeedsGitState)).toEqual([false, false, false, false, false]);
+    expect(['.env', 'apps/api/.env.production', '.env.example', 'prod.env', '.envrc', 'certs/ca.pem', 'tls/server.key', 'bundle.p12'].map(pathNeedsGitState)).toEqual([true, true, true, true, true, true, true, true]);
   });
 });
