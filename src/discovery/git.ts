@@ -160,7 +160,8 @@ class WorkTree implements GitState {
    */
   private readonly indexCopy = new Set<string>();
   contentScan?: Promise<((rel: string) => boolean) | undefined>;
-  private readonly listed = new Set<string>();
+  /** Untracked paths no ignore rule matches (`--others --exclude-standard`). */
+  private readonly untracked = new Set<string>();
   private readonly trackedIgnored = new Set<string>();
   private readonly checked = new Map<string, boolean>();
 
@@ -175,8 +176,12 @@ class WorkTree implements GitState {
       if (entry.startsWith('? ')) {
         const rel = entry.slice(2);
         // An untracked nested repository is listed as one directory entry.
-        if (rel.endsWith('/')) this.nestedRepositories.push(rel.slice(0, -1));
-        else this.addListed(rel);
+        if (rel.endsWith('/')) {
+          this.nestedRepositories.push(rel.slice(0, -1));
+        } else {
+          this.untracked.add(rel);
+          this.committable.push(rel);
+        }
         continue;
       }
       const tab = entry.indexOf('\t');
@@ -192,13 +197,8 @@ class WorkTree implements GitState {
       if (mode !== '100644' && mode !== '100755') this.trackedSpecial.add(rel);
       const tag = entry[0]!;
       if (tag === 'S' || tag !== tag.toUpperCase()) this.indexCopy.add(rel);
-      this.addListed(rel);
+      this.committable.push(rel);
     }
-  }
-
-  private addListed(rel: string): void {
-    this.listed.add(rel);
-    this.committable.push(rel);
   }
 
   recordChecked(rel: string, ignored: boolean): void {
@@ -211,7 +211,9 @@ class WorkTree implements GitState {
    * against the ignore rules (`ls-files -i`), which costs git most of a listing on a large tree.
    */
   trackedNeedingIgnoreState(): string[] {
-    return [...this.tracked].filter(pathNeedsGitState);
+    const asked: string[] = [];
+    for (const rel of this.tracked) if (pathNeedsGitState(rel)) asked.push(rel);
+    return asked;
   }
 
   recordTrackedIgnored(rels: readonly string[]): void {
@@ -228,7 +230,7 @@ class WorkTree implements GitState {
     if (checked !== undefined) return checked;
     // `--others --exclude-standard` lists every untracked file no rule matches, so an existing
     // file it left out is ignored.
-    return !this.listed.has(rel);
+    return !this.tracked.has(rel) && !this.untracked.has(rel);
   }
 
   isRegularInIndex(rel: string): boolean {
