@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type * as Yaml from 'yaml';
 import type * as JsoncParser from 'jsonc-parser';
 import type { EnvironmentName, SeverityOrOff } from '../model.js';
@@ -93,9 +93,12 @@ export function loadConfigSync(options: LoadConfigOptions): LoadedConfig {
   return { config: cloneDefaults() };
 }
 
-function displayName(cwd: string, path: string): string {
+/** A config file as messages name it: POSIX and relative inside the working directory, as given outside it. */
+export function displayName(cwd: string, path: string): string {
   const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : path;
+  // `..` as a whole first segment, not a name starting with two dots (`..cache/`).
+  const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  return rel && !outside ? rel.split('\\').join('/') : path;
 }
 
 function readText(path: string): string | undefined {

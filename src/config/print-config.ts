@@ -4,7 +4,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { EnvironmentInfo, EnvironmentName, Fact, SeverityOrOff } from '../model.js';
-import type { PolicyMode, ResolvedConfig } from './types.js';
+import { DEFAULT_POLICY, type PolicyMode, type ResolvedConfig } from './types.js';
+import { displayName } from './load.js';
 import { UsageError } from '../discovery/walk.js';
 import { lintSources } from '../engine/lint.js';
 import { describeUnit } from '../policy/connection.js';
@@ -98,7 +99,7 @@ export function printConfig(options: PrintConfigOptions): PrintedConfig {
 
   return {
     file,
-    configFile: options.configFile === undefined ? null : displayPath(cwd, options.configFile),
+    configFile: options.configFile === undefined ? null : displayName(cwd, options.configFile),
     config: configFileShape(config),
     pathEnvironment: report(environmentOfPath(file, config)),
     environments: [...seen.values()],
@@ -126,17 +127,11 @@ function configFileShape(config: ResolvedConfig): ConfigFileShape {
     ignorePatterns: [...config.ignorePatterns],
     certExpiryDays: config.certExpiryDays,
     maxFileSize: config.maxFileSize,
-    policy: { production: minimumMode(config, 'production'), staging: minimumMode(config, 'staging'), development: minimumMode(config, 'development'), unknown: minimumMode(config, 'unknown') },
+    policy: Object.fromEntries((Object.keys(DEFAULT_POLICY) as EnvironmentName[]).map((name) => [name, minimumMode(config, name)])) as Record<EnvironmentName, PolicyMode>,
   };
 }
 
 function posixRelative(cwd: string, abs: string): string {
   const rel = relative(cwd, abs).split('\\').join('/');
   return rel === '' ? '.' : rel;
-}
-
-/** Relative inside the working directory, absolute outside it (as the config loader names files). */
-function displayPath(cwd: string, abs: string): string {
-  const rel = posixRelative(cwd, abs);
-  return rel.startsWith('../') ? abs : rel;
 }

@@ -280,15 +280,12 @@ function queryWorkTree(
 }
 
 /**
- * `git grep` over the tracked files under `pathspecs` (relative to `dir`; none for all), paths
- * printed relative to the top level. Configuration that would change what is searched or printed is
- * overridden: `-P` over grep.patternType, no submodules (submodule.recurse), no color.
+ * The arguments (after `git -c core.fsmonitor=false`) of `git grep` over the tracked files under
+ * `pathspecs` (relative to where it runs; none for all), paths printed relative to the top level.
+ * Configuration that would change what is searched or printed is overridden: `-P` over
+ * grep.patternType, no submodules (submodule.recurse), no color. `npm run bench` times the same
+ * search alone.
  */
-function grepWorkTree(dir: string, pattern: string, pathspecs: readonly string[]): Promise<GitRun> {
-  return runGit(dir, grepArguments(pattern, pathspecs));
-}
-
-/** The arguments of that search (after `git -c core.fsmonitor=false`); `npm run bench` times the same search alone. */
 export function grepArguments(pattern: string, pathspecs: readonly string[]): string[] {
   return [
     '--literal-pathspecs',
@@ -357,7 +354,7 @@ export async function openRepository(
   const grepFrom = (dir: string, dirs: readonly string[]): ContentSearch | undefined => {
     if (!content) return undefined;
     const pathspecs = dirs.includes('') ? [] : dirs;
-    return { run: grepWorkTree(dir, content.pattern, pathspecs), pathspecs };
+    return { run: runGit(dir, grepArguments(content.pattern, pathspecs)), pathspecs };
   };
   let earlyGrep: ContentSearch | undefined;
   const early = queryWorkTree(candidate, explicit, scope, {

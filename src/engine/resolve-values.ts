@@ -52,7 +52,7 @@ function envLayers(file: string): string[] {
   if (!m) return [];
   const mode = m[1];
   const names = [...(mode ? [`.env.${mode}.local`, `.env.${mode}`] : []), '.env.local', '.env'];
-  return names.map((n) => (dir === '.' ? n : `${dir}/${n}`));
+  return names.map((n) => inDir(dir, n));
 }
 
 /** The directory an MCP client starts project servers in: `.cursor/mcp.json` → its parent. */

@@ -3,7 +3,7 @@
 // An environment block shared through a YAML anchor is read once, as a unit of its own that the
 // services using it inherit; `build:` is recorded so the core can apply the image's Dockerfile.
 import { posix } from 'node:path';
-import type { Unit } from '../model.js';
+import type { Unit, ValueUse } from '../model.js';
 import type { ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type EmitOptions, type Extractor } from './sink.js';
 import { parseYaml, type YamlDocument, type YamlEntry, type YamlNode } from './yaml.js';
@@ -213,18 +213,16 @@ function environment(sink: FactSink, doc: YamlDocument, node: YamlNode | null, s
 function interpolationUse(sink: FactSink, name: string, nameRange: { start: number; end: number }, raw: string, loc: ValueLocation, options: EmitOptions): void {
   const parts = referenceParts(raw, 'shell');
   if (!parts || !options.unit) return;
-  const environment = sink.environmentFor(options, name);
-  sink.use({
-    unit: options.unit,
-    scope: 'compose',
-    parts,
-    as: name,
-    nameRange,
-    valueRange: { start: loc.start, end: loc.end },
+  sink.use({ unit: options.unit, scope: 'compose', parts, as: name, nameRange, valueRange: { start: loc.start, end: loc.end }, ...serviceContext(sink, options, name), written: raw });
+}
+
+/** What a use takes from its service: the environment, when one is known, and the service's local host names. */
+function serviceContext(sink: FactSink, options: EmitOptions, variable?: string): Pick<ValueUse, 'environment' | 'localNames'> {
+  const environment = sink.environmentFor(options, variable);
+  return {
     ...(environment.name !== 'unknown' ? { environment } : {}),
     ...(options.localNames ? { localNames: Object.fromEntries(options.localNames) } : {}),
-    written: raw,
-  });
+  };
 }
 
 /**
@@ -239,14 +237,12 @@ function envFiles(sink: FactSink, doc: YamlDocument, node: YamlNode | null, opti
     const written = interpolateCompose(path.value).trim();
     if (!written || posix.isAbsolute(written)) continue;
     const optional = !short && doc.string(doc.get(item, 'required')) === 'false';
-    const environment = sink.environmentFor(options);
     sink.use({
       unit: options.unit,
       scope: 'compose',
       parts: [{ name: '*', from: { kind: 'env-file', name: posix.normalize(posix.join(posix.dirname(sink.file), written)), ...(optional ? { optional } : {}) } }],
       valueRange: { start: path.loc.start, end: path.loc.end },
-      ...(environment.name !== 'unknown' ? { environment } : {}),
-      ...(options.localNames ? { localNames: Object.fromEntries(options.localNames) } : {}),
+      ...serviceContext(sink, options),
       written: `env_file: ${written}`,
     });
   }

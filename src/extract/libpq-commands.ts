@@ -6,7 +6,7 @@ import { findConnectionStrings } from '../connection/find.js';
 import { LIBPQ_TOOLS } from '../policy/consumers.js';
 import type { ValueLocation } from '../text/source.js';
 import type { EmitOptions, FactSink } from './sink.js';
-import { COMMAND_SEPARATORS, shellTokens, type ShellWord } from './shell-words.js';
+import { ASSIGNMENT, COMMAND_SEPARATORS, shellTokens, type ShellWord } from './shell-words.js';
 
 /** A half-open range [start, end) of a command string. */
 export interface Range {
@@ -14,7 +14,6 @@ export interface Range {
   end: number;
 }
 
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 /** Words that run the rest of the line as the command: `env X=1 psql`, `exec psql`, `sudo -u postgres psql`. */
 const PREFIXES = new Set(['env', 'exec', 'nohup', 'time', 'command', 'nice', 'sudo', 'cross-env']);
 /** Prefix flags that take a value (`sudo -u postgres`, `env -u NAME`, `nice -n 10`). */

@@ -4,14 +4,12 @@
 import type { ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type EmitOptions, type Extractor } from './sink.js';
 import { JsonStringMap, parseJsonc, properties, property } from './jsonc.js';
-import { COMMAND_SEPARATORS, shellTokens, wordRange, type ShellWord } from './shell-words.js';
+import { ASSIGNMENT, COMMAND_SEPARATORS, shellTokens, wordRange, type ShellWord } from './shell-words.js';
 import { environmentOfUnitName } from './unit-environment.js';
 import { isLibpqTool } from './libpq-commands.js';
 
 /** Words that run the rest of the command with extra environment variables. */
 const ENV_PREFIXES = new Set(['cross-env', 'cross-env-shell', 'env', 'set', 'export']);
-
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 interface ScriptContext {
   sink: FactSink;

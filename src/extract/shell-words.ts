@@ -23,6 +23,9 @@ export interface ShellOperator {
 
 export type ShellToken = ShellWord | ShellOperator;
 
+/** A word that assigns an environment variable for the command after it (`PGSSLMODE=require psql …`). */
+export const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
 /** Operators after which the next word is a command again. */
 export const COMMAND_SEPARATORS = new Set(['&&', '||', ';', '|', '&', '(', ')', '\n', '|&']);
 

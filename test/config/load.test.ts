@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, mergeRuleOverrides, validateConfig } from '../../src/config/load.js';
+import { ConfigError, displayName, loadConfig, mergeRuleOverrides, validateConfig } from '../../src/config/load.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 
 const RULES = ['no-ssl-disabled', 'require-verify-full', 'no-reject-unauthorized-false', 'cert-expiry'] as const;
@@ -261,5 +261,14 @@ describe('mergeRuleOverrides', () => {
     expect(error('=off')).toBe('--rule =off: expected <rule-id>=off|warning|error');
     expect(error('no-ssl-disable=off')).toBe('--rule no-ssl-disable=off: unknown rule id (did you mean no-ssl-disabled?)');
     expect(error('cert-expiry=warn')).toBe('--rule cert-expiry=warn: severity must be "off", "warning" or "error", not the string "warn" (did you mean warning?)');
+  });
+});
+
+describe('displayName', () => {
+  it('names a config file relative inside the working directory (a directory named `..cache` included) and as given outside it', () => {
+    const cwd = join(tmpdir(), 'project');
+    expect(displayName(cwd, join(cwd, 'config', '.sslguard.json'))).toBe('config/.sslguard.json');
+    expect(displayName(cwd, join(cwd, '..cache', '.sslguard.json'))).toBe('..cache/.sslguard.json');
+    expect(displayName(cwd, join(tmpdir(), 'elsewhere', '.sslguard.json'))).toBe(join(tmpdir(), 'elsewhere', '.sslguard.json'));
   });
 });

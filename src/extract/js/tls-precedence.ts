@@ -116,13 +116,11 @@ export function unreadTls(node: TSESTree.ObjectExpression, flow: Flow, analysis:
       by: 'url',
       because: `\`url\` carries ${url.join('&')}, and node-postgres then takes its TLS settings from the URL alone, in place of ${what}`,
     });
-    if (rel.length === 0 && hasSsl) {
-      if (url.length) return { ...byUrl('`ssl`'), keys: 'ssl' };
-      if (property(objectValue(property(config, 'extra')), 'ssl')) return { keys: 'ssl', by: 'extra.ssl', because: 'TypeORM hands `extra.ssl` to node-postgres in place of `ssl`' };
-    }
-    if (rel[0] === 'ssl') {
-      if (url.length) return byUrl('`ssl`');
-      if (property(objectValue(property(config, 'extra')), 'ssl')) return { keys: 'all', by: 'extra.ssl', because: 'TypeORM hands `extra.ssl` to node-postgres in place of `ssl`' };
+    // `ssl` itself (its key, or everything inside it) gives way to the URL, else to `extra.ssl`.
+    const sslKeys = rel.length === 0 && hasSsl ? 'ssl' : rel[0] === 'ssl' ? 'all' : undefined;
+    if (sslKeys) {
+      if (url.length) return { ...byUrl('`ssl`'), keys: sslKeys };
+      if (property(objectValue(property(config, 'extra')), 'ssl')) return { keys: sslKeys, by: 'extra.ssl', because: 'TypeORM hands `extra.ssl` to node-postgres in place of `ssl`' };
     }
     if (rel.length === 1 && rel[0] === 'extra' && hasSsl && url.length) return { ...byUrl('`extra.ssl`'), keys: 'ssl' };
     if (rel[0] === 'extra' && rel[1] === 'ssl' && url.length) return byUrl('`extra.ssl`');
