@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type fastGlob from 'fast-glob';
 import type ignoreFactory from 'ignore';
 import type { Diagnostic } from '../model.js';
-import { classifyPath, needsGitState, SOURCE_SUFFIX, type PathKind } from './kinds.js';
+import { classifyPath, pathNeedsGitState, SOURCE_SUFFIX, type PathKind } from './kinds.js';
 import { findRepositoryCandidate, openRepository, type GitState } from './git.js';
 
 const require = createRequire(import.meta.url);
@@ -622,7 +622,7 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
     if (item.isDirectory) walkedDirectories.set(candidate, [...(walkedDirectories.get(candidate) ?? []), toPosix(path.relative(candidate, item.realDir))]);
     // A named file git has nothing to say about (source, compose, MCP configs: no rule asks
     // whether they are tracked or ignored) costs no git process: a pre-commit hook's usual call.
-    else if (!needsGitState(classifyPath(discovery.rel(item.abs)))) continue;
+    else if (!pathNeedsGitState(discovery.rel(item.abs))) continue;
     const explicit = explicitByRepository.get(candidate) ?? new Set<string>();
     explicitByRepository.set(candidate, explicit);
     if (!item.isDirectory) explicit.add(toPosix(path.relative(candidate, path.join(item.realDir, path.basename(item.abs)))));
