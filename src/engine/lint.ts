@@ -1,3 +1,4 @@
+import type { TSESTree } from '../extract/js/ast.js';
 import type { Diagnostic, Fact, FactOf, FileFact, Finding, Severity } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { DEFAULT_CONFIG } from '../config/types.js';
@@ -25,6 +26,8 @@ export interface SourceInput {
   bytes?: Uint8Array;
   git?: { inGit: boolean; tracked?: boolean; ignored?: boolean };
   mode?: number;
+  /** TS/JS: the ESTree of `text` already parsed by the caller (the ESLint plugin), so it is not parsed again. */
+  program?: TSESTree.Program;
 }
 
 export interface LintOptions {

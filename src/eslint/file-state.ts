@@ -7,6 +7,7 @@ import type { Finding } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Rule } from '../engine/rule.js';
 import { Linter } from '../engine/lint.js';
+import type { TSESTree } from '../extract/js/ast.js';
 import { extractFile, type FileExtraction } from '../extract/index.js';
 import { classifyPath } from '../discovery/kinds.js';
 import { loadConfigSync, validateConfig } from '../config/load.js';
@@ -63,7 +64,9 @@ export function fileState(context: ESLintRule.RuleContext): FileState {
     processed: processedText !== undefined,
     config,
     now: new Date(),
-    extraction: extractFile({ file, text, ...(git ? { git } : {}) }, config),
+    // ESLint's own tree (typescript-eslint's parser or espree) for the linted text itself; files
+    // that came through the processor are read from their real text.
+    extraction: extractFile({ file, text, ...(git ? { git } : {}), ...(processedText === undefined ? { program: sourceCode.ast as unknown as TSESTree.Program } : {}) }, config),
   };
   states.set(sourceCode, state);
   return state;

@@ -108,7 +108,7 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
   }
   if (text === undefined) return { facts, diagnostics };
 
-  const input: ExtractInput = { file: source.file, text, config };
+  const input: ExtractInput = { file: source.file, text, config, ...(source.program && text === source.text ? { program: source.program } : {}) };
   for (const extractor of extractorsFor(kinds, source.file, text)) guard(extractor.name || 'file', () => extractor(input));
   if (!kinds.includes('certificate')) guard('inline certificate', () => extractInlinePem(input));
   return { facts, diagnostics, ...related, text };

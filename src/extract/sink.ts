@@ -1,3 +1,4 @@
+import type { TSESTree } from './js/ast.js';
 import type {
   ConnectionFact,
   Diagnostic,
@@ -35,6 +36,8 @@ export interface ExtractInput {
   config?: ResolvedConfig;
   /** `text` with its line index already built (the core re-reads a file once per value it resolves there). */
   source?: SourceText;
+  /** TS/JS only: the ESTree of `text` when the caller has it (ESLint's parser), with `range` on every node. */
+  program?: TSESTree.Program;
 }
 
 export interface ExtractResult {

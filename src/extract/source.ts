@@ -2,7 +2,7 @@
 // assignments to process.env. The AST work lives in ./js/, one module per concern, each
 // contributing node handlers; this module decides whether a file is worth parsing at all.
 import { FactSink, unitOf, type Extractor } from './sink.js';
-import { jsxForFile, parseSource, type Node } from './js/ast.js';
+import { parseSource, type Node, type ParseOutcome } from './js/ast.js';
 import { walk, Parents } from './js/walk.js';
 import type { NodeHandlers, SourceAnalysis } from './js/analysis.js';
 import { stringHandlers } from './js/strings.js';
@@ -61,7 +61,8 @@ const HANDLERS = registry(envAssignmentHandlers, tlsOptionHandlers, stringHandle
 export const extractSource: Extractor = (input) => {
   const sink = new FactSink(input, 'source');
   if (!hasSourceTriggers(input.text)) return sink.result();
-  const parsed = parseSource(input.text, jsxForFile(input.file));
+  // The ESLint plugin hands over the tree ESLint parsed; the CLI parses here.
+  const parsed: ParseOutcome = input.program ? { ok: true, program: input.program } : parseSource(input.text, input.file);
   if (!parsed.ok) {
     sink.diagnostic(`${parsed.syntax ? 'syntax error' : 'cannot parse'}: ${parsed.message}`, parsed.offset);
     return sink.result();
