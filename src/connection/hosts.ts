@@ -86,3 +86,35 @@ function remoteReason(name: string): string {
   if (isIPv4(name) || isIPv6Address(name.replace(/%.*$/, ''))) return 'remote address';
   return 'remote host';
 }
+
+/** Reserved for documentation (RFC 2606, RFC 6761, RFC 5737): no such host is ever really connected to. */
+const EXAMPLE_DOMAIN = /(?:^|\.)(?:example(?:\.com|\.net|\.org)?|test|invalid)$/;
+const TEST_NET = /^(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3}$/;
+/** Host names that name the thing instead of a value (`host`, `placeholder`, `your-db-host`). */
+const PLACEHOLDER_HOST = /^(?:(?:your|my)[-_]?)?(?:db[-_]?|database[-_]?|postgres[-_]?|pg[-_]?)?(?:host(?:name)?|server|placeholder|endpoint|address)(?:[-_]?here)?$/;
+
+/**
+ * Why `host` is a stand-in rather than a machine: a documentation domain (`db.example.com`,
+ * `*.test`), a TEST-NET address, a placeholder word (`host`, `your-db-host`) or a bracketed slot
+ * (`db.[YOUR-PROJECT-REF].supabase.co`). Undefined for every other host.
+ */
+export function exampleHostReason(host: string): string | undefined {
+  const name = host.trim().toLowerCase().replace(/\.$/, '');
+  if (EXAMPLE_DOMAIN.test(name)) return `\`${name}\` is a domain reserved for documentation`;
+  if (TEST_NET.test(name)) return `\`${name}\` is an address reserved for documentation`;
+  if (PLACEHOLDER_HOST.test(name)) return `\`${name}\` is a placeholder`;
+  if (/\[[^\]]*\]|<[^>]*>/.test(name)) return `\`${name}\` holds a placeholder`;
+  return undefined;
+}
+
+/**
+ * A host that test code could only reach across a network it does not own: a dotted name or an
+ * address, neither local nor a stand-in. A single-label name (`db`, `postgres`, `source-cluster-rw`)
+ * is a service of the test's own compose project, CI job or cluster namespace.
+ */
+export function isOffMachine(host: { host: string; class: HostClass }): boolean {
+  if (host.class !== 'remote') return false;
+  if (exampleHostReason(host.host)) return false;
+  const name = host.host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return name.includes('.') || name.includes(':');
+}

@@ -1,3 +1,4 @@
+import { isTestPath } from '../policy/test-paths.js';
 import type { TSESTree } from './js/ast.js';
 import type {
   ConnectionFact,
@@ -21,7 +22,7 @@ import { SourceText, subSpan, type ValueLocation } from '../text/source.js';
 import { environmentOfPath, environmentOfVariable, pickEnvironment } from '../policy/environment.js';
 import { parseConnectionString } from '../connection/parse.js';
 import { findConnectionStrings } from '../connection/find.js';
-import { classifyHost } from '../connection/hosts.js';
+import { classifyHost, exampleHostReason, isOffMachine } from '../connection/hosts.js';
 import { isPlaceholder } from '../connection/placeholder.js';
 import { maskConnectionString } from '../connection/mask.js';
 import { settingCategory } from './settings.js';
@@ -91,6 +92,8 @@ export class FactSink {
   readonly definitions: ValueDefinition[] = [];
   private readonly split = new SplitVariables();
   private synthesized = false;
+  /** Tests, fixtures and mocks (policy/test-paths.ts): the test environment. */
+  readonly testCode: boolean;
 
   constructor(input: ExtractInput, format: FileFormat) {
     this.file = input.file;
@@ -98,6 +101,7 @@ export class FactSink {
     this.source = input.source ?? new SourceText(input.text);
     this.config = input.config ?? DEFAULT_CONFIG;
     this.fileEnvironment = environmentOfPath(input.file, this.config);
+    this.testCode = isTestPath(input.file);
   }
 
   get text(): string {
@@ -177,7 +181,8 @@ export class FactSink {
   ): void {
     const category = options.category ?? settingCategory(name);
     const environment = this.environmentFor(options, name);
-    if (category) {
+    // Test credentials (`POSTGRES_PASSWORD: test` in a CI compose file) protect nothing.
+    if (category && !(this.testCode && category === 'password')) {
       this.facts.push({
         kind: 'setting',
         file: this.file,
@@ -235,6 +240,10 @@ export class FactSink {
         span: at(h.start, h.end),
       };
     });
+    // A URL whose every host is a stand-in (`db.example.com`, `your-db-host`) documents a shape;
+    // test code and fixtures are judged only for a host off the machine.
+    if (hosts.length > 0 && hosts.every((h) => exampleHostReason(h.host))) return;
+    if (this.testCode && !hosts.some(isOffMachine)) return;
     const params: Record<string, ParamValue> = {};
     for (const p of c.params) params[p.key] = { value: p.value, span: at(p.start, p.end) };
     const environment = options.environment ?? this.environmentFor(options, options.variable);

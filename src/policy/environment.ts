@@ -1,12 +1,14 @@
 import type { EnvironmentInfo, EnvironmentName } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { testPathReason } from './test-paths.js';
 import { globToRegExp } from '../text/glob.js';
 
 // Words that name an environment in file names, directory names, namespaces and variable prefixes.
 const WORDS: Array<[RegExp, EnvironmentName, string]> = [
   [/^(prod|production|prd|live)$/i, 'production', 'production'],
-  [/^(staging|stage|stg|preprod|pre-prod|uat|qa|test|testing|ci)$/i, 'staging', 'staging'],
-  [/^(dev|development|local|sandbox)$/i, 'development', 'development'],
+  [/^(staging|stage|stg|preprod|pre-prod|uat|qa)$/i, 'staging', 'staging'],
+  // Tests and CI run against databases of their own: the test environment, held to development's minimum.
+  [/^(dev|development|local|sandbox|test|tests|testing|ci|e2e)$/i, 'development', 'development'],
 ];
 
 export function environmentOfWord(word: string): EnvironmentName | undefined {
@@ -33,6 +35,8 @@ export function environmentOfPath(file: string, config?: Pick<ResolvedConfig, 'e
   }
   const parts = file.split('/');
   const base = parts[parts.length - 1] ?? '';
+  const test = testPathReason(file);
+  if (test) return { name: 'development', reason: test.startsWith('test file') ? `${FILE_NAME_REASON}\`${base}\` (test code)` : `${DIRECTORY_REASON}${test.slice('test directory '.length)} (test code)` };
   // Tokens of the base name: ".env.production" → env, production; "docker-compose.prod.yml" → docker, compose, prod, yml.
   for (const token of base.split(/[.\-_]+/)) {
     const env = environmentOfWord(token);

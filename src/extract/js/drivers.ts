@@ -72,6 +72,7 @@ const MODULES: Record<string, Record<string, DriverApi>> = {
   '@vercel/postgres': { createPool: pg('vercel.createPool'), createClient: pg('vercel.createClient') },
   knex: { '': KNEX, knex: KNEX },
   sequelize: { '': SEQUELIZE, Sequelize: SEQUELIZE },
+  'sequelize-typescript': { Sequelize: SEQUELIZE },
   '@sequelize/core': { Sequelize: SEQUELIZE_7 },
   typeorm: { DataSource: TYPEORM, createConnection: TYPEORM, createConnections: TYPEORM },
   '@nestjs/typeorm': { 'TypeOrmModule.forRoot': TYPEORM, 'TypeOrmModule.forRootAsync': TYPEORM },
@@ -129,7 +130,29 @@ const CONFIG_FILES: Array<[RegExp, DriverApi, { environmentKeys?: boolean }]> = 
   [/(^|\/)ormconfig\.[cm]?[jt]s$/, TYPEORM, {}],
   // knexfile.js: `{ development: {…}, production: {…} }`, one configuration per environment.
   [/(^|\/)knexfile\.[cm]?[jt]s$/, KNEX, { environmentKeys: true }],
+  // sequelize-cli's config (`config/config.js`, `config/database.js`): one configuration per environment.
+  [/(^|\/)config\/(?:config|database)\.c?js$/, SEQUELIZE, { environmentKeys: true }],
 ];
+
+/**
+ * Clients of other databases and services whose options also say `ssl` / `tls` /
+ * `rejectUnauthorized`. An options object that reaches no known client, in a file that uses one of
+ * these and no Postgres driver, is theirs: not a Postgres connection, not judged.
+ */
+const NOT_POSTGRES = /^(?:mysql2?|mariadb|mssql|tedious|oracledb|mongodb|mongoose|ioredis|redis|@redis\/client|bullmq|bull|nodemailer|kafkajs|amqplib|amqp-connection-manager|mqtt|ldapjs|ws|socket\.io|axios|got|node-fetch|undici|@aws-sdk\/[\w-]+|@elastic\/elasticsearch|@clickhouse\/client|cassandra-driver|nats|smtp-server|imapflow|@planetscale\/database|@libsql\/client|better-sqlite3|sqlite3)$/;
+
+/** The module specifiers a file imports or requires, read from its text (cheap, and good enough to tell whose options an object is). */
+function importedModules(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"]([^'"\n]+)['"]/g)) out.push(m[1]!);
+  return out;
+}
+
+/** Whether a file uses a non-Postgres client (mysql2, ioredis, nodemailer, …) and no Postgres driver. */
+export function usesOnlyOtherClients(text: string): boolean {
+  const modules = importedModules(text);
+  return modules.some((m) => NOT_POSTGRES.test(m)) && !modules.some((m) => Object.hasOwn(MODULES, m) || /^(?:pg|postgres|@prisma\/adapter-pg|drizzle-orm\/.*postgres.*|@neondatabase\/.*|@vercel\/postgres)$/.test(m));
+}
 
 export function apiOfConfigFile(file: string): { api: DriverApi; environmentKeys: boolean } | undefined {
   for (const [re, api, options] of CONFIG_FILES) if (re.test(file)) return { api, environmentKeys: options.environmentKeys ?? false };

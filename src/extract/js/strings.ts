@@ -50,6 +50,10 @@ function emit(value: string, loc: ValueLocation, node: Node, analysis: SourceAna
   if (findConnectionStrings(value).length === 0) return;
   const variable = holderName(node, analysis);
   const flow = flowOf(node, analysis);
+  // A string in code is a connection only where a client reads it: a driver call, an exported
+  // configuration a client reads, or a variable named for a database URL. An assertion's input, a
+  // mock or an error message's example is data.
+  if (!flow.api && (analysis.sink.testCode || !variable || !DATABASE_URL_NAME.test(variable.replace(/[_-]/g, '')))) return;
   analysis.sink.value(value, loc, {
     unit: analysis.unit,
     ...(variable !== undefined ? { variable } : {}),
@@ -57,6 +61,12 @@ function emit(value: string, loc: ValueLocation, node: Node, analysis: SourceAna
     ...(flow.environment ? { environment: pickEnvironment(analysis.sink.fileEnvironment, variable ? environmentOfVariable(variable) : undefined, flow.environment) } : {}),
   });
 }
+
+/** `DATABASE_URL`, `databaseUrl`, `PG_DSN`, `connectionString`, `SUPABASE_DB_URL`, `dsn`. */
+const DATABASE_URL_NAME = /^(?:[a-z0-9]*?(?:database|db|postgres|postgresql|pg|supabase|neon|pooler)(?:url|uri|dsn|connectionstring|connstring|connectionuri)|connectionstring|connstring|dsn)$/i;
+
+/** An interpolation kept as written: a name or a property path (`${host}`, `${config.db.host}`). */
+const SIMPLE_EXPRESSION = /^[\w$.]+$/;
 
 function onLiteral(node: TSESTree.Literal, analysis: SourceAnalysis): void {
   if (typeof node.value !== 'string' || analysis.consumed.has(node)) return;
@@ -78,14 +88,25 @@ function onTemplate(node: TSESTree.TemplateLiteral, analysis: SourceAnalysis): v
   const [start, end] = node.range;
   const verbatim = node.quasis.every((q) => q.value.cooked === q.value.raw);
   if (verbatim) {
-    emit(text.slice(start + 1, end - 1), { start: start + 1, end: end - 1, exact: true }, node, analysis);
+    // Same length, so every position stays exact: `${c.ip("net")}` reads as the reference `${___________}`.
+    let value = text.slice(start + 1, end - 1);
+    for (const expression of node.expressions) {
+      const [s, e] = expression.range;
+      if (!SIMPLE_EXPRESSION.test(text.slice(s, e))) value = value.slice(0, s - start - 1) + '_'.repeat(e - s) + value.slice(e - start - 1);
+    }
+    emit(value, { start: start + 1, end: end - 1, exact: true }, node, analysis);
     return;
   }
   let value = '';
   node.quasis.forEach((q, i) => {
     value += q.value.cooked ?? q.value.raw;
     const expression = node.expressions[i];
-    if (expression) value += '${' + text.slice(expression.range[0], expression.range[1]) + '}';
+    // An interpolation is an unknown value at a known place, whatever it holds: `${c.ip("net")}`
+    // must not end the host at its `(` or hide the `?sslmode=` after it.
+    if (expression) {
+      const source = text.slice(expression.range[0], expression.range[1]);
+      value += '${' + (SIMPLE_EXPRESSION.test(source) ? source : 'expression') + '}';
+    }
   });
   emit(value, { start, end, exact: false }, node, analysis);
 }

@@ -5,7 +5,8 @@
 import type { EnvironmentInfo, TlsOption, TlsOptionsFact } from '../../model.js';
 import { pickEnvironment } from '../../policy/environment.js';
 import type { Node, TSESTree } from './ast.js';
-import type { NodeHandlers, SourceAnalysis } from './analysis.js';
+import { TS_WRAPPERS, type NodeHandlers, type SourceAnalysis } from './analysis.js';
+import { usesOnlyOtherClients } from './drivers.js';
 import { fold, isKnown, resolveNode, toLiteralValue, unwrapTs } from './fold.js';
 import { propertyKeyName } from './names.js';
 import { flowOf, type Flow } from './receivers.js';
@@ -51,6 +52,7 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
   }
   if (candidates.length === 0) return;
   const flow = flowOf(node, analysis);
+  if (!flow.api && !mayBePostgresTls(node, analysis)) return;
   const driverKeys = flow.api?.tlsKeys && samePath(flow.api.tlsKeys.path, flow.path) ? new Set(flow.api.tlsKeys.keys) : undefined;
   if (!generic && !driverKeys) return;
 
@@ -99,6 +101,23 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
       push(fact(property, { [name]: option, ...(host ? { host } : {}) }, flow, environment, analysis));
     }
   }
+}
+
+/**
+ * An options object that reaches no known client may still be a Postgres client's, except in test
+ * code (a mock or an expected value), under a `tls` key (Redis, SMTP, Kafka: node-postgres takes
+ * `ssl`), or in a file whose clients are all of other kinds (mysql2, ioredis, nodemailer, …).
+ */
+function mayBePostgresTls(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): boolean {
+  if (analysis.sink.testCode) return false;
+  let holder: Node = node;
+  let parent = analysis.parents.of(holder);
+  while (parent && (parent.type === 'ConditionalExpression' || parent.type === 'LogicalExpression' || TS_WRAPPERS.has(parent.type))) {
+    holder = parent;
+    parent = analysis.parents.of(holder);
+  }
+  if (parent?.type === 'Property' && parent.value === holder && propertyKeyName(parent) === 'tls') return false;
+  return !usesOnlyOtherClients(analysis.sink.text);
 }
 
 /** Moves the options the library never reads out of `options` (the host stays: it places the configuration). */
