@@ -1,3 +1,4 @@
+import { isTestPath } from '../src/policy/test-paths.js';
 import { defineRule } from '../src/engine/rule.js';
 import { VALID_CA_PEM } from '../src/docs/example-manifests.js';
 import { isTrackedButIgnored, wouldCommit } from '../src/policy/git.js';
@@ -39,6 +40,8 @@ export default defineRule({
   check(facts, ctx) {
     for (const f of facts.ofKind('file')) {
       if ((f.fileKind !== 'private-key' && f.fileKind !== 'certificate') || !wouldCommit(f)) continue;
+      // Test fixtures hold keys made for the tests; they unlock nothing deployed.
+      if (isTestPath(f.file)) continue;
       const key = f.fileKind === 'private-key';
       const messageId = isTrackedButIgnored(f) ? 'trackedIgnored' : f.tracked ? 'tracked' : 'untracked';
       ctx.report({

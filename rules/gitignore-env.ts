@@ -12,14 +12,14 @@ export default defineRule({
       'the variables with placeholder values.',
     messages: {
       trackedIgnored:
-        '{{file}} is matched by .gitignore but git still tracks it: ignoring does not untrack. Run `git rm --cached {{file}}` and rotate any secret it held.',
+        '{{file}} is matched by .gitignore but git still tracks it, with `{{secret}}` in it: ignoring does not untrack. Run `git rm --cached {{file}}` and rotate the secrets it held.',
       tracked:
-        '{{file}} is committed to git. Add `.env`, `.env.*` and `!.env.example` to .gitignore, run `git rm --cached {{file}}` and rotate any secret it held.',
+        '{{file}} is committed to git with `{{secret}}` in it. Add `.env`, `.env.*` and `!.env.example` to .gitignore, run `git rm --cached {{file}}` and rotate the secrets it held.',
       untracked:
         '{{file}} is not matched by .gitignore, so `git add .` would commit it. Add `.env`, `.env.*` and `!.env.example` to .gitignore.',
     },
     looksAt: [
-      '`.env`, `.env.*`, `*.env`, `.envrc` files (not templates) and whether git would commit them',
+      '`.env`, `.env.*`, `*.env`, `.envrc` files (not templates) and whether git would commit them; a committed one only when it holds a secret-named variable with a real-looking value or a connection to a real host off the machine',
     ],
     examples: {
       good: [
@@ -36,8 +36,11 @@ export default defineRule({
   check(facts, ctx) {
     for (const f of facts.ofKind('file')) {
       if (f.fileKind !== 'env' || !wouldCommit(f)) continue;
+      // A committed file that holds no secret and no real connection (`use devenv`, values all
+      // `test`) leaks nothing; one that git would newly commit is reported before it gets one.
+      if (f.tracked && !f.secret) continue;
       const messageId = isTrackedButIgnored(f) ? 'trackedIgnored' : f.tracked ? 'tracked' : 'untracked';
-      ctx.report({ fact: f, messageId, data: { file: f.file } });
+      ctx.report({ fact: f, messageId, data: { file: f.file, secret: f.secret ?? '' } });
     }
   },
 });

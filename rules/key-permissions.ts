@@ -1,3 +1,4 @@
+import { isTestPath } from '../src/policy/test-paths.js';
 import { defineRule } from '../src/engine/rule.js';
 
 export default defineRule({
@@ -23,6 +24,8 @@ export default defineRule({
   check(facts, ctx) {
     for (const f of facts.ofKind('file')) {
       if (f.fileKind !== 'private-key' || f.mode === undefined || (f.mode & 0o077) === 0) continue;
+      // Git records no permission bits beyond the executable one: a tracked key is gitignore-certs' finding, and chmod cannot fix it.
+      if (f.tracked || isTestPath(f.file)) continue;
       ctx.report({ fact: f, messageId: 'mode', data: { file: f.file, mode: (f.mode & 0o7777).toString(8).padStart(4, '0') } });
     }
   },

@@ -3,6 +3,8 @@ import { PRODUCTION_DEPLOYMENT_ENV } from '../src/docs/example-manifests.js';
 import type { Fact } from '../src/model.js';
 import { hostLabel, isAllLocal, isOffMachine, isProductionOrStaging, settingConnections } from '../src/policy/connection.js';
 import { isKeptOutOfGit } from '../src/policy/git.js';
+import { isDatabasePasswordName, looksGenerated } from '../src/policy/env-secrets.js';
+import { isTemplatePath } from '../src/discovery/kinds.js';
 
 /** Where the password should come from instead, in the file's own terms. */
 function fixFor(fact: Fact): string {
@@ -108,6 +110,7 @@ export default defineRule({
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
       if (!c.password.present || c.password.placeholder || isKeptOutOfGit(facts, c.file)) continue;
+      if (isTemplatePath(c.file) && !c.password.generated) continue;
       const home = c.writtenIn ?? c.unit;
       if (home?.kind === 'k8s-configmap') {
         ctx.report({ fact: c, ...(c.password.span ? { span: c.password.span } : {}), messageId: 'configMap', data: { unit: home.name, masked: c.masked } });
@@ -124,6 +127,10 @@ export default defineRule({
 
     for (const s of facts.ofKind('setting')) {
       if (s.category !== 'password' || !isLiteral(s.value, s.placeholder) || isKeptOutOfGit(facts, s.file)) continue;
+      // SMTP, MinIO, dashboard passwords and `PASSWORD_RESET_DISABLED` are not a database's.
+      if (!isDatabasePasswordName(s.name)) continue;
+      // A template's defaults are replaced by whoever copies it; only a generated-looking one leaked.
+      if (isTemplatePath(s.file) && !looksGenerated(s.value)) continue;
       const conns = settingConnections(facts, s);
       if (conns.length > 0 && conns.every(isAllLocal)) continue;
       const judged =

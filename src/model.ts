@@ -201,7 +201,8 @@ export interface ConnectionFact extends FactBase {
   hosts: HostInfo[];
   database?: string;
   user?: string;
-  password: { present: boolean; placeholder: boolean; span?: Span };
+  /** `generated`: 10+ characters of three kinds, not a default someone typed (see policy/env-secrets.ts). */
+  password: { present: boolean; placeholder: boolean; generated?: boolean; span?: Span };
   /** `sslmode` as written (lower-cased value), absent if the string sets none. */
   sslmode?: ParamValue;
   /** The `ssl` parameter (`ssl=true|false|1|0|no-verify`). */
@@ -330,6 +331,8 @@ export interface FileFact extends FactBase {
   inGit: boolean;
   /** POSIX permission bits, when the file system has them. */
   mode?: number;
+  /** Env files: the first variable whose value is a secret or a real remote connection (never the value). */
+  secret?: string;
 }
 
 /** An X.509 certificate: a certificate file or a PEM block inline in another file. */

@@ -23,6 +23,12 @@ export interface ClassifyOptions {
   localHosts: string[];
   /** Names local to the unit (compose services), with the reason to report. */
   localNames?: ReadonlyMap<string, string>;
+  /**
+   * Compose files, env files and Dockerfiles run on a container network where a single-label name
+   * (`db`, `postgres`, `hoppscotch-db`) is a container of the project, also one defined in an
+   * overlay or another compose file the env file feeds. A managed database always has a dotted name.
+   */
+  containerNetwork?: boolean;
 }
 
 const LOCAL_NAMES: ReadonlyMap<string, string> = new Map([
@@ -50,6 +56,9 @@ export function classifyHost(host: string, opts: ClassifyOptions): HostClassific
   }
   if (opts.localHosts.some((pattern) => matchesHostPattern(name, pattern))) {
     return { class: 'local', reason: 'listed in config localHosts' };
+  }
+  if (opts.containerNetwork && /^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$/.test(name) && !/^\d+$/.test(name)) {
+    return { class: 'local', reason: `\`${name}\` is a container name on the project's network` };
   }
   return { class: 'remote', reason: remoteReason(name) };
 }

@@ -2,6 +2,7 @@ import type { FileFact, FileFormat, FileKind, Span } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { environmentOfPath } from '../policy/environment.js';
 import { fileKindOf } from './kinds.js';
+import { envSecretOf } from '../policy/env-secrets.js';
 import type { DiscoveredFile } from './walk.js';
 
 /** A finding about a whole file sits at its first character. */
@@ -32,6 +33,10 @@ export function fileFact(file: DiscoveredFile, head?: string, config?: ResolvedC
   };
   if (file.git.tracked !== undefined) fact.tracked = file.git.tracked;
   if (file.git.ignored !== undefined) fact.ignored = file.git.ignored;
+  if (fileKind === 'env' && head !== undefined) {
+    const secret = envSecretOf(head);
+    if (secret) fact.secret = secret;
+  }
   // Windows reports made-up permission bits; only POSIX file systems have real ones.
   if (process.platform !== 'win32') fact.mode = file.mode & 0o7777;
   return fact;

@@ -21,7 +21,16 @@ export type PathKind =
 // file name is tested once, and the rules need "ends with X but not Y" logic globs express poorly.
 
 /** Dotted words that mark an env file as a committed template rather than live configuration. */
-const TEMPLATE_WORDS = new Set(['example', 'sample', 'template', 'dist', 'defaults']);
+const TEMPLATE_WORDS = new Set(['example', 'sample', 'template', 'dist', 'defaults', 'tmpl', 'tpl', 'hbs', 'j2', 'jinja', 'jinja2', 'patch']);
+
+/**
+ * A committed example of any format (`values-production-example.yaml`, `docker-compose.example.yml`,
+ * `.env.sample`): it documents a shape, and its passwords are defaults to replace, not leaks.
+ */
+export function isTemplatePath(rel: string): boolean {
+  const base = rel.slice(rel.lastIndexOf('/') + 1).toLowerCase();
+  return base.split(/[.\-_]+/).some((word) => TEMPLATE_WORDS.has(word));
+}
 
 /** `.env.<ext>` with one of these extensions is that format, not an env file (`.env.json`, `.env.ts`). */
 const NOT_ENV_EXTENSIONS = new Set(['json', 'jsonc', 'yml', 'yaml', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'md', 'txt']);
@@ -155,6 +164,8 @@ export function fileKindOf(rel: string, head?: string): FileKind | undefined {
   if (head !== undefined) {
     if (PEM_PRIVATE_KEY.test(head)) return 'private-key';
     if (PEM_CERTIFICATE.test(head)) return 'certificate';
+    // DH parameters, a public key, a CSR: PEM, but neither a key to keep secret nor a certificate to renew.
+    if (/-----BEGIN [A-Z0-9 ]+-----/.test(head)) return undefined;
   }
   return isKey ? 'private-key' : 'certificate';
 }

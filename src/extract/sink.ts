@@ -1,3 +1,4 @@
+import { looksGenerated } from '../policy/env-secrets.js';
 import { isTestPath } from '../policy/test-paths.js';
 import type { TSESTree } from './js/ast.js';
 import type {
@@ -72,6 +73,9 @@ export interface EmitOptions {
   /** Classify an assignment as this setting instead of by its name (keys of structured config: `ssl.rejectUnauthorized`). */
   category?: SettingCategory;
 }
+
+/** Formats whose values run on a container network (see ClassifyOptions.containerNetwork). */
+const CONTAINER_FORMATS: ReadonlySet<FileFormat> = new Set(['compose', 'env', 'dockerfile']);
 
 /**
  * Collects facts and diagnostics for one file. Extractors only find *where* values are; turning a
@@ -230,7 +234,7 @@ export class FactSink {
       return p ? { value: p.value, span: at(p.start, p.end) } : undefined;
     };
     const hosts: HostInfo[] = c.hosts.map((h) => {
-      const cls = classifyHost(h.host, { socket: h.socket, localHosts: this.config.localHosts, localNames: options.localNames });
+      const cls = classifyHost(h.host, { socket: h.socket, localHosts: this.config.localHosts, localNames: options.localNames, containerNetwork: CONTAINER_FORMATS.has(this.format) });
       return {
         host: h.host,
         ...(h.port !== undefined ? { port: h.port } : {}),
@@ -261,7 +265,7 @@ export class FactSink {
       ...(c.database !== undefined ? { database: c.database } : {}),
       ...(c.user !== undefined ? { user: c.user } : {}),
       password: c.password
-        ? { present: true, placeholder: isPlaceholder(c.password.value), span: at(c.password.start, c.password.end) }
+        ? { present: true, placeholder: isPlaceholder(c.password.value), ...(looksGenerated(c.password.value) ? { generated: true } : {}), span: at(c.password.start, c.password.end) }
         : { present: false, placeholder: false },
       params,
       ...(options.variable ? { variable: options.variable } : {}),

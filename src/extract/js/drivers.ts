@@ -84,6 +84,8 @@ const MODULES: Record<string, Record<string, DriverApi>> = {
   'drizzle-orm/vercel-postgres': { drizzle: pg('drizzle-orm/vercel-postgres') },
   'drizzle-orm/postgres-js': { drizzle: { ...POSTGRES_JS, sink: 'drizzle-orm/postgres-js' } },
   'drizzle-kit': { defineConfig: DRIZZLE_KIT },
+  // `new PrismaClient({ datasources: { db: { url } } })`, `datasourceUrl`: Prisma's engine reads the URL.
+  '@prisma/client': { PrismaClient: { sink: 'PrismaClient', driver: 'prisma', consumer: 'prisma' } },
   'deno-postgres': { Client: deno('Client'), Pool: deno('Pool') },
   tls: { connect: tls('connect'), createSecureContext: tls('createSecureContext'), TLSSocket: tls('TLSSocket') },
   https: { Agent: https('Agent'), request: https('request'), get: https('get') },

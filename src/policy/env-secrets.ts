@@ -1,0 +1,93 @@
+// Whether a committed env file holds anything worth rotating: `.envrc` with `use devenv`, a
+// `.env.test` whose values are all `test`, or `COMPOSE_PROJECT_NAME=sentry` leak nothing, while one
+// API token or one real database URL makes the whole file a leak.
+import { parse } from 'dotenv';
+import { findConnectionStrings } from '../connection/find.js';
+import { parseConnectionString } from '../connection/parse.js';
+import { classifyHost, exampleHostReason } from '../connection/hosts.js';
+import { isPlaceholder } from '../connection/placeholder.js';
+
+/** The last word of a variable that holds a secret: `DB_PASSWORD`, `JWT_SECRET`, `GITHUB_TOKEN`, `STRIPE_API_KEY`, `AWS_SECRET_ACCESS_KEY`. */
+const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PWD|PASS|SECRET|SECRET_KEY|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|MASTER_?KEY|CLIENT_SECRET|CREDENTIALS?|DSN)$/i;
+
+/** Stock values of development set-ups: a database on the same machine or compose network uses them, they protect nothing. */
+const STOCK = /^(?:postgres|postgresql|root|admin|administrator|password|pass|secret|test|tests|testing|dev|development|local|localhost|example|sample|default|demo|user|guest|changeme|change-me|changeit|true|false|yes|no|on|off|none|null|undefined|\d{1,6})$/i;
+
+/** Why the value of `name` looks like a real secret, or undefined. */
+function secretValue(name: string, value: string): boolean {
+  const v = value.trim();
+  if (!SECRET_NAME.test(name) || v.length < 6 || isPlaceholder(v) || STOCK.test(v)) return false;
+  // A phrase telling the reader what to write (`your-super-secret-and-long-postgres-password`).
+  if (/^[a-z]+(?:[-_][a-z]+){2,}$/.test(v)) return false;
+  return true;
+}
+
+/** A connection string to a real host off the machine, or with a real password. */
+function realConnection(value: string): boolean {
+  for (const found of findConnectionStrings(value)) {
+    const parsed = parseConnectionString(found.text);
+    if (!parsed.ok) continue;
+    const c = parsed.connection;
+    const remote = c.hosts.filter((h) => classifyHost(h.host, { socket: h.socket, localHosts: [], containerNetwork: true }).class === 'remote' && !exampleHostReason(h.host));
+    if (remote.length > 0) return true;
+  }
+  return false;
+}
+
+/**
+ * The first variable of an env file's text that holds a secret or a real remote connection, as
+ * `NAME`; undefined when none does. Values are never returned.
+ */
+export function envSecretOf(text: string): string | undefined {
+  let entries: Record<string, string>;
+  try {
+    entries = parse(text);
+  } catch {
+    return undefined;
+  }
+  for (const [name, value] of Object.entries(entries)) {
+    if (secretValue(name, value) || realConnection(value)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * A password that was generated rather than typed as a default: at least 10 characters of three
+ * kinds (lower case, upper case, digits, symbols). Templates are judged by this alone, since they
+ * are full of defaults (`plane`, `postgres`, `your-db-password`) that everyone replaces.
+ */
+export function looksGenerated(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 10 || isPlaceholder(v)) return false;
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(v)).length;
+  return kinds >= 3;
+}
+
+/** Words of a variable or key path, camelCase split: `postgres.auth.postgresPassword` → postgres, auth, postgres, password. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+const DATABASE_WORDS = new Set(['pg', 'postgres', 'postgresql', 'psql', 'db', 'database', 'databases', 'supabase', 'neon', 'rds', 'aurora', 'pgbouncer', 'timescale', 'externaldatabase', 'datasource']);
+const OTHER_SERVICES = new Set(['mysql', 'mariadb', 'mongo', 'mongodb', 'redis', 'clickhouse', 'smtp', 'mail', 'email', 'rabbitmq', 'amqp', 'minio', 's3', 'registry', 'keycloak', 'ldap', 'elastic', 'elasticsearch', 'kibana', 'grafana', 'kafka', 'dashboard', 'admin', 'ui', 'web', 'user', 'users', 'root']);
+const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass']);
+
+/**
+ * A Postgres password by its name: it ends in a password word and names a database (`DB_PASSWORD`,
+ * `POSTGRES_PASSWORD`, `PGPASSWORD`, `externalDatabase.password`), not another service
+ * (`SMTP_PASSWORD`, `MINIO_ROOT_PASSWORD`) nor a flag (`PASSWORD_RESET_DISABLED`).
+ */
+export function isDatabasePasswordName(name: string): boolean {
+  if (/^pgpass(word)?$/i.test(name)) return true;
+  const w = words(name);
+  const last = w[w.length - 1];
+  if (last === undefined || !(PASSWORD_WORDS.has(last) || /^(?:pg|db|postgres)pass(?:word)?$/.test(last))) return false;
+  if (/^(?:pg|db|postgres)pass(?:word)?$/.test(last)) return true;
+  const before = w.slice(0, -1);
+  if (before.some((x) => OTHER_SERVICES.has(x))) return before.some((x) => DATABASE_WORDS.has(x)) && !before.some((x) => x === 'mysql' || x === 'mariadb' || x === 'mongo' || x === 'mongodb' || x === 'redis' || x === 'clickhouse');
+  return before.some((x) => DATABASE_WORDS.has(x));
+}
