@@ -58,6 +58,8 @@ export default defineRule({
   check(facts, ctx) {
     const now = ctx.now.getTime();
     for (const cert of facts.ofKind('certificate')) {
+      // A test's certificate (a SAML fixture, a mock CA) is data: nothing deployed verifies against it.
+      if (cert.testCode) continue;
       const notAfter = Date.parse(cert.notAfter);
       if (Number.isNaN(notAfter)) continue;
       const date = new Date(notAfter).toISOString().slice(0, 10);

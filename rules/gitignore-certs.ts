@@ -1,4 +1,3 @@
-import { isTestPath } from '../src/policy/test-paths.js';
 import { defineRule } from '../src/engine/rule.js';
 import { VALID_CA_PEM } from '../src/docs/example-manifests.js';
 import { isTrackedButIgnored, wouldCommit } from '../src/policy/git.js';
@@ -41,7 +40,7 @@ export default defineRule({
     for (const f of facts.ofKind('file')) {
       if ((f.fileKind !== 'private-key' && f.fileKind !== 'certificate') || !wouldCommit(f)) continue;
       // Test fixtures hold keys made for the tests; they unlock nothing deployed.
-      if (isTestPath(f.file)) continue;
+      if (f.testCode) continue;
       const key = f.fileKind === 'private-key';
       const messageId = isTrackedButIgnored(f) ? 'trackedIgnored' : f.tracked ? 'tracked' : 'untracked';
       ctx.report({

@@ -1,4 +1,3 @@
-import { isTestPath } from '../src/policy/test-paths.js';
 import { defineRule } from '../src/engine/rule.js';
 
 export default defineRule({
@@ -25,7 +24,7 @@ export default defineRule({
     for (const f of facts.ofKind('file')) {
       if (f.fileKind !== 'private-key' || f.mode === undefined || (f.mode & 0o077) === 0) continue;
       // Git records no permission bits beyond the executable one: a tracked key is gitignore-certs' finding, and chmod cannot fix it.
-      if (f.tracked || isTestPath(f.file)) continue;
+      if (f.tracked || f.testCode) continue;
       ctx.report({ fact: f, messageId: 'mode', data: { file: f.file, mode: (f.mode & 0o7777).toString(8).padStart(4, '0') } });
     }
   },

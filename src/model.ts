@@ -333,6 +333,8 @@ export interface FileFact extends FactBase {
   mode?: number;
   /** Env files: the first variable whose value is a secret or a real remote connection (never the value). */
   secret?: string;
+  /** In tests, fixtures or mocks (policy/test-paths.ts, by the path inside the scanned directory). */
+  testCode?: true;
 }
 
 /** An X.509 certificate: a certificate file or a PEM block inline in another file. */
@@ -344,6 +346,8 @@ export interface CertificateFact extends FactBase {
   notBefore: string;
   notAfter: string;
   inline: boolean;
+  /** In tests, fixtures or mocks (policy/test-paths.ts, by the path inside the scanned directory). */
+  testCode?: true;
 }
 
 export type Fact = ConnectionFact | SettingFact | TlsOptionsFact | FileFact | CertificateFact;

@@ -42,6 +42,8 @@ export function classifyHost(host: string, opts: ClassifyOptions): HostClassific
   if (isReference(raw) && !isIPv6Address(raw.slice(1, -1))) {
     return { class: 'unknown', reason: `host is a variable reference (\`${raw}\`)` };
   }
+  // A host built in code around an interpolation (`${region}.pooler.supabase.com`): only the run knows.
+  if (raw.includes('${')) return { class: 'unknown', reason: `host is built from a value (\`${raw}\`)` };
   // Helm values name in-cluster services by template (`{{ .Release.Name }}-postgresql`): only the render knows.
   if (/\{\{[\s\S]*?\}\}/.test(raw)) return { class: 'unknown', reason: `host is a template (\`${raw}\`)` };
   // DNS names are case-insensitive and may be written fully qualified (`localhost.`).

@@ -27,7 +27,7 @@ export function fileFact(file: DiscoveredFile, head?: string, config?: ResolvedC
     file: file.rel,
     format: FORMAT[fileKind],
     span: { ...WHOLE_FILE },
-    environment: environmentOfPath(file.rel, config),
+    environment: environmentOfPath(file.rel, config, file.scopePath),
     fileKind,
     inGit: file.git.inGit,
   };

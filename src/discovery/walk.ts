@@ -50,6 +50,8 @@ export interface DiscoveredFile {
   rel: string;
   /** `classifyPath(rel)`. */
   kinds: PathKind[];
+  /** POSIX, relative to the scanned directory it was found under (for a named file, its repository or the working directory): where test code is told apart. */
+  scopePath?: string;
   /** Named on the command line (scanned even if ignored). */
   explicit: boolean;
   /**
@@ -304,7 +306,7 @@ class Discovery {
         return;
       }
       const real = dirReal + candidate.abs.slice(dir.length);
-      this.found.set(candidate.abs, { abs: candidate.abs, rel, kinds, explicit: candidate.explicit, git: candidate.git, size: 0, mode: 0, unverified: true });
+      this.found.set(candidate.abs, { abs: candidate.abs, rel, kinds, scopePath: candidate.relToRoot, explicit: candidate.explicit, git: candidate.git, size: 0, mode: 0, unverified: true });
       this.realOf.set(candidate.abs, { real, link: false });
       return;
     }
@@ -339,6 +341,7 @@ class Discovery {
       abs: candidate.abs,
       rel,
       kinds,
+      scopePath: candidate.relToRoot,
       explicit: candidate.explicit,
       git: candidate.git,
       size: stat.size,

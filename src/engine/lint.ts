@@ -26,6 +26,8 @@ export interface SourceInput {
   bytes?: Uint8Array;
   git?: { inGit: boolean; tracked?: boolean; ignored?: boolean };
   mode?: number;
+  /** POSIX path inside the scanned directory (DiscoveredFile.scopePath); `file` when absent. */
+  scopePath?: string;
   /** TS/JS: the ESTree of `text` already parsed by the caller (the ESLint plugin), so it is not parsed again. */
   program?: TSESTree.Program;
 }

@@ -11,6 +11,7 @@ import type { SourceInput } from './lint.js';
 export interface ParseRequest {
   id: number;
   file: string;
+  scopePath?: string;
   bytes: ArrayBuffer;
   git?: SourceInput['git'];
   mode?: number;
@@ -56,11 +57,11 @@ export class ParsePool {
   }
 
   /** Extraction of one file in a worker. `bytes` is copied, so the caller may reuse its buffer. */
-  extract(source: { file: string; bytes: Uint8Array; git?: SourceInput['git']; mode?: number }): Promise<FileExtraction> {
+  extract(source: { file: string; scopePath?: string; bytes: Uint8Array; git?: SourceInput['git']; mode?: number }): Promise<FileExtraction> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const copy = new Uint8Array(source.bytes);
-    const request: ParseRequest = { id, file: source.file, bytes: copy.buffer, ...(source.git ? { git: source.git } : {}), ...(source.mode !== undefined ? { mode: source.mode } : {}) };
+    const request: ParseRequest = { id, file: source.file, ...(source.scopePath !== undefined ? { scopePath: source.scopePath } : {}), bytes: copy.buffer, ...(source.git ? { git: source.git } : {}), ...(source.mode !== undefined ? { mode: source.mode } : {}) };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.workers[id % this.workers.length]!.postMessage(request, [copy.buffer]);

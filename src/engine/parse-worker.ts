@@ -24,7 +24,7 @@ if (cached) flushCompileCache();
 parentPort!.on('message', (request: ParseRequest) => {
   let response: ParseResponse;
   try {
-    const source = { file: request.file, bytes: new Uint8Array(request.bytes), git: request.git, ...(request.mode !== undefined ? { mode: request.mode } : {}) };
+    const source = { file: request.file, ...(request.scopePath !== undefined ? { scopePath: request.scopePath } : {}), bytes: new Uint8Array(request.bytes), git: request.git, ...(request.mode !== undefined ? { mode: request.mode } : {}) };
     response = { id: request.id, result: extractIsolated(source, config) };
   } catch (error) {
     response = { id: request.id, error: error instanceof Error ? error.message : String(error) };

@@ -103,11 +103,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         return;
       }
       // `read.bytes` is a view of the reader's buffer: extraction copies what it keeps.
-      const source: SourceInput = { file: file.rel, bytes: read.bytes, git: file.git, mode: read.mode };
+      const source: SourceInput = { file: file.rel, ...(file.scopePath !== undefined ? { scopePath: file.scopePath } : {}), bytes: read.bytes, git: file.git, mode: read.mode };
       if (!pool) {
         linter.add(source);
       } else if (prefiltered) {
-        const own = { file: file.rel, bytes: Uint8Array.from(read.bytes), git: file.git, mode: read.mode };
+        const own = { file: file.rel, ...(file.scopePath !== undefined ? { scopePath: file.scopePath } : {}), bytes: Uint8Array.from(read.bytes), git: file.git, mode: read.mode };
         // A worker that died leaves its files to the main thread: slower, never a lost file.
         slots[index] = { file: file.rel, result: pool.extract(own).then(Linter.retained, () => Linter.retained(extractIsolated(own, linter.resolvedConfig))) };
       } else {

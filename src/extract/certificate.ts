@@ -120,10 +120,10 @@ function extensionOf(file: string): string {
  * Facts for a certificate file (`.crt`, `.pem`, `.cer`, `.der`): each CERTIFICATE block of a PEM
  * file or bundle, or the whole file as DER. PEM files holding only keys yield nothing.
  */
-export function certificatesFromBytes(file: string, bytes: Buffer, config?: ResolvedConfig): ExtractResult {
+export function certificatesFromBytes(file: string, bytes: Buffer, config?: ResolvedConfig, scopePath?: string): ExtractResult {
   const result: ExtractResult = { facts: [], diagnostics: [] };
   if (CONTAINER_EXTENSIONS.includes(extensionOf(file))) return result;
-  const environment = environmentOfPath(file, config);
+  const environment = environmentOfPath(file, config, scopePath);
 
   // PEM is ASCII armour; a DER certificate starts with a SEQUENCE byte (0x30) and never holds the marker.
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
@@ -164,7 +164,7 @@ export function inlinePemExtractor(format?: FileFormat): Extractor {
     // Most files hold no certificate; do not build line tables for them.
     if (input.text.indexOf(BEGIN) < 0) return result;
     const source = new SourceText(input.text);
-    const environment = environmentOfPath(input.file, input.config);
+    const environment = environmentOfPath(input.file, input.config, input.scopePath);
     const fmt = format ?? inlineFormatOf(input.file);
     for (const block of pemBlocks(input.text)) {
       const cert = block.der && parseDer(block.der);

@@ -1,3 +1,4 @@
+import { isTestPath } from '../policy/test-paths.js';
 import type { Diagnostic, Fact } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { SourceInput } from '../engine/lint.js';
@@ -88,6 +89,7 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
     {
       abs: source.file,
       rel: source.file,
+      ...(source.scopePath !== undefined ? { scopePath: source.scopePath } : {}),
       kinds,
       explicit: true,
       git: source.git ?? { inGit: false },
@@ -104,12 +106,14 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
 
   if (kinds.includes('certificate')) {
     const bytes = source.bytes ?? Buffer.from(text ?? '', 'utf8');
-    guard('certificate', () => certificatesFromBytes(source.file, Buffer.from(bytes), config));
+    guard('certificate', () => certificatesFromBytes(source.file, Buffer.from(bytes), config, source.scopePath));
   }
   if (text === undefined) return { facts, diagnostics };
 
-  const input: ExtractInput = { file: source.file, text, config, ...(source.program && text === source.text ? { program: source.program } : {}) };
+  const input: ExtractInput = { file: source.file, text, config, ...(source.scopePath !== undefined ? { scopePath: source.scopePath } : {}), ...(source.program && text === source.text ? { program: source.program } : {}) };
   for (const extractor of extractorsFor(kinds, source.file, text)) guard(extractor.name || 'file', () => extractor(input));
   if (!kinds.includes('certificate')) guard('inline certificate', () => extractInlinePem(input));
+  // Keys, certificates and env files of tests are the tests' own (rules read this, not the path).
+  if (isTestPath(source.scopePath ?? source.file)) for (const f of facts) if (f.kind === 'file' || f.kind === 'certificate') f.testCode = true;
   return { facts, diagnostics, ...related, text };
 }

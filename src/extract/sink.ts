@@ -38,6 +38,8 @@ export interface ExtractInput {
   config?: ResolvedConfig;
   /** `text` with its line index already built (the core re-reads a file once per value it resolves there). */
   source?: SourceText;
+  /** POSIX path inside the scanned directory: test code is told apart by it (`file` when absent). */
+  scopePath?: string;
   /** TS/JS only: the ESTree of `text` when the caller has it (ESLint's parser), with `range` on every node. */
   program?: TSESTree.Program;
 }
@@ -104,8 +106,8 @@ export class FactSink {
     this.format = format;
     this.source = input.source ?? new SourceText(input.text);
     this.config = input.config ?? DEFAULT_CONFIG;
-    this.fileEnvironment = environmentOfPath(input.file, this.config);
-    this.testCode = isTestPath(input.file);
+    this.fileEnvironment = environmentOfPath(input.file, this.config, input.scopePath);
+    this.testCode = isTestPath(input.scopePath ?? input.file);
   }
 
   get text(): string {

@@ -50,6 +50,10 @@ const KEY_PATH = /^(.*(?:^|\.)[^.]*(?:db|database|postgres|postgresql|pg)[^.]*(?
 
 /** Ports of other database engines: a `DB_HOST` group with one of these is not Postgres. */
 const OTHER_ENGINE_PORTS = new Set(['3306', '1433', '1521', '27017', '6379', '9042']);
+/** Hosts of other engines: PlanetScale (MySQL), Azure MySQL, MongoDB Atlas, a container named for its engine. */
+const OTHER_ENGINE_HOST = /(?:\.psdb\.cloud|\.mysql\.database\.azure\.com|\.mongodb\.net)$|^(?:mysql|mariadb|mongo|mongodb|redis|mssql|sqlserver)(?:[-_]?\d+)?$/i;
+/** A neighbouring URL that names another engine: the unit's DB_* variables are that engine's. */
+const OTHER_ENGINE_URL = /^(?:mysql2?|mariadb|mongodb(?:\+srv)?|rediss?|sqlserver|mssql|oracle|sqlite|file):/i;
 
 export function splitPart(name: string): { stem: string; part: Part } | undefined {
   const env = ENV_NAME.exec(name);
@@ -68,9 +72,12 @@ export function splitPart(name: string): { stem: string; part: Part } | undefine
 /** Collects the parts per unit while a file is extracted, then adds one connection per group. */
 export class SplitVariables {
   private readonly groups = new Map<string, Group>();
+  /** Units where another variable is a URL of another engine (`DATABASE_URL=mysql://…`). */
+  private readonly otherEngine = new Set<string>();
 
   record(name: string, value: string | undefined, loc: ValueLocation, options: EmitOptions): void {
     if (!options.unit) return;
+    if (value && OTHER_ENGINE_URL.test(value.trim())) this.otherEngine.add(options.unit.id);
     const part = splitPart(name);
     if (!part) return;
     const key = `${options.unit.id}\u0000${part.stem}`;
@@ -84,7 +91,11 @@ export class SplitVariables {
   synthesize(sink: FactSink): void {
     for (const group of this.groups.values()) {
       const host = group.parts.host;
-      if (!host?.value?.trim() || !isPostgres(group)) continue;
+      if (!host?.value?.trim() || !isPostgres(group) || this.otherEngine.has(group.unit.id)) continue;
+      // `DATABASE_HOST=localhost:3306`: the port is written into the host.
+      const hostPort = /^([^:\[\]]+):(\d{2,5})$/.exec(host.value.trim());
+      if (hostPort && OTHER_ENGINE_PORTS.has(hostPort[2]!)) continue;
+      if (OTHER_ENGINE_HOST.test(hostPort ? hostPort[1]! : host.value.trim())) continue;
       const hosts = host.value.split(',').map((h) => h.trim());
       if (hasConnectionTo(sink.facts, group.unit, hosts)) continue;
       const words = [`host=${quote(host.value.trim())}`];

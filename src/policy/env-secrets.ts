@@ -30,6 +30,8 @@ function realConnection(value: string): boolean {
     const c = parsed.connection;
     const remote = c.hosts.filter((h) => classifyHost(h.host, { socket: h.socket, localHosts: [], containerNetwork: true }).class === 'remote' && !exampleHostReason(h.host));
     if (remote.length > 0) return true;
+    // A generated password, even for a container of the project, is one somebody uses.
+    if (c.password && !isPlaceholder(c.password.value) && looksGenerated(c.password.value)) return true;
   }
   return false;
 }

@@ -29,13 +29,14 @@ const DIRECTORY_REASON = 'directory ';
  * `docker-compose.prod.yml`, `k8s/production/…`, `values-staging.yaml`. The file name is more
  * specific than a directory, and the nearest directory wins.
  */
-export function environmentOfPath(file: string, config?: Pick<ResolvedConfig, 'environments'>): EnvironmentInfo {
+export function environmentOfPath(file: string, config?: Pick<ResolvedConfig, 'environments'>, scopePath: string = file): EnvironmentInfo {
   for (const { pattern, environment } of config?.environments ?? []) {
     if (globToRegExp(pattern).test(file)) return { name: environment, reason: `${CONFIG_REASON}\`${pattern}\` to ${environment}` };
   }
   const parts = file.split('/');
   const base = parts[parts.length - 1] ?? '';
-  const test = testPathReason(file);
+  // Test code is judged by the path inside the scanned directory: a repository under `fixtures/` is scanned as itself.
+  const test = testPathReason(scopePath);
   if (test) return { name: 'development', reason: test.startsWith('test file') ? `${FILE_NAME_REASON}\`${base}\` (test code)` : `${DIRECTORY_REASON}${test.slice('test directory '.length)} (test code)` };
   // Tokens of the base name: ".env.production" → env, production; "docker-compose.prod.yml" → docker, compose, prod, yml.
   for (const token of base.split(/[.\-_]+/)) {

@@ -9,6 +9,9 @@ const TEST_DIRECTORIES = new Set([
   'test-utils', 'test_utils', 'testutils', 'testutil', 'test-helpers', 'testing', 'cypress', 'playwright', 'seeds', 'seeders',
 ]);
 
+/** Packages of test helpers: `medusa-test-utils`, `testcontainers`, `test-helpers`. */
+const TEST_PACKAGE = /(?:^|[-_.])(?:test|tests|testing)[-_](?:utils?|helpers?|kit|support|setup|harness)$|^testcontainers$/;
+
 /** File names of tests and test set-up: `x.test.ts`, `x.spec.js`, `x_test.py`, `jest.setup.js`, `setupTests.ts`, `seed.ts`. */
 const TEST_FILE = /(?:[.\-_](?:test|spec|e2e|e2e-spec|int-spec|test-d)\.[^.]+$)|(?:^(?:test_[^/]*|conftest)\.py$)|(?:^(?:jest|vitest|vite|playwright|cypress|karma|ava|mocha)[.\-](?:setup|config|global-setup|teardown)[^/]*$)|(?:^setup-?tests\.[^.]+$)|(?:^(?:seed|seeds|seeder)(?:[.\-_][^/]*)?\.[^.]+$)/i;
 
@@ -18,7 +21,8 @@ export function testPathReason(file: string): string | undefined {
   const base = parts[parts.length - 1] ?? '';
   if (TEST_FILE.test(base)) return `test file \`${base}\``;
   for (let i = parts.length - 2; i >= 0; i--) {
-    if (TEST_DIRECTORIES.has(parts[i]!.toLowerCase())) return `test directory \`${parts.slice(0, i + 1).join('/')}\``;
+    const dir = parts[i]!.toLowerCase();
+    if (TEST_DIRECTORIES.has(dir) || TEST_PACKAGE.test(dir)) return `test directory \`${parts.slice(0, i + 1).join('/')}\``;
   }
   return undefined;
 }

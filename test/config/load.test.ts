@@ -157,7 +157,7 @@ describe('loadConfig: finding the file', () => {
 describe('validateConfig', () => {
   it('fills defaults for an empty object and accepts $schema', () => {
     expect(validateConfig({}, 'x', RULES)).toEqual(DEFAULT_CONFIG);
-    expect(validateConfig({ $schema: 'https://example.com/sslguard.schema.json' }, 'x', RULES)).toEqual(DEFAULT_CONFIG);
+    expect(validateConfig({ $schema: 'https://exemplar.io/sslguard.schema.json' }, 'x', RULES)).toEqual(DEFAULT_CONFIG);
   });
 
   it('does not share arrays with the defaults', () => {

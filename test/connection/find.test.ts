@@ -11,20 +11,20 @@ describe('findConnectionStrings: URIs inside values', () => {
       'psql "postgres://app:pw@localhost:5432/app?sslmode=disable" -f schema.sql && psql postgresql:///other',
       ['postgres://app:pw@localhost:5432/app?sslmode=disable', 'postgresql:///other'],
     ],
-    ['prose ending with a period', 'Connect with postgres://u@db.example.com/app.', ['postgres://u@db.example.com/app']],
-    ['inside parentheses', 'the URL (postgresql://h.example.com:5432/db) is used', ['postgresql://h.example.com:5432/db']],
+    ['prose ending with a period', 'Connect with postgres://u@db.exemplar.io/app.', ['postgres://u@db.exemplar.io/app']],
+    ['inside parentheses', 'the URL (postgresql://h.exemplar.io:5432/db) is used', ['postgresql://h.exemplar.io:5432/db']],
     ['balanced brackets stay', 'postgresql://postgres:[YOUR-PASSWORD]@db.[PROJECT-REF].supabase.co:5432/postgres]', ['postgresql://postgres:[YOUR-PASSWORD]@db.[PROJECT-REF].supabase.co:5432/postgres']],
     ['variable references stay inside', 'DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}:5432/app;', ['postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}:5432/app']],
     ['a JSON string', '{"url":"jdbc:postgresql://reporting:5432/wh?ssl=true"}', ['jdbc:postgresql://reporting:5432/wh?ssl=true']],
     ['backtick-quoted markdown', 'use `postgresql+psycopg://u@h/db` here', ['postgresql+psycopg://u@h/db']],
-    ['markdown autolink and HTML', '<postgres://h.example.com/db> <value>postgres://x.example.com/y</value>', ['postgres://h.example.com/db', 'postgres://x.example.com/y']],
+    ['markdown autolink and HTML', '<postgres://h.exemplar.io/db> <value>postgres://x.exemplar.io/y</value>', ['postgres://h.exemplar.io/db', 'postgres://x.exemplar.io/y']],
     ['angle-bracket placeholders in component positions', 'postgresql://<user>:<password>@<host>:5432/<db>', ['postgresql://<user>:<password>@<host>:5432/<db>']],
     ['upper-case scheme', 'URL=POSTGRES://H.EXAMPLE.COM/DB', ['POSTGRES://H.EXAMPLE.COM/DB']],
-    ['several in a YAML block scalar', 'primary: postgres://a.example.com/db\nreplica: postgres://b.example.com/db\n', ['postgres://a.example.com/db', 'postgres://b.example.com/db']],
+    ['several in a YAML block scalar', 'primary: postgres://a.exemplar.io/db\nreplica: postgres://b.exemplar.io/db\n', ['postgres://a.exemplar.io/db', 'postgres://b.exemplar.io/db']],
     ['scheme glued to a word is not a URI', 'mypostgres://h/db and xpostgresql://h/db', []],
     ['a bare scheme with nothing after it', 'we support postgres:// and postgresql:// URLs', []],
     ['the word postgres alone', 'postgres is a database; POSTGRES_PASSWORD=x', []],
-    ['unicode whitespace ends a URI', 'postgres://h.example.com/db\u00a0next', ['postgres://h.example.com/db']],
+    ['unicode whitespace ends a URI', 'postgres://h.exemplar.io/db\u00a0next', ['postgres://h.exemplar.io/db']],
   ];
   it.each(cases)('%s', (_name, value, expected) => {
     expect(texts(value)).toEqual(expected);
@@ -39,9 +39,9 @@ describe('findConnectionStrings: URIs inside values', () => {
 
 describe('findConnectionStrings: keyword/value DSNs', () => {
   it('returns the trimmed whole value with its offsets', () => {
-    const value = "  host=db.example.com port=5432 dbname=app user=me password='x y' sslmode=verify-full\n";
+    const value = "  host=db.exemplar.io port=5432 dbname=app user=me password='x y' sslmode=verify-full\n";
     expect(findConnectionStrings(value)).toEqual([
-      { start: 2, end: 85, text: "host=db.example.com port=5432 dbname=app user=me password='x y' sslmode=verify-full", form: 'dsn' },
+      { start: 2, end: 85, text: "host=db.exemplar.io port=5432 dbname=app user=me password='x y' sslmode=verify-full", form: 'dsn' },
     ]);
   });
 
@@ -51,7 +51,7 @@ describe('findConnectionStrings: keyword/value DSNs', () => {
     ['hostaddr and port', 'hostaddr=192.0.2.7 port=5432', true],
     ['unterminated quote still counts (the parser reports it)', "host=h dbname=d password='abc", true],
     ['a single PG setting', 'PGSSLMODE=require', false],
-    ['one keyword only', 'host=db.example.com', false],
+    ['one keyword only', 'host=db.exemplar.io', false],
     ['unknown keywords', 'a=b c=d', false],
     ['two keywords without host, hostaddr or dbname', 'user=me sslmode=require', false],
     ['keywords are case-sensitive in libpq', 'HOST=h DBNAME=d', false],

@@ -35,7 +35,7 @@ describe('classifyHost', () => {
     ['192.168.1.20', {}, 'remote', 'remote address'],
     ['2001:db8::1', {}, 'remote', 'remote address'],
     ['::ffff:10.0.0.1', {}, 'remote', 'remote address'],
-    ['localhost.example.com', {}, 'remote', 'remote host'],
+    ['localhost.exemplar.io', {}, 'remote', 'remote host'],
     ['db', {}, 'remote', 'remote host'],
   ];
   it.each(cases)('%j %j → %s', (host, opts, cls, reason) => {

@@ -160,31 +160,31 @@ describe('parseConnectionString: URIs', () => {
     ],
     [
       'SQLAlchemy asyncpg URL, scheme case kept lower',
-      'PostgreSQL+AsyncPG://svc:pw@db.prod.example.com/app?ssl=require',
+      'PostgreSQL+AsyncPG://svc:pw@db.prod.exemplar.io/app?ssl=require',
       {
         scheme: 'postgresql+asyncpg',
-        hosts: [host('db.prod.example.com')],
+        hosts: [host('db.prod.exemplar.io')],
         params: [{ key: 'ssl', value: 'require', raw: 'require', rawKey: 'ssl' }],
       },
     ],
     [
       'query keywords replace the URI host and port lists (libpq)',
-      'postgres://u@ignored:1/db?host=h1.example.com,h2.example.com&port=5432,6432&hostaddr=192.0.2.10,192.0.2.11',
+      'postgres://u@ignored:1/db?host=h1.exemplar.io,h2.exemplar.io&port=5432,6432&hostaddr=192.0.2.10,192.0.2.11',
       {
-        hosts: [host('h1.example.com', { port: 5432, portRaw: '5432' }), host('h2.example.com', { port: 6432, portRaw: '6432' })],
+        hosts: [host('h1.exemplar.io', { port: 5432, portRaw: '5432' }), host('h2.exemplar.io', { port: 6432, portRaw: '6432' })],
         params: [{ key: 'hostaddr', value: '192.0.2.10,192.0.2.11', raw: '192.0.2.10,192.0.2.11', rawKey: 'hostaddr' }],
       },
     ],
     [
       'one port in the query applies to every host',
-      'postgres:///db?host=a.example.com,b.example.com&port=6543',
-      { hosts: [host('a.example.com', { port: 6543, portRaw: '6543' }), host('b.example.com', { port: 6543, portRaw: '6543' })] },
+      'postgres:///db?host=a.exemplar.io,b.exemplar.io&port=6543',
+      { hosts: [host('a.exemplar.io', { port: 6543, portRaw: '6543' }), host('b.exemplar.io', { port: 6543, portRaw: '6543' })] },
     ],
     [
       'query user, password and dbname go to their fields; keys are lower-cased; + stays +',
-      'postgresql://h.example.com?USER=alice&Password=a+b%2Bc&dbname=sales&SSLMode=require',
+      'postgresql://h.exemplar.io?USER=alice&Password=a+b%2Bc&dbname=sales&SSLMode=require',
       {
-        hosts: [host('h.example.com')],
+        hosts: [host('h.exemplar.io')],
         user: 'alice',
         database: 'sales',
         password: { raw: 'a+b%2Bc', value: 'a+b+c' },
@@ -193,8 +193,8 @@ describe('parseConnectionString: URIs', () => {
     ],
     [
       'password with unencoded @: the userinfo ends at the last @ of the netloc',
-      'postgres://admin:p@ss@w0rd@db.example.com:5432/app',
-      { user: 'admin', password: { raw: 'p@ss@w0rd', value: 'p@ss@w0rd' }, hosts: [host('db.example.com', { port: 5432, portRaw: '5432' })] },
+      'postgres://admin:p@ss@w0rd@db.exemplar.io:5432/app',
+      { user: 'admin', password: { raw: 'p@ss@w0rd', value: 'p@ss@w0rd' }, hosts: [host('db.exemplar.io', { port: 5432, portRaw: '5432' })] },
     ],
     [
       'variable references stay as text: port undefined, host kept',
@@ -208,7 +208,7 @@ describe('parseConnectionString: URIs', () => {
     ],
     [
       'Windows-style reference is not a percent escape',
-      'postgresql://app:%DB_PASSWORD%@db.example.com/app',
+      'postgresql://app:%DB_PASSWORD%@db.exemplar.io/app',
       { password: { raw: '%DB_PASSWORD%', value: '%DB_PASSWORD%' } },
     ],
     [
@@ -251,9 +251,9 @@ describe('parseConnectionString: URIs', () => {
   });
 
   it('keeps offsets relative to the text when there is leading whitespace', () => {
-    const text = '  postgres://u:pw@h.example.com/db  ';
+    const text = '  postgres://u:pw@h.exemplar.io/db  ';
     const r = parseConnectionString(text);
-    expect(r.ok && r.connection.hosts[0]).toMatchObject({ start: 18, end: 31, host: 'h.example.com' });
+    expect(r.ok && r.connection.hosts[0]).toMatchObject({ start: 18, end: 31, host: 'h.exemplar.io' });
     expect(r.ok && r.connection.database).toBe('db');
   });
 });
@@ -263,8 +263,8 @@ describe('parseConnectionString: URI errors', () => {
     ['malformed escape in the password', 'postgres://u:p%zzw@h/db', 'invalid percent-encoded token', 14],
     ['truncated escape at the end', 'postgresql://h/db%4', 'invalid percent-encoded token', 17],
     ['%00 is forbidden', 'postgresql://h/db?application_name=a%00b', 'forbidden value %00 in percent-encoded value', 36],
-    ['non-numeric port', 'postgresql://u@db.example.com:54x2/app', 'invalid integer value for connection option "port"', 30],
-    ['port out of range', 'postgresql://db.example.com:70000/app', 'invalid port number', 28],
+    ['non-numeric port', 'postgresql://u@db.exemplar.io:54x2/app', 'invalid integer value for connection option "port"', 30],
+    ['port out of range', 'postgresql://db.exemplar.io:70000/app', 'invalid port number', 28],
     ['unclosed IPv6 bracket', 'postgresql://[2001:db8::1/app', 'end of string reached when looking for matching "]" in IPv6 host address', 13],
     ['empty IPv6 brackets', 'postgresql://[]:5432/app', 'IPv6 host address may not be empty', 13],
     ['junk after an IPv6 literal', 'postgresql://[::1]x/app', 'unexpected character after IPv6 host address (expected ":" or "/")', 18],
@@ -287,11 +287,11 @@ describe('parseConnectionString: URI errors', () => {
 
 describe('parseConnectionString: keyword/value DSNs', () => {
   it('reads the libpq example with quoting, escapes and spaces around =', () => {
-    const text = "host = db.example.com port=5432 dbname=app user=me password='it\\'s a \\\\ secret' sslmode=verify-full";
+    const text = "host = db.exemplar.io port=5432 dbname=app user=me password='it\\'s a \\\\ secret' sslmode=verify-full";
     expect(parsed(text)).toEqual({
       form: 'dsn',
       scheme: undefined,
-      hosts: [{ raw: 'db.example.com', host: 'db.example.com', socket: false, port: 5432, portRaw: '5432' }],
+      hosts: [{ raw: 'db.exemplar.io', host: 'db.exemplar.io', socket: false, port: 5432, portRaw: '5432' }],
       database: 'app',
       user: 'me',
       password: { raw: "it\\'s a \\\\ secret", value: "it's a \\ secret" },

@@ -78,7 +78,7 @@ describe('isReference', () => {
   it.each(['${DB_HOST}', '$DB_HOST', '$(HOST)', '%DB_HOST%', '{{ host }}', '<host>', '[HOST]'])('%j is a reference', (v) => {
     expect(isReference(v)).toBe(true);
   });
-  it.each(['db.example.com', 'changeme', 'db-${ENV}.example.com', '$', '[a]b', ''])('%j is not a reference', (v) => {
+  it.each(['db.exemplar.io', 'changeme', 'db-${ENV}.exemplar.io', '$', '[a]b', ''])('%j is not a reference', (v) => {
     expect(isReference(v)).toBe(false);
   });
 });

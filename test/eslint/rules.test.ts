@@ -33,7 +33,7 @@ openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '
 writeFileSync(join(certDir, 'ca.cnf'), ['[ ca ]', 'default_ca = CA_default', '[ CA_default ]', 'dir = .', 'database = index.txt', 'new_certs_dir = .', 'serial = serial', 'default_md = sha256', 'policy = policy_any', 'unique_subject = no', '[ policy_any ]', 'commonName = supplied', ''].join('\n'));
 writeFileSync(join(certDir, 'index.txt'), '');
 writeFileSync(join(certDir, 'serial'), '01\n');
-openssl(['req', '-new', '-key', 'ca.key', '-out', 'old.csr', '-subj', '/CN=old-rds-ca.example.com']);
+openssl(['req', '-new', '-key', 'ca.key', '-out', 'old.csr', '-subj', '/CN=old-rds-ca.exemplar.io']);
 openssl(['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'ca.key', '-in', 'old.csr', '-out', 'expired.pem', '-startdate', '20200101000000Z', '-enddate', '20210101000000Z', '-notext']);
 const freshPem = readFileSync(join(certDir, 'fresh.pem'), 'utf8').trim();
 const expiredPem = readFileSync(join(certDir, 'expired.pem'), 'utf8').trim();

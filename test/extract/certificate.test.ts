@@ -36,7 +36,7 @@ beforeAll(() => {
   ].join('\n'));
   writeFileSync(join(dir, 'index.txt'), '');
   writeFileSync(join(dir, 'serial'), '01\n');
-  openssl(['req', '-new', '-key', 'leaf.key', '-out', 'old.csr', '-subj', '/CN=old-rds-ca.example.com']);
+  openssl(['req', '-new', '-key', 'leaf.key', '-out', 'old.csr', '-subj', '/CN=old-rds-ca.exemplar.io']);
   openssl(['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'leaf.key', '-in', 'old.csr', '-out', 'expired.pem',
     '-startdate', '20200101000000Z', '-enddate', '20210101000000Z', '-notext']);
   openssl(['x509', '-in', 'leaf.pem', '-outform', 'DER', '-out', 'leaf.der']);
@@ -78,7 +78,7 @@ describe('certificatesFromBytes', () => {
 
   it('reads fixed validity dates of an expired certificate', () => {
     const f = certificatesFromBytes('expired.pem', Buffer.from(expiredPem)).facts[0] as CertificateFact;
-    expect(f.subject).toBe('CN=old-rds-ca.example.com');
+    expect(f.subject).toBe('CN=old-rds-ca.exemplar.io');
     expect(f.notBefore).toBe('2020-01-01T00:00:00.000Z');
     expect(f.notAfter).toBe('2021-01-01T00:00:00.000Z');
   });
@@ -87,7 +87,7 @@ describe('certificatesFromBytes', () => {
     const bundle = `# Leaf\n${leafPem}\n# Old RDS root\r\n${expiredPem}`;
     const { facts, diagnostics } = certificatesFromBytes('certs/production/rds-bundle.pem', Buffer.from(bundle));
     expect(diagnostics).toEqual([]);
-    expect(facts.map((f) => (f as CertificateFact).subject)).toEqual(['C=US, O=Acme Corp, CN=db.acme.internal', 'CN=old-rds-ca.example.com']);
+    expect(facts.map((f) => (f as CertificateFact).subject)).toEqual(['C=US, O=Acme Corp, CN=db.acme.internal', 'CN=old-rds-ca.exemplar.io']);
     const leafLines = lines(leafPem).length;
     expect(facts[0]!.span).toMatchObject({ line: 2, column: 1, endLine: 1 + leafLines, endColumn: END_COLUMN });
     // line 1 comment, leaf, blank line, CRLF comment, then the second block.
@@ -157,7 +157,7 @@ describe('extractInlinePem', () => {
       kind: 'certificate',
       format: 'yaml',
       inline: true,
-      subject: 'CN=old-rds-ca.example.com',
+      subject: 'CN=old-rds-ca.exemplar.io',
       notAfter: '2021-01-01T00:00:00.000Z',
       span: { line: 9, column: 5, endLine: 9 + n - 1, endColumn: 4 + END_COLUMN },
     });
@@ -174,7 +174,7 @@ describe('extractInlinePem', () => {
     expect(facts[0]).toMatchObject({
       format: 'env',
       inline: true,
-      subject: 'CN=old-rds-ca.example.com',
+      subject: 'CN=old-rds-ca.exemplar.io',
       environment: { name: 'production' },
       span: { line: 2, column: startCol, endLine: 2, endColumn: startCol + escaped.length },
     });
@@ -194,7 +194,7 @@ describe('extractInlinePem', () => {
     const ts = `import { Pool } from 'pg';\nconst ca =\n${parts};\nexport const pool = new Pool({ ssl: { ca } });\n`;
     const { facts, diagnostics } = extractInlinePem({ file: 'src/db.ts', text: ts });
     expect(diagnostics).toEqual([]);
-    expect(facts).toMatchObject([{ format: 'source', subject: 'CN=old-rds-ca.example.com', span: { line: 3, column: 4 } }]);
+    expect(facts).toMatchObject([{ format: 'source', subject: 'CN=old-rds-ca.exemplar.io', span: { line: 3, column: 4 } }]);
   });
 
   it('uses the format it is given', () => {

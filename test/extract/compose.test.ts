@@ -39,7 +39,7 @@ services:
       <<: *common-env
       DATABASE_URL: postgres://app:\${DB_PASSWORD}@db:5432/app
       REPLICA_URL: "postgresql://app:\${DB_PASSWORD}@postgres.internal:5432/app?sslmode=\${REPLICA_SSLMODE:-prefer}"
-      ANALYTICS_URL: postgres://analytics:pa$$word@warehouse.example.com:5432/analytics
+      ANALYTICS_URL: postgres://analytics:pa$$word@warehouse.exemplar.io:5432/analytics
     command: ["node", "dist/server.js", "--db", "postgres://app:\${DB_PASSWORD}@acme-postgres:5432/app"]
     networks: [backend]
 
@@ -84,7 +84,7 @@ describe('extractCompose on an app + db stack', () => {
     expect(command).toMatchObject({ unit: { name: 'app' }, hosts: [{ class: 'local', classReason: 'service `db` of this compose file' }] });
     expect(command.variable).toBeUndefined();
     expect(pos(command.span)).toEqual([33, 50, 33, 102]);
-    expect(byVariable('ANALYTICS_URL', 'app')!.hosts[0]).toMatchObject({ host: 'warehouse.example.com', class: 'remote' });
+    expect(byVariable('ANALYTICS_URL', 'app')!.hosts[0]).toMatchObject({ host: 'warehouse.exemplar.io', class: 'remote' });
   });
 
   it('substitutes ${VAR:-default} and $$, pointing at the whole value', () => {
@@ -94,7 +94,7 @@ describe('extractCompose on an app + db stack', () => {
     expect(pos(replica.sslmode!.span)).toEqual([31, 21, 31, 114]);
     const analytics = byVariable('ANALYTICS_URL', 'app')!;
     expect(analytics.password).toMatchObject({ present: true, placeholder: false });
-    expect(analytics.masked).toBe('postgres://analytics:****@warehouse.example.com:5432/analytics');
+    expect(analytics.masked).toBe('postgres://analytics:****@warehouse.exemplar.io:5432/analytics');
     expect(pos(analytics.span)).toEqual([32, 22, 32, 88]);
   });
 
@@ -162,7 +162,7 @@ x-insecure: &insecure
   PGSSLMODE: disable
   NODE_TLS_REJECT_UNAUTHORIZED: "0"
 x-env: &env
-  DATABASE_URL: postgresql://app@db.example.com:5432/app
+  DATABASE_URL: postgresql://app@db.exemplar.io:5432/app
 services:
   api:
     environment: *env

@@ -129,22 +129,22 @@ describe('parseDotenv decodes exactly as dotenv.parse', () => {
 
 describe('expandDotenv', () => {
   const defined = new Map([
-    ['DB_HOST', 'db.internal.example.com'],
+    ['DB_HOST', 'db.internal.exemplar.io'],
     ['DB_PASSWORD', 'hunter2'],
     ['EMPTY', ''],
   ]);
 
   it('follows dotenv-expand for defined variables and defaults', () => {
-    expect(expandDotenv('${DB_HOST}:$DB_HOST', defined)).toBe('db.internal.example.com:db.internal.example.com');
+    expect(expandDotenv('${DB_HOST}:$DB_HOST', defined)).toBe('db.internal.exemplar.io:db.internal.exemplar.io');
     expect(expandDotenv('${MODE:-require}', defined)).toBe('require');
     expect(expandDotenv('${EMPTY:-fallback}/${EMPTY-fallback}', defined)).toBe('fallback/fallback');
     expect(expandDotenv('${DB_HOST:+set}|${EMPTY:+set}', defined)).toBe('set|');
-    expect(expandDotenv('${MODE:-${DB_HOST}}', defined)).toBe('db.internal.example.com');
+    expect(expandDotenv('${MODE:-${DB_HOST}}', defined)).toBe('db.internal.exemplar.io');
     expect(expandDotenv('price \\$5 and \\${DB_HOST}', defined)).toBe('price $5 and ${DB_HOST}');
   });
 
   it('keeps password references and variables the file does not define as written', () => {
-    expect(expandDotenv('postgresql://app:${DB_PASSWORD}@${DB_HOST}/app', defined)).toBe('postgresql://app:${DB_PASSWORD}@db.internal.example.com/app');
+    expect(expandDotenv('postgresql://app:${DB_PASSWORD}@${DB_HOST}/app', defined)).toBe('postgresql://app:${DB_PASSWORD}@db.internal.exemplar.io/app');
     expect(expandDotenv('postgresql://app:$DB_PASSWORD@h/app', defined)).toBe('postgresql://app:$DB_PASSWORD@h/app');
     expect(expandDotenv('${DB_PASSWORD:-fallback}', defined)).toBe('${DB_PASSWORD:-fallback}');
     expect(expandDotenv('postgres://u@${REMOTE_HOST}/db', defined)).toBe('postgres://u@${REMOTE_HOST}/db');
@@ -179,20 +179,20 @@ describe('extractEnv expansion', () => {
     delete process.env.SSLGUARD_TEST_HOST;
   });
 
-  const text = `DB_HOST=db.internal.example.com
+  const text = `DB_HOST=db.internal.exemplar.io
 DB_PASSWORD=hunter2-Secret
 DATABASE_URL=postgresql://app:\${DB_PASSWORD}@\${DB_HOST}:5432/app?sslmode=\${DB_SSLMODE:-disable}
-DB_HOST=replica.internal.example.com
+DB_HOST=replica.internal.exemplar.io
 REPLICA_URL=postgresql://app:$DB_PASSWORD@$DB_HOST:5432/app
 OTHER_URL=postgresql://app@\${SSLGUARD_TEST_HOST}:5432/app
 `;
 
   it('expands earlier definitions, keeps the password a placeholder and reports the secret once', () => {
-    process.env.SSLGUARD_TEST_HOST = 'leaked-from-scanner.example.com';
+    process.env.SSLGUARD_TEST_HOST = 'leaked-from-scanner.exemplar.io';
     const { facts } = extractEnv({ file: 'services/agent/.env', text });
     const [main, replica, other] = connections(facts);
     expect(main).toMatchObject({
-      hosts: [{ host: 'db.internal.example.com', class: 'remote' }],
+      hosts: [{ host: 'db.internal.exemplar.io', class: 'remote' }],
       password: { present: true, placeholder: true },
       sslmode: { value: 'disable' },
     });
@@ -200,7 +200,7 @@ OTHER_URL=postgresql://app@\${SSLGUARD_TEST_HOST}:5432/app
     expect(pos(main!.span)).toEqual([3, 14, 3, 96]);
     expect(pos(main!.sslmode!.span)).toEqual([3, 14, 3, 96]);
     // Later lines see the redefinition.
-    expect(replica).toMatchObject({ hosts: [{ host: 'replica.internal.example.com' }], password: { placeholder: true } });
+    expect(replica).toMatchObject({ hosts: [{ host: 'replica.internal.exemplar.io' }], password: { placeholder: true } });
     // Never from the scanner's own environment.
     expect(other!.hosts[0]).toMatchObject({ host: '${SSLGUARD_TEST_HOST}', class: 'unknown' });
     expect(JSON.stringify(connections(facts))).not.toContain('hunter2');
@@ -228,7 +228,7 @@ DB_SSL_REJECT_UNAUTHORIZED=false
   it('.envrc: exported assignments, single quotes stay literal as in bash', () => {
     const text = `# direnv
 source_up
-export DB_HOST=db.internal.example.com
+export DB_HOST=db.internal.exemplar.io
 export DATABASE_URL="postgresql://app@\${DB_HOST}:5432/app?sslmode=verify-full"
 export LITERAL_URL='postgresql://app@\${DB_HOST}:5432/app'
 PATH_add bin
@@ -237,14 +237,14 @@ PATH_add bin
     expect(diagnostics).toEqual([]);
     const [expanded, literal] = connections(facts);
     expect(connections(facts)).toHaveLength(2);
-    expect(expanded).toMatchObject({ variable: 'DATABASE_URL', hosts: [{ host: 'db.internal.example.com' }], sslmode: { value: 'verify-full' } });
+    expect(expanded).toMatchObject({ variable: 'DATABASE_URL', hosts: [{ host: 'db.internal.exemplar.io' }], sslmode: { value: 'verify-full' } });
     expect(literal).toMatchObject({ variable: 'LITERAL_URL', hosts: [{ host: '${DB_HOST}', class: 'unknown' }] });
     // Not expanded, so still exact: the host sits at columns 38–48 of line 5.
     expect(pos(literal!.hosts[0]!.span)).toEqual([5, 38, 5, 48]);
   });
 
   it('CRLF line endings and a BOM keep positions right', () => {
-    const lf = 'PGSSLMODE=verify-full\nDATABASE_URL="postgresql://app@db.example.com/app"\n';
+    const lf = 'PGSSLMODE=verify-full\nDATABASE_URL="postgresql://app@db.exemplar.io/app"\n';
     const crlf = extractEnv({ file: '.env', text: lf.replace(/\n/g, '\r\n') });
     expect(settings(crlf.facts).map((s) => pos(s.valueSpan))).toEqual([[1, 11, 1, 22]]);
     expect(pos(connections(crlf.facts)[0]!.span)).toEqual([2, 15, 2, 50]);
@@ -255,12 +255,12 @@ PATH_add bin
   });
 
   it('a multi-line double-quoted value is located as a whole when CRLF changes it', () => {
-    const text = 'DATABASE_URL="postgresql://app@db.example.com/app\r\n?sslmode=disable"\r\n';
+    const text = 'DATABASE_URL="postgresql://app@db.exemplar.io/app\r\n?sslmode=disable"\r\n';
     const { facts, diagnostics } = extractEnv({ file: '.env', text });
     // dotenv turns the CRLF into "\n", so the decoded value differs from the file text and the
     // connection (which ends at the line break) points at the whole quoted value.
     expect(diagnostics).toEqual([]);
-    expect(connections(facts)[0]).toMatchObject({ hosts: [{ host: 'db.example.com' }] });
+    expect(connections(facts)[0]).toMatchObject({ hosts: [{ host: 'db.exemplar.io' }] });
     expect(pos(connections(facts)[0]!.span)).toEqual([1, 14, 2, 18]);
     expect(pos(connections(facts)[0]!.hosts[0]!.span)).toEqual([1, 14, 2, 18]);
   });

@@ -102,7 +102,7 @@ describe('Helm values files', () => {
   });
 
   it('are not read as Kubernetes manifests, and chart templates stay "template, not scanned"', () => {
-    const values = extractFile({ file: 'charts/api/values.yaml', text: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  DATABASE_URL: postgres://app@db.example.com/app\n' }, DEFAULT_CONFIG);
+    const values = extractFile({ file: 'charts/api/values.yaml', text: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  DATABASE_URL: postgres://app@db.exemplar.io/app\n' }, DEFAULT_CONFIG);
     expect(values.facts.filter((f) => f.kind === 'connection').map((f) => f.format)).toEqual(['helm-values']);
     const template = extractFile({ file: 'charts/api/templates/deployment.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n' }, DEFAULT_CONFIG);
     expect(template.diagnostics.map((d) => d.message)).toEqual(['Helm template, not scanned']);

@@ -16,9 +16,9 @@ metadata:
   name: agent-config
   namespace: production
 data:
-  DATABASE_URL: postgresql://agent@db.prod.example.com:5432/agent?sslmode=verify-full&sslrootcert=/etc/pg/ca.crt
+  DATABASE_URL: postgresql://agent@db.prod.exemplar.io:5432/agent?sslmode=verify-full&sslrootcert=/etc/pg/ca.crt
   PGSSLMODE: verify-full
-  STAGING_DATABASE_URL: postgresql://agent@db.staging.example.com:5432/agent?sslmode=require
+  STAGING_DATABASE_URL: postgresql://agent@db.staging.exemplar.io:5432/agent?sslmode=require
 ---
 apiVersion: v1
 kind: Secret
@@ -29,7 +29,7 @@ type: Opaque
 stringData:
   DB_PASSWORD: Str1ngDataPw
 data:
-  DATABASE_URL: ${b64('postgresql://agent:B64Secret@db.prod.example.com:5432/agent?sslmode=disable')}
+  DATABASE_URL: ${b64('postgresql://agent:B64Secret@db.prod.exemplar.io:5432/agent?sslmode=disable')}
   tls.key: MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ==
   BROKEN: "not base64!"
 ---
@@ -50,11 +50,11 @@ spec:
     spec:
       initContainers:
         - name: migrate
-          image: registry.example.com/agent-migrate:1.4.2
-          args: ["--database", "postgresql://migrator@db.prod.example.com:5432/agent?sslmode=verify-ca&sslrootcert=/etc/pg/ca.crt"]
+          image: registry.exemplar.io/agent-migrate:1.4.2
+          args: ["--database", "postgresql://migrator@db.prod.exemplar.io:5432/agent?sslmode=verify-ca&sslrootcert=/etc/pg/ca.crt"]
       containers:
         - name: agent
-          image: registry.example.com/agent:1.4.2
+          image: registry.exemplar.io/agent:1.4.2
           command:
             - node
             - dist/agent.js
@@ -69,7 +69,7 @@ spec:
             - name: NODE_TLS_REJECT_UNAUTHORIZED
               value: "0"
             - name: "ANALYTICS_URL"
-              value: 'postgres://analytics@warehouse.example.com/analytics?sslmode=prefer'
+              value: 'postgres://analytics@warehouse.exemplar.io/analytics?sslmode=prefer'
 `;
 
 describe('extractKubernetes on a ConfigMap + Secret + Deployment file', () => {
@@ -92,7 +92,7 @@ describe('extractKubernetes on a ConfigMap + Secret + Deployment file', () => {
       unit: { id: 'deploy/agent.yaml#k8s-configmap:agent-config', kind: 'k8s-configmap', name: 'agent-config' },
       sslmode: { value: 'verify-full' },
       sslrootcert: { value: '/etc/pg/ca.crt' },
-      hosts: [{ host: 'db.prod.example.com', class: 'remote' }],
+      hosts: [{ host: 'db.prod.exemplar.io', class: 'remote' }],
     });
     expect(pos(url!.span)).toEqual([7, 17, 7, 113]);
     expect(pos(url!.sslmode!.span)).toEqual([7, 75, 7, 86]);
@@ -108,7 +108,7 @@ describe('extractKubernetes on a ConfigMap + Secret + Deployment file', () => {
     expect(pos(password.valueSpan)).toEqual([18, 16, 18, 28]);
     const decoded = connections(facts).find((c) => c.unit?.kind === 'k8s-secret')!;
     expect(decoded).toMatchObject({ variable: 'DATABASE_URL', sslmode: { value: 'disable' }, password: { present: true, placeholder: false } });
-    expect(decoded.masked).toBe('postgresql://agent:****@db.prod.example.com:5432/agent?sslmode=disable');
+    expect(decoded.masked).toBe('postgresql://agent:****@db.prod.exemplar.io:5432/agent?sslmode=disable');
     // Decoded positions have no place in the file: the whole base64 scalar.
     expect(pos(decoded.span)).toEqual([20, 17, 20, 117]);
     expect(pos(decoded.sslmode!.span)).toEqual([20, 17, 20, 117]);
@@ -154,10 +154,10 @@ spec:
           restartPolicy: OnFailure
           containers:
             - name: report
-              image: registry.example.com/report:2.0.0
+              image: registry.exemplar.io/report:2.0.0
               env:
                 - name: REPORT_DB_URL
-                  value: postgresql://report@db.prod.example.com:5432/agent?sslmode=verify-full&sslrootcert=/etc/pg/ca.crt
+                  value: postgresql://report@db.prod.exemplar.io:5432/agent?sslmode=verify-full&sslrootcert=/etc/pg/ca.crt
                 - name: PGSSLROOTCERT
                   value: /etc/pg/ca.crt
 `;

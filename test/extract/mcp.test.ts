@@ -153,7 +153,7 @@ const SETTINGS = `{
     "servers": {
       "orders-db": {
         "command": "docker",
-        "args": ["run", "-i", "--rm", "-e", "PGSSLMODE=allow", "crystaldba/postgres-mcp", "--dsn=host=orders.internal.example.com dbname=orders sslmode=allow"]
+        "args": ["run", "-i", "--rm", "-e", "PGSSLMODE=allow", "crystaldba/postgres-mcp", "--dsn=host=orders.internal.exemplar.io dbname=orders sslmode=allow"]
       }
     }
   }
@@ -187,7 +187,7 @@ describe('extractMcp: broken JSON', () => {
   "mcpServers": {
     "pg": {
       "command": "npx",
-      "args": ["-y", "@modelcontextprotocol/server-postgres", "postgresql://admin:N0tS0Secret@db.example.com/app"]
+      "args": ["-y", "@modelcontextprotocol/server-postgres", "postgresql://admin:N0tS0Secret@db.exemplar.io/app"]
       "env": { "PGSSLMODE": "disable" }
     }
 `;
@@ -199,7 +199,7 @@ describe('extractMcp: broken JSON', () => {
   });
 
   it('keeps extracting from the recovered tree', () => {
-    expect(connections(facts).map((c) => c.hosts[0]?.host)).toEqual(['db.example.com']);
+    expect(connections(facts).map((c) => c.hosts[0]?.host)).toEqual(['db.exemplar.io']);
     expect(settings(facts).map((s) => s.value)).toEqual(['disable']);
   });
 
@@ -213,10 +213,10 @@ describe('extractMcp: remote servers and headers', () => {
   const text = `{
   "mcpServers": {
     "db-proxy": {
-      "serverUrl": "https://mcp.internal.example.com/sse",
-      "headers": { "X-Database-Url": "postgresql://svc:Qw3rty9@pg.internal.example.com:5432/main?sslmode=verify-full" }
+      "serverUrl": "https://mcp.internal.exemplar.io/sse",
+      "headers": { "X-Database-Url": "postgresql://svc:Qw3rty9@pg.internal.exemplar.io:5432/main?sslmode=verify-full" }
     },
-    "legacy": { "httpUrl": "postgres://legacy.example.com/old?sslmode=disable" }
+    "legacy": { "httpUrl": "postgres://legacy.exemplar.io/old?sslmode=disable" }
   }
 }`;
   const { facts } = extractMcp({ file: 'mcp_config.json', text });
@@ -232,7 +232,7 @@ describe('extractMcp: remote servers and headers', () => {
 
 describe('extractMcp: escapes', () => {
   it('points at the whole string, quotes included, when a JSON escape shifts offsets', () => {
-    const text = '{"mcpServers":{"pg":{"command":"npx","args":["postgresql://u@db.example.com/app?application_name=a\\u0062c&sslmode=disable"]}}}';
+    const text = '{"mcpServers":{"pg":{"command":"npx","args":["postgresql://u@db.exemplar.io/app?application_name=a\\u0062c&sslmode=disable"]}}}';
     const [c] = connections(extractMcp({ file: '.mcp.json', text }).facts);
     expect(c!.sslmode?.value).toBe('disable');
     expect(pos(c!.sslmode!.span)).toEqual([1, 46, 1, 123]);
@@ -248,7 +248,7 @@ describe('looksLikeMcpConfig', () => {
 
   it('recognises server maps by content, and only those', () => {
     expect(looksLikeMcpConfig('config/agents.json', '{"mcpServers": {"pg": {"command": "npx", "args": []}}}')).toBe(true);
-    expect(looksLikeMcpConfig('mcp.json', '{"servers": {"pg": {"type": "http", "url": "https://x.example.com"}}}')).toBe(true);
+    expect(looksLikeMcpConfig('mcp.json', '{"servers": {"pg": {"type": "http", "url": "https://x.exemplar.io"}}}')).toBe(true);
     expect(looksLikeMcpConfig('settings.json', '{"mcp": {"servers": {"pg": {"command": "uvx"}}}}')).toBe(true);
     expect(looksLikeMcpConfig('hosts.json', '{"servers": {"web-1": {"ip": "10.0.0.1"}}}')).toBe(false);
     expect(looksLikeMcpConfig('tsconfig.json', '{"compilerOptions": {"strict": true}}')).toBe(false);

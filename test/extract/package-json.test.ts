@@ -18,10 +18,10 @@ const PACKAGE_JSON = `{
     "db:dump:prod": "pg_dump \\"postgresql://backup:Kx92mZpq@prod-db.c7h3k.eu-central-1.rds.amazonaws.com:5432/orders?sslmode=require\\" -Fc -f orders.dump",
     "migrate": "npm run build && PGSSLMODE=\\"no-verify\\" node-pg-migrate up",
     "seed": "set NODE_TLS_REJECT_UNAUTHORIZED=0&& node scripts/seed.js",
-    "psql": "psql --dbname='host=db.internal.example.com dbname=orders sslmode=allow'"
+    "psql": "psql --dbname='host=db.internal.exemplar.io dbname=orders sslmode=allow'"
   },
   "dependencies": { "pg": "^8.13.1" },
-  "sslguard": { "rules": { "no-plaintext": "off" }, "note": "postgres://ignored@example.com/x?sslmode=disable" }
+  "sslguard": { "rules": { "no-plaintext": "off" }, "note": "postgres://ignored@exemplar.io/x?sslmode=disable" }
 }
 `;
 

@@ -8,7 +8,7 @@ const pos = (s: Span) => [s.line, s.column, s.endLine, s.endColumn];
 
 const SCHEMA = `generator client {
   provider = "prisma-client-js"
-  url      = "postgresql://not-a-datasource@db.example.com/x?sslmode=disable"
+  url      = "postgresql://not-a-datasource@db.exemplar.io/x?sslmode=disable"
 }
 
 /// Supabase: pooled URL for the app, direct URL for migrations.
@@ -43,7 +43,7 @@ describe('extractPrisma', () => {
   });
 
   it('turns an unterminated string or block into a diagnostic and keeps what it read', () => {
-    const broken = extractPrisma({ file: 'schema.prisma', text: 'datasource db {\n  url = "postgresql://app@db.example.com/app?sslmode=disable\n' });
+    const broken = extractPrisma({ file: 'schema.prisma', text: 'datasource db {\n  url = "postgresql://app@db.exemplar.io/app?sslmode=disable\n' });
     expect(broken.facts).toEqual([]);
     expect(broken.diagnostics).toEqual([
       { file: 'schema.prisma', line: 2, column: 9, message: 'unterminated string in Prisma schema' },
@@ -52,7 +52,7 @@ describe('extractPrisma', () => {
   });
 
   it('reads escaped strings and points at the whole literal', () => {
-    const text = 'datasource db {\n  url = "postgresql://app@db.example.com/app?application_name=api\\\\v2&sslmode=disable"\n}\n';
+    const text = 'datasource db {\n  url = "postgresql://app@db.exemplar.io/app?application_name=api\\\\v2&sslmode=disable"\n}\n';
     const [c] = extractPrisma({ file: 'schema.prisma', text }).facts as ConnectionFact[];
     expect(c!.params['application_name']!.value).toBe('api\\v2');
     expect(pos(c!.sslmode!.span)).toEqual([2, 9, 2, 87]);

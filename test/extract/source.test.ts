@@ -54,7 +54,7 @@ import tls from 'node:tls';
 import https from 'node:https';
 
 const plain = new pg.Client({ host: 'orders-db.internal', ssl: false });
-const socket = tls.connect({ host: 'db.example.com', port: 5432, minVersion: 'TLSv1', maxVersion: 'TLSv1.2' as const });
+const socket = tls.connect({ host: 'db.exemplar.io', port: 5432, minVersion: 'TLSv1', maxVersion: 'TLSv1.2' as const });
 const agent = new https.Agent({ rejectUnauthorized: !1, checkServerIdentity: () => undefined, ca: undefined });
 const other = someLib.configure({ 'sslmode': 'no-verify', secureProtocol: "TLSv1_method", rejectUnauthorized: void 0 });
 const flags = { rejectUnauthorized: '0', ssl: 0, minVersion: null, ca: fs.readFileSync('ca.pem') };
@@ -72,7 +72,7 @@ const flags = { rejectUnauthorized: '0', ssl: 0, minVersion: null, ca: fs.readFi
 
   it('folds strings, `as const`, `!1`, `void 0`, `undefined`, and keeps 0 and "0" as written', () => {
     expect(facts.map((f) => f.sink)).toEqual(['pg.Client', 'tls.connect', 'https.Agent', undefined, undefined]);
-    expect(values(facts[1]!)).toEqual({ minVersion: 'TLSv1', maxVersion: 'TLSv1.2', host: 'db.example.com' });
+    expect(values(facts[1]!)).toEqual({ minVersion: 'TLSv1', maxVersion: 'TLSv1.2', host: 'db.exemplar.io' });
     expect(pos(facts[1]!.options.minVersion!.valueSpan)).toEqual([6, 78, 6, 85]);
     expect(values(facts[2]!)).toEqual({ rejectUnauthorized: false, checkServerIdentity: { unknown: true }, ca: null });
     expect(values(facts[3]!)).toEqual({ sslmode: 'no-verify', secureProtocol: 'TLSv1_method', rejectUnauthorized: null });
@@ -120,12 +120,12 @@ describe('extractSource: process.env assignments', () => {
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = 0;
 process.env.PGSSLMODE ??= "no-verify";
-Object.assign(process.env, { PGSSLMODE: 'disable', DATABASE_URL: 'postgres://app:Pa55word@db.example.com/app', PGSSLROOTCERT: certPath });
+Object.assign(process.env, { PGSSLMODE: 'disable', DATABASE_URL: 'postgres://app:Pa55word@db.exemplar.io/app', PGSSLROOTCERT: certPath });
 process.env.DB_PASSWORD = secrets.db;
 process.env.NODE_TLS_REJECT_UNAUTHORIZED += '1';
 env.PGSSLMODE = 'disable';
 `;
-  const { facts, diagnostics } = extractSource({ file: 'scripts/seed.ts', text });
+  const { facts, diagnostics } = extractSource({ file: 'scripts/configure-env.ts', text });
 
   it('emits setting facts with exact name and value spans', () => {
     expect(diagnostics).toEqual([]);
@@ -158,12 +158,12 @@ env.PGSSLMODE = 'disable';
 describe('extractSource: connection strings in literals', () => {
   const text = `const user = 'svc_orders';
 export const DATABASE_URL = \`postgresql://\${user}:\${encodeURIComponent(password)}@orders.cluster-c1x2y3.us-east-1.rds.amazonaws.com:5432/orders?sslmode=disable\`;
-const config = {
+export const config = {
   replica: 'postgres://reader:r3aderPw@10.0.3.17:5432/orders?sslmode=prefer',
 };
-const escaped = "postgres://u@db.example.com/app?application_name=\\x61pp&sslmode=require";
-const multi = \`line one
-postgresql://u@db.example.com/db?sslmode=verify-ca \${suffix}\\n\`;
+export const escaped = "postgres://u@db.exemplar.io/app?application_name=\\x61pp&sslmode=require";
+export const multi = \`line one
+postgresql://u@db.exemplar.io/db?sslmode=verify-ca \${suffix}\\n\`;
 `;
   const { facts } = extractSource({ file: 'src/config.ts', text });
   const c = connections(facts);
@@ -184,16 +184,16 @@ postgresql://u@db.example.com/db?sslmode=verify-ca \${suffix}\\n\`;
 
   it('points at the whole literal when escapes shift offsets', () => {
     expect(c[2]!.params['application_name']?.value).toBe('app');
-    expect(pos(c[2]!.sslmode!.span)).toEqual([6, 17, 6, 90]);
+    expect(pos(c[2]!.sslmode!.span)).toEqual([6, 24, 6, 97]);
     expect(c[3]!.sslmode?.value).toBe('verify-ca');
-    expect(pos(c[3]!.sslmode!.span)).toEqual([7, 15, 8, 64]);
+    expect(pos(c[3]!.sslmode!.span)).toEqual([7, 22, 8, 64]);
     expect(c).toHaveLength(4);
   });
 
   it('gives node-postgres as consumer to a string handed to pg', () => {
     const { facts: f } = extractSource({
       file: 'db.ts',
-      text: "const pool = new Pool({ connectionString: 'postgres://api@db.example.com/api?sslmode=require' });",
+      text: "const pool = new Pool({ connectionString: 'postgres://api@db.exemplar.io/api?sslmode=require' });",
     });
     expect(connections(f)[0]).toMatchObject({ consumer: 'node-postgres', variable: 'connectionString' });
   });
@@ -202,15 +202,15 @@ postgresql://u@db.example.com/db?sslmode=verify-ca \${suffix}\\n\`;
 describe('extractSource: JSX and TSX', () => {
   const tsx = `import type { FC } from 'react';
 export const Help: FC<{ mode: 'require' | 'disable' }> = ({ mode }) => (
-  <Code value="postgres://app@db.example.com/app?sslmode=disable" onCopy={() => copy(\`sslmode=\${mode}\`)} />
+  <Code value="postgres://app@db.exemplar.io/app?sslmode=disable" onCopy={() => copy(\`sslmode=\${mode}\`)} />
 );
 const cast = <T,>(x: unknown) => x as T;
 `;
 
-  it('parses TSX with generics and reads attribute strings', () => {
+  it('parses TSX with generics; a URL shown in a component is data, not a connection', () => {
     const { facts, diagnostics } = extractSource({ file: 'web/Help.tsx', text: tsx });
     expect(diagnostics).toEqual([]);
-    expect(connections(facts).map((c) => [c.variable, pos(c.span)])).toEqual([['value', [3, 16, 3, 65]]]);
+    expect(connections(facts)).toEqual([]);
   });
 
   it('parses JSX in .jsx and .js', () => {

@@ -62,13 +62,13 @@ describe('split variables: what is not a connection', () => {
   });
 
   it('nothing for another engine (Laravel DB_CONNECTION=mysql, port 3306)', () => {
-    expect(connections(extractEnv({ file: '.env', text: 'DB_CONNECTION=mysql\nDB_HOST=mysql.example.com\n' }).facts)).toEqual([]);
-    expect(connections(extractEnv({ file: '.env', text: 'DB_HOST=db.example.com\nDB_PORT=3306\n' }).facts)).toEqual([]);
-    expect(connections(extractEnv({ file: '.env', text: 'DATABASE_CLIENT=postgres\nDATABASE_HOST=db.example.com\n' }).facts)).toHaveLength(1);
+    expect(connections(extractEnv({ file: '.env', text: 'DB_CONNECTION=mysql\nDB_HOST=mysql.exemplar.io\n' }).facts)).toEqual([]);
+    expect(connections(extractEnv({ file: '.env', text: 'DB_HOST=db.exemplar.io\nDB_PORT=3306\n' }).facts)).toEqual([]);
+    expect(connections(extractEnv({ file: '.env', text: 'DATABASE_CLIENT=postgres\nDATABASE_HOST=db.exemplar.io\n' }).facts)).toHaveLength(1);
   });
 
   it('no second connection when a URL of the unit already names the host', () => {
-    const text = 'DATABASE_URL=postgres://app@db.example.com:5432/app\nDB_HOST=db.example.com\n';
+    const text = 'DATABASE_URL=postgres://app@db.exemplar.io:5432/app\nDB_HOST=db.exemplar.io\n';
     expect(connections(extractEnv({ file: '.env', text }).facts)).toHaveLength(1);
   });
 

@@ -39,7 +39,7 @@ async function github(cwd: string, args: string[] = ['.']) {
 const finding = (over: Partial<Finding>): Finding => ({
   ruleId: 'no-ssl-disabled',
   severity: 'error',
-  message: 'Connection to db.example.com uses sslmode=disable.',
+  message: 'Connection to db.exemplar.io uses sslmode=disable.',
   file: 'deploy/.env.example',
   line: 3,
   column: 79,
@@ -92,7 +92,7 @@ describe('--format github', () => {
 
   it('leaves out columns for a multi-line range (GitHub rejects them there)', () => {
     const out = formatGithub({ findings: [finding({ line: 4, endLine: 6, column: 7, endColumn: 2, severity: 'warning' })], suppressed: [], diagnostics: [], stats: { filesScanned: 1, errors: 0, warnings: 1, suppressed: 0, durationMs: 1 } }, { color: false, version: '0.1.0' });
-    expect(out).toBe('::warning file=deploy/.env.example,line=4,endLine=6,title=sslguard%3A no-ssl-disabled::Connection to db.example.com uses sslmode=disable.\n');
+    expect(out).toBe('::warning file=deploy/.env.example,line=4,endLine=6,title=sslguard%3A no-ssl-disabled::Connection to db.exemplar.io uses sslmode=disable.\n');
   });
 
   it('reports unreadable files as notices, skips suppressed findings, and prints nothing on a clean tree', async () => {

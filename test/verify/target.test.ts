@@ -141,7 +141,7 @@ describe('targetFromString', () => {
     );
     let message = '';
     try {
-      targetFromString('postgresql://app:hunter2@db.example.com:54x32/app', opts);
+      targetFromString('postgresql://app:hunter2@db.exemplar.io:54x32/app', opts);
     } catch (e) {
       message = (e as Error).message;
     }

@@ -141,7 +141,7 @@ const CONFIG_FILES: Array<[RegExp, DriverApi, { environmentKeys?: boolean }]> = 
  * `rejectUnauthorized`. An options object that reaches no known client, in a file that uses one of
  * these and no Postgres driver, is theirs: not a Postgres connection, not judged.
  */
-const NOT_POSTGRES = /^(?:mysql2?|mariadb|mssql|tedious|oracledb|mongodb|mongoose|ioredis|redis|@redis\/client|bullmq|bull|nodemailer|kafkajs|amqplib|amqp-connection-manager|mqtt|ldapjs|ws|socket\.io|axios|got|node-fetch|undici|@aws-sdk\/[\w-]+|@elastic\/elasticsearch|@clickhouse\/client|cassandra-driver|nats|smtp-server|imapflow|@planetscale\/database|@libsql\/client|better-sqlite3|sqlite3)$/;
+const NOT_POSTGRES = /^(?:mysql2?|mariadb|mssql|tedious|oracledb|mongodb|mongoose|ioredis|redis|@redis\/client|bullmq|bull|nodemailer|kafkajs|amqplib|amqp-connection-manager|mqtt|ldapjs|ws|socket\.io|axios|got|node-fetch|undici|@aws-sdk\/[\w-]+|@elastic\/elasticsearch|@clickhouse\/client|cassandra-driver|nats|smtp-server|imapflow|@planetscale\/database|@libsql\/client|better-sqlite3|sqlite3)(?:\/.*)?$/;
 
 /** The module specifiers a file imports or requires, read from its text (cheap, and good enough to tell whose options an object is). */
 function importedModules(text: string): string[] {

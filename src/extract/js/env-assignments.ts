@@ -12,8 +12,6 @@ import { enclosingEnvironment } from './environments.js';
 const ASSIGNING_OPERATORS = new Set(['=', '??=', '||=']);
 
 function emitEnv(name: string, range: { start: number; end: number }, valueNode: Node, analysis: SourceAnalysis): void {
-  // A test that sets `process.env.DB_PASSWORD = 's3cret'` sets up its own process, not a deployment.
-  if (analysis.sink.testCode) return;
   const text = analysis.sink.text;
   const [start, end] = valueNode.range;
   const folded = fold(valueNode, analysis.resolver);

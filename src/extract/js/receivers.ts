@@ -190,9 +190,12 @@ class FlowSearch {
     let p = path;
     let environment = env;
     if (config.environmentKeys && p.length > 0) {
+      // knexfile / sequelize-cli: `{ development: {…}, production: {…} }`; a flat configuration has no such level.
       const named = environmentOfWord(p[0]!);
-      if (named) environment ??= { name: named, reason: `knexfile key \`${p[0]}\`` };
-      p = p.slice(1);
+      if (named) {
+        environment ??= { name: named, reason: `${config.api.sink === 'knex' ? 'knexfile' : 'sequelize-cli config'} key \`${p[0]}\`` };
+        p = p.slice(1);
+      }
     }
     const consumer = this.dialectMatches(config.api, []) ? (config.api.pathConsumers?.[p.join('.')] ?? config.api.consumer) : undefined;
     return { api: config.api, path: p, ...(consumer ? { consumer } : {}), ...(environment ? { environment } : {}) };

@@ -32,6 +32,29 @@ export function holderName(node: Node, analysis: SourceAnalysis): string | undef
   }
 }
 
+/**
+ * Whether the value is part of what the module exports (`export const url = '…'`,
+ * `export default { db: { url } }`, `module.exports = { … }`): configuration another file hands a client.
+ */
+function exported(node: Node, analysis: SourceAnalysis): boolean {
+  let current: Node = node;
+  for (let parent = analysis.parents.of(current); parent; current = parent, parent = analysis.parents.of(current)) {
+    if (TS_WRAPPERS.has(parent.type) || parent.type === 'ObjectExpression' || parent.type === 'ArrayExpression') continue;
+    if (parent.type === 'Property' && parent.value === current) continue;
+    if (parent.type === 'ExportDefaultDeclaration') return true;
+    if (parent.type === 'VariableDeclarator' && parent.init === current) {
+      const declaration = analysis.parents.of(parent);
+      return declaration !== undefined && analysis.parents.of(declaration)?.type === 'ExportNamedDeclaration';
+    }
+    if (parent.type === 'AssignmentExpression' && parent.right === current) {
+      const target = dottedName(parent.left);
+      return target !== undefined && (target === 'module.exports' || target.startsWith('module.exports.') || target.startsWith('exports.'));
+    }
+    return false;
+  }
+  return false;
+}
+
 function lastSegment(node: Node): string | undefined {
   const name = dottedName(node);
   return name?.slice(name.lastIndexOf('.') + 1);
@@ -53,7 +76,7 @@ function emit(value: string, loc: ValueLocation, node: Node, analysis: SourceAna
   // A string in code is a connection only where a client reads it: a driver call, an exported
   // configuration a client reads, or a variable named for a database URL. An assertion's input, a
   // mock or an error message's example is data.
-  if (!flow.api && (analysis.sink.testCode || !variable || !DATABASE_URL_NAME.test(variable.replace(/[_-]/g, '')))) return;
+  if (!flow.api && (analysis.sink.testCode || !(exported(node, analysis) || (variable !== undefined && DATABASE_URL_NAME.test(variable.replace(/[_-]/g, '')))))) return;
   analysis.sink.value(value, loc, {
     unit: analysis.unit,
     ...(variable !== undefined ? { variable } : {}),

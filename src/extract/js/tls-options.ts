@@ -108,6 +108,9 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
  * code (a mock or an expected value), under a `tls` key (Redis, SMTP, Kafka: node-postgres takes
  * `ssl`), or in a file whose clients are all of other kinds (mysql2, ioredis, nodemailer, …).
  */
+/** Variables named for another client's TLS options. */
+const OTHER_TLS_NAME = /^tls$|redis|smtp|mail|kafka|amqp|rabbit|mongo|mysql|maria|ldap|elastic/i;
+
 function mayBePostgresTls(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): boolean {
   if (analysis.sink.testCode) return false;
   let holder: Node = node;
@@ -117,6 +120,8 @@ function mayBePostgresTls(node: TSESTree.ObjectExpression, analysis: SourceAnaly
     parent = analysis.parents.of(holder);
   }
   if (parent?.type === 'Property' && parent.value === holder && propertyKeyName(parent) === 'tls') return false;
+  // `const tls = … { rejectUnauthorized: false } …` (a Redis URL's options), `const smtpTls = …`.
+  if (parent?.type === 'VariableDeclarator' && parent.init === holder && parent.id.type === 'Identifier' && OTHER_TLS_NAME.test(parent.id.name)) return false;
   return !usesOnlyOtherClients(analysis.sink.text);
 }
 
