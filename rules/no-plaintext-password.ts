@@ -3,7 +3,7 @@ import { PRODUCTION_DEPLOYMENT_ENV } from '../src/docs/example-manifests.js';
 import type { Fact } from '../src/model.js';
 import { hostLabel, isAllLocal, isOffMachine, isProductionOrStaging, settingConnections } from '../src/policy/connection.js';
 import { isKeptOutOfGit } from '../src/policy/git.js';
-import { isDatabasePasswordName, looksGenerated } from '../src/policy/env-secrets.js';
+import { isBarePasswordName, isDatabasePasswordName, looksGenerated, namesDatabase } from '../src/policy/env-secrets.js';
 import { isTemplatePath } from '../src/discovery/kinds.js';
 
 /** Where the password should come from instead, in the file's own terms. */
@@ -128,10 +128,10 @@ export default defineRule({
     for (const s of facts.ofKind('setting')) {
       if (s.category !== 'password' || !isLiteral(s.value, s.placeholder) || isKeptOutOfGit(facts, s.file)) continue;
       // SMTP, MinIO, dashboard passwords and `PASSWORD_RESET_DISABLED` are not a database's.
-      if (!isDatabasePasswordName(s.name)) continue;
+      const conns = settingConnections(facts, s);
+      if (!isDatabasePasswordName(s.name) && !(isBarePasswordName(s.name) && (conns.length > 0 || namesDatabase((s.writtenIn ?? s.unit)?.name ?? '')))) continue;
       // A template's defaults are replaced by whoever copies it; only a generated-looking one leaked.
       if (isTemplatePath(s.file) && !looksGenerated(s.value)) continue;
-      const conns = settingConnections(facts, s);
       if (conns.length > 0 && conns.every(isAllLocal)) continue;
       const judged =
         conns.some(isOffMachine) || (conns.length === 0 && isProductionOrStaging(s.environment)) || (s.writtenIn ?? s.unit)?.kind === 'k8s-secret';

@@ -93,3 +93,14 @@ export function isDatabasePasswordName(name: string): boolean {
   if (before.some((x) => OTHER_SERVICES.has(x))) return before.some((x) => DATABASE_WORDS.has(x)) && !before.some((x) => x === 'mysql' || x === 'mariadb' || x === 'mongo' || x === 'mongodb' || x === 'redis' || x === 'clickhouse');
   return before.some((x) => DATABASE_WORDS.has(x));
 }
+
+/** `password`, `PASSWORD`, `pass`: a password of whatever the surrounding block connects to. */
+export function isBarePasswordName(name: string): boolean {
+  const w = words(name);
+  return w.length === 1 && PASSWORD_WORDS.has(w[0]!);
+}
+
+/** A unit or block named for a database (`orders-db`, `postgres-credentials`). */
+export function namesDatabase(name: string): boolean {
+  return words(name).some((w) => DATABASE_WORDS.has(w));
+}

@@ -14,7 +14,7 @@ const bin = join(root, 'bin', 'sslguard.js');
 const URL = 'postgresql://agent@db.abcd1234.supabase.co:5432/postgres?sslmode=disable';
 const LONG_LINE_PADDING = 'var a="' + 'x'.repeat(100_000 - 100) + '";';
 /** Column of `disable` in the bundled line. */
-const LONG_LINE_COLUMN = LONG_LINE_PADDING.length + 'var u="'.length + URL.indexOf('disable') + 1;
+const LONG_LINE_COLUMN = LONG_LINE_PADDING.length + 'var databaseUrl="'.length + URL.indexOf('disable') + 1;
 /** Only inside the file outside the scanned tree: must never show up. */
 const OUTSIDE_SECRET = 'S3outsideTheTree';
 
@@ -64,7 +64,7 @@ function buildTree(dir: string, outside: string, git: boolean): void {
   writeFileSync(join(dir, 'huge', 'huge.env'), filler.repeat(Math.ceil((50 * 1024 * 1024) / filler.length)) + `DATABASE_URL=${URL}\n`, { flag: 'w' });
   // One line of 100,000 characters (a bundled file) with the string near its end.
   mkdirSync(join(dir, 'long-line'));
-  writeFileSync(join(dir, 'long-line', 'bundle.js'), `${LONG_LINE_PADDING}var u="${URL}";\n`);
+  writeFileSync(join(dir, 'long-line', 'bundle.js'), `${LONG_LINE_PADDING}var databaseUrl="${URL}";\n`);
   // Unreadable file and directory.
   mkdirSync(join(dir, 'unreadable'));
   writeFileSync(join(dir, 'unreadable', '.env.production'), `DATABASE_URL=${URL}\n`);

@@ -127,7 +127,7 @@ describe('sslguard CLI', () => {
       {
         '.gitignore': 'ignored/\n',
         'ignored/.env.example': REMOTE_DISABLED,
-        '.env': 'LOG_LEVEL=debug\n',
+        '.env': 'LOG_LEVEL=debug\nSESSION_SECRET=Zq8-vR2xT6mK9pW4\n',
       },
       true,
     );

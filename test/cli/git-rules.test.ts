@@ -42,13 +42,14 @@ async function findings(cwd: string, paths: string[] = ['.']) {
 const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
 describe('git-state rules on real repositories', () => {
-  it('a committed private key is an error and a world-readable one a permissions warning', async () => {
-    const dir = repo({ 'certs/client.key': key, 'src/app.ts': 'export const x = 1;\n' });
+  it('a committed private key is an error; a world-readable one not yet committed also a permissions warning (git records no such bits)', async () => {
+    const dir = repo({ 'certs/client.key': key, 'certs/local.key': key, 'src/app.ts': 'export const x = 1;\n' });
     chmodSync(join(dir, 'certs/client.key'), 0o644);
-    git(dir, 'add', '-A');
+    chmodSync(join(dir, 'certs/local.key'), 0o644);
+    git(dir, 'add', 'certs/client.key', 'src/app.ts');
     git(dir, 'commit', '-qm', 'add key');
     const r = await findings(dir);
-    expect(r.list).toEqual(['gitignore-certs error certs/client.key', 'key-permissions warning certs/client.key']);
+    expect(r.list).toEqual(['gitignore-certs error certs/client.key', 'gitignore-certs error certs/local.key', 'key-permissions warning certs/local.key']);
     expect(r.code).toBe(1);
     expect(JSON.stringify(r.report)).not.toContain(key.split('\n')[1]!);
   });

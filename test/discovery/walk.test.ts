@@ -80,6 +80,7 @@ describe('discover inside a git work tree', () => {
         abs: path.join(dir, '.env.local'),
         rel: '.env.local',
         kinds: ['env'],
+        scopePath: '.env.local',
         explicit: true,
         git: { inGit: true, tracked: false, ignored: true },
         size: DATABASE_ENV.length,

@@ -88,8 +88,8 @@ describe('sslguard --staged', () => {
   it('treats staged files as tracked: a staged .env, a force-added ignored one and a private key are reported', async () => {
     const r = repo();
     r.write('.gitignore', '.env.local\n');
-    r.write('.env', 'LOG_LEVEL=debug\n');
-    r.write('.env.local', 'LOG_LEVEL=trace\n');
+    r.write('.env', 'LOG_LEVEL=debug\nSESSION_SECRET=Zq8-vR2xT6mK9pW4\n');
+    r.write('.env.local', 'LOG_LEVEL=trace\nSESSION_SECRET=Zq8-vR2xT6mK9pW4\n');
     mkdirSync(join(r.dir, 'certs'), { recursive: true });
     execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(r.dir, 'certs', 'client.key')], { stdio: 'pipe' });
     chmodSync(join(r.dir, 'certs', 'client.key'), 0o600);
@@ -98,7 +98,7 @@ describe('sslguard --staged', () => {
     const { code, report } = await staged(r.dir);
     expect(code).toBe(1);
     const byFile = Object.fromEntries(report.findings.map((f: any) => [f.file, [f.ruleId, f.message]]));
-    expect(byFile['.env']).toEqual(['gitignore-env', expect.stringContaining('.env is committed to git')]);
+    expect(byFile['.env']).toEqual(['gitignore-env', expect.stringContaining('.env is committed to git with `SESSION_SECRET` in it')]);
     expect(byFile['.env.local']).toEqual(['gitignore-env', expect.stringContaining('matched by .gitignore but git still tracks it')]);
     expect(byFile['certs/client.key']![0]).toBe('gitignore-certs');
     // The key's on-disk mode is 600: no permission finding.

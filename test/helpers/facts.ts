@@ -257,6 +257,7 @@ export interface FileSpec extends Common {
   ignored?: boolean;
   inGit?: boolean;
   mode?: number;
+  secret?: string;
 }
 
 export function fileFact(file: string, spec: FileSpec): FileFact {
@@ -271,6 +272,7 @@ export function fileFact(file: string, spec: FileSpec): FileFact {
     ...(spec.ignored !== undefined ? { ignored: spec.ignored } : {}),
     inGit: spec.inGit ?? true,
     ...(spec.mode !== undefined ? { mode: spec.mode } : {}),
+    ...(spec.secret !== undefined ? { secret: spec.secret } : {}),
   };
 }
 

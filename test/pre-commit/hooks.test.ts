@@ -86,7 +86,7 @@ describe('git state of files named on the command line (as pre-commit passes the
     mkdirSync(join(dir, 'certs'));
     execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, 'certs', 'db-client.key')], { stdio: 'pipe' });
     chmodSync(join(dir, 'certs', 'db-client.key'), 0o600);
-    writeFileSync(join(dir, '.env'), 'LOG_LEVEL=debug\n');
+    writeFileSync(join(dir, '.env'), 'LOG_LEVEL=debug\nSESSION_SECRET=Zq8-vR2xT6mK9pW4\n');
     writeFileSync(join(dir, '.env.example'), GOOD);
     git(dir, 'add', '-A');
     let out = '';
@@ -153,7 +153,7 @@ function tryRepo(repo: string, cwd: string, files: string[]): Promise<{ code: nu
 describe('pre-commit try-repo (the real pre-commit program)', () => {
   it('fails with the findings for a bad file and a staged .env, and passes for a clean file', { timeout: 900_000 }, async () => {
     const snapshot = snapshotOfThisRepository();
-    const bad = consumerRepo({ 'config/.env.example': BAD, '.env': 'LOG_LEVEL=debug\n', 'README.md': '# agent\n' });
+    const bad = consumerRepo({ 'config/.env.example': BAD, '.env': 'LOG_LEVEL=debug\nSESSION_SECRET=Zq8-vR2xT6mK9pW4\n', 'README.md': '# agent\n' });
     const clean = consumerRepo({ 'config/.env.example': GOOD });
     // Each try-repo installs the hook environment in its own store; both install at once.
     const [failing, passing] = await Promise.all([tryRepo(snapshot, bad, ['config/.env.example', '.env', 'README.md']), tryRepo(snapshot, clean, ['config/.env.example'])]);

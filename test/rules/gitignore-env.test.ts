@@ -9,15 +9,19 @@ describe('gitignore-env', () => {
   });
 
   it('reports a committed env file with the .gitignore entries and git rm --cached', () => {
-    const found = runRule(rule, [fileFact('.env.production', { fileKind: 'env', tracked: true, ignored: false })]);
+    const found = runRule(rule, [fileFact('.env.production', { fileKind: 'env', tracked: true, ignored: false, secret: 'DATABASE_URL' })]);
     expect(found.map((f) => [f.messageId, f.severity])).toEqual([['tracked', 'error']]);
     expect(found[0]!.message).toBe(
-      '.env.production is committed to git. Add `.env`, `.env.*` and `!.env.example` to .gitignore, run `git rm --cached .env.production` and rotate any secret it held.',
+      '.env.production is committed to git with `DATABASE_URL` in it. Add `.env`, `.env.*` and `!.env.example` to .gitignore, run `git rm --cached .env.production` and rotate the secrets it held.',
     );
   });
 
+  it('stays silent on a committed env file that holds no secret and no real connection (`.envrc` with `use devenv`)', () => {
+    expect(runRule(rule, [fileFact('.envrc', { fileKind: 'env', tracked: true, ignored: false }), fileFact('.env.test', { fileKind: 'env', tracked: true, ignored: true })])).toEqual([]);
+  });
+
   it('reports an env file that is tracked although ignored', () => {
-    const [r] = runRule(rule, [fileFact('apps/api/.env', { fileKind: 'env', tracked: true, ignored: true })]);
+    const [r] = runRule(rule, [fileFact('apps/api/.env', { fileKind: 'env', tracked: true, ignored: true, secret: 'JWT_SECRET' })]);
     expect(r!.messageId).toBe('trackedIgnored');
     expect(r!.message).toContain('Run `git rm --cached apps/api/.env`');
   });

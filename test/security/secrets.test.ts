@@ -173,7 +173,7 @@ describe('no secret in any output', () => {
     expect(secrets.filter((s) => all.includes(s) || all.includes(encodeURIComponent(s))).length).toBeGreaterThan(40);
     const report = JSON.parse(run(['--format', 'json', '.']).stdout) as { findings: Array<{ ruleId: string; file: string }>; diagnostics: Array<{ file: string }> };
     const rules = new Set(report.findings.map((f) => f.ruleId));
-    for (const id of ['no-plaintext-password', 'no-ssl-disabled', 'no-reject-unauthorized', 'key-permissions', 'gitignore-certs']) expect(rules).toContain(id);
+    for (const id of ['no-plaintext-password', 'no-ssl-disabled', 'no-reject-unauthorized', 'gitignore-certs']) expect(rules).toContain(id);
     const flagged = new Set([...report.findings, ...report.diagnostics].map((f) => f.file));
     for (const f of ['.env.production', 'docker-compose.yml', 'k8s/secret.yaml', '.cursor/mcp.json', 'src/db.ts', 'package.json', '.env.staging', 'broken/docker-compose.yml', '.vscode/mcp.json', 'certs/client.key']) {
       expect(flagged, f).toContain(f);

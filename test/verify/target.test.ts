@@ -145,6 +145,6 @@ describe('targetFromString', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/^invalid Postgres connection string \(.+\): postgresql:\/\/app:\*\*\*\*@db\.example\.com:54x32\/app$/);
+    expect(message).toMatch(/^invalid Postgres connection string \(.+\): postgresql:\/\/app:\*\*\*\*@db\.exemplar\.io:54x32\/app$/);
   });
 });
