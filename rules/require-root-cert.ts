@@ -111,6 +111,9 @@ export default defineRule({
 
     for (const s of facts.ofKind('setting')) {
       if (s.category !== 'sslmode' || !settingLacksRootCert(facts, s)) continue;
+      // A chart's default (`sslMode: verify-full` beside an empty host and a root-certificate slot)
+      // configures no connection yet: the values that set the host are where a missing CA shows.
+      if (s.format === 'helm-values' && settingConnections(facts, s).length === 0) continue;
       ctx.report({ fact: s, messageId: 'setting', data: { written: `${s.name}=${s.value ?? ''}`, scope: describeUnit(s.unit) } });
     }
   },

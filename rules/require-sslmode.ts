@@ -5,6 +5,10 @@ import { CONSUMER_NAMES, connectionTls, consequenceOf } from '../src/policy/cons
 
 /** The text to add, in the connection string's own syntax. */
 function fixFor(c: ConnectionFact): string {
+  // Driver options: TLS is one more option of the same object.
+  if (c.synthesized === 'driver-options') {
+    return c.consumer === 'postgres.js' ? "`ssl: 'verify-full'` beside `host`" : '`ssl: { ca: fs.readFileSync(\'/path/to/ca.crt\', \'utf8\'), rejectUnauthorized: true }` beside `host`';
+  }
   // Split variables: the mode is one more variable beside the host's.
   if (c.synthesized) {
     return c.variable?.toUpperCase() === 'PGHOST'

@@ -10,6 +10,7 @@ import {
   modeOfSetting,
   modeRank,
   type EffectiveMode,
+  settingConnections,
   settingIsAllLocal,
 } from '../src/policy/connection.js';
 import { CONSUMER_FIX, connectionTls, hasUrlTls, protectionOfLibpqMode, settingHarmlessForConsumers, tlsSpan } from '../src/policy/consumers.js';
@@ -163,6 +164,8 @@ export default defineRule({
 
     for (const s of facts.ofKind('setting')) {
       if (s.category !== 'sslmode' || settingIsAllLocal(facts, s)) continue;
+      // Where nothing says the environment is deployed, a mode that reaches no connection is thin evidence.
+      if (s.environment.name === 'unknown' && settingConnections(facts, s).length === 0) continue;
       // Every client the setting reaches verifies fully with it (node-postgres reads PGSSLMODE=require so).
       if (settingHarmlessForConsumers(facts, s, 'full-verified')) continue;
       const mode = modeOfSetting(s);

@@ -222,7 +222,7 @@ export interface ConnectionFact extends FactBase {
    * (`PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`; `DB_HOST`, …) of one unit, and the fact sits at
    * the host variable. Its sslmode, password and root certificate come from the unit's settings.
    */
-  synthesized?: 'split-variables';
+  synthesized?: 'split-variables' | 'driver-options';
   /**
    * The code that reads this string through an environment variable
    * (`new Pool({ connectionString: process.env.DATABASE_URL, ssl: { ca } })`, Prisma `env("DATABASE_URL")`):

@@ -101,6 +101,8 @@ function remoteReason(name: string): string {
 /** Reserved for documentation (RFC 2606, RFC 6761, RFC 5737): no such host is ever really connected to. */
 const EXAMPLE_DOMAIN = /(?:^|\.)(?:example(?:\.com|\.net|\.org)?|test|invalid)$/;
 const TEST_NET = /^(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3}$/;
+/** Labels that say the host is made up: `mock.db.url`, `fake-db.internal`, `dummy-host`. */
+const STAND_IN_LABELS = new Set(['mock', 'mocked', 'fake', 'dummy', 'stub', 'bogus', 'nonexistent', 'doesnotexist']);
 /** Host names that name the thing instead of a value (`host`, `placeholder`, `your-db-host`). */
 const PLACEHOLDER_HOST = /^(?:(?:your|my)[-_]?)?(?:db[-_]?|database[-_]?|postgres[-_]?|pg[-_]?)?(?:host(?:name)?|server|placeholder|endpoint|address)(?:[-_]?here)?$/;
 
@@ -115,6 +117,7 @@ export function exampleHostReason(host: string): string | undefined {
   if (TEST_NET.test(name)) return `\`${name}\` is an address reserved for documentation`;
   if (PLACEHOLDER_HOST.test(name)) return `\`${name}\` is a placeholder`;
   if (/\[[^\]]*\]|<[^>]*>/.test(name)) return `\`${name}\` holds a placeholder`;
+  if (name.split(/[.-]/).some((label) => STAND_IN_LABELS.has(label))) return `\`${name}\` names a stand-in`;
   return undefined;
 }
 

@@ -9,6 +9,7 @@ import { stringHandlers } from './js/strings.js';
 import { tlsOptionHandlers } from './js/tls-options.js';
 import { envAssignmentHandlers } from './js/env-assignments.js';
 import { envReadHandlers } from './js/env-reads.js';
+import { driverOptionHandlers } from './js/driver-options.js';
 import { Resolver } from './js/scope.js';
 
 export { parserLoaded } from './js/ast.js';
@@ -56,7 +57,7 @@ function registry(...groups: NodeHandlers[]): Map<string, AnyHandler[]> {
 }
 
 // Assignments claim their literal values before the string handlers see them (parents first).
-const HANDLERS = registry(envAssignmentHandlers, tlsOptionHandlers, stringHandlers, envReadHandlers);
+const HANDLERS = registry(envAssignmentHandlers, tlsOptionHandlers, driverOptionHandlers, stringHandlers, envReadHandlers);
 
 export const extractSource: Extractor = (input) => {
   const sink = new FactSink(input, 'source');

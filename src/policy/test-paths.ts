@@ -7,6 +7,8 @@ const TEST_DIRECTORIES = new Set([
   'test', 'tests', '__tests__', 'spec', 'specs', '__specs__', 'e2e', 'e2e-tests', 'integration-tests', 'integration_tests',
   'fixtures', '__fixtures__', 'fixture', 'mocks', '__mocks__', 'mock', 'testdata', 'test-data', 'test_data',
   'test-utils', 'test_utils', 'testutils', 'testutil', 'test-helpers', 'testing', 'cypress', 'playwright', 'seeds', 'seeders',
+  // Examples, samples and docs show a shape to copy; they run against whatever the reader points them at.
+  'example', 'examples', 'sample', 'samples', 'demo', 'demos', 'docs', 'doc', 'documentation',
 ]);
 
 /** Packages of test helpers: `medusa-test-utils`, `testcontainers`, `test-helpers`. */

@@ -91,7 +91,8 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
     // `rejectUnauthorized: env.bool('X', false)`: what runs when nobody sets X is a fact of its own
     // (a NODE_ENV test has its sides above instead).
     const unset = name === 'rejectUnauthorized' && branches.length === 0 ? envDefault(property.value as Node, analysis) : undefined;
-    if (unset) {
+    // `MYSQL_SSL_REJECT_UNAUTHORIZED`, `REDIS_TLS_…`: the variable names whose connection this is.
+    if (unset && !(flow.api === undefined && OTHER_TLS_NAME.test(unset.variable))) {
       const option: TlsOption = {
         value: toLiteralValue(unset.value),
         span: analysis.sink.span(property.range[0], property.range[1]),
