@@ -32,6 +32,8 @@ export default defineRule({
       missing:
         'Connection to {{host}} sets no sslmode: libpq falls back to prefer (TLS optional, unverified) and node-postgres uses no TLS at all; ' +
         'add {{fix}}.',
+      missingKnown:
+        'Connection to {{host}} sets no sslmode, and {{client}}, which reads it, then {{effect}}; add {{fix}}.',
       missingReadBy:
         'Connection to {{host}} ({{name}}) sets no sslmode, and the code that reads it ({{reader}}) passes no TLS options: {{client}} then {{effect}}; ' +
         'add {{fix}}, or pass `ssl: { ca, rejectUnauthorized: true }` in that call.',
@@ -118,6 +120,13 @@ export default defineRule({
         // Not a fallback the client may or may not take: this code connects in plaintext, as surely as sslmode=disable.
         const plaintext = known?.effect.protection === 'plaintext';
         ctx.report({ fact: c, messageId: 'missingReadBy', data: { host: hostLabel(c), name: c.variable ?? c.readBy.name, reader, client, effect, fix: fixFor(c) }, ...tags, ...(plaintext ? { severity: 'error' as const } : {}) });
+        continue;
+      }
+      // The client is known: say what it does, not what libpq and node-postgres might.
+      if (known?.effect.protection) {
+        const plaintext = known.effect.protection === 'plaintext';
+        const effect = `${plaintext ? 'connects without TLS' : 'connects with ' + known.effect.protection.replace('-', ' ') + ' TLS'}: ${consequenceOf(known.effect.protection)}`;
+        ctx.report({ fact: c, messageId: 'missingKnown', data: { host: hostLabel(c), client: CONSUMER_NAMES[known.consumer], effect, fix: fixFor(c) }, ...tags, ...(plaintext ? { severity: 'error' as const } : {}) });
         continue;
       }
       ctx.report({ fact: c, messageId: 'missing', data: { host: hostLabel(c), fix: fixFor(c) }, ...tags });

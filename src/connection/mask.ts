@@ -31,6 +31,11 @@ function connectionSecretRanges(text: string): Range[] {
   const userinfo = postgresUserinfoRange(text, result.ok);
   if (userinfo) ranges.push(userinfo);
   ranges.push(...keywordRanges(text));
+  // `user:secret@host` wherever it sits, also where the grammar put it in the query
+  // (`postgresql://?app:secret@db/app` has an empty host and a parameter named after the userinfo).
+  for (const m of text.matchAll(/:([^:@/?#&=\s]+)@/g)) {
+    if (!isPlaceholder(m[1]!)) ranges.push({ start: m.index + 1, end: m.index + 1 + m[1]!.length });
+  }
   return ranges;
 }
 

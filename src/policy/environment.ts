@@ -1,6 +1,6 @@
 import type { EnvironmentInfo, EnvironmentName } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { testPathReason } from './test-paths.js';
+import { isTestDirectory, testFileReason } from './test-paths.js';
 import { globToRegExp } from '../text/glob.js';
 
 // Words that name an environment in file names, directory names, namespaces and variable prefixes.
@@ -35,9 +35,10 @@ export function environmentOfPath(file: string, config?: Pick<ResolvedConfig, 'e
   }
   const parts = file.split('/');
   const base = parts[parts.length - 1] ?? '';
-  // Test code is judged by the path inside the scanned directory: a repository under `fixtures/` is scanned as itself.
-  const test = testPathReason(scopePath);
-  if (test) return { name: 'development', reason: test.startsWith('test file') ? `${FILE_NAME_REASON}\`${base}\` (test code)` : `${DIRECTORY_REASON}${test.slice('test directory '.length)} (test code)` };
+  // Test code is told apart by the path inside the scanned directory: a repository under
+  // `fixtures/` is scanned as itself. The nearest directory still wins (`docs/production/`).
+  const scopeDepth = scopePath.split('/').length;
+  if (testFileReason(base)) return { name: 'development', reason: `${FILE_NAME_REASON}\`${base}\` (test code)` };
   // Tokens of the base name: ".env.production" → env, production; "docker-compose.prod.yml" → docker, compose, prod, yml.
   for (const token of base.split(/[.\-_]+/)) {
     const env = environmentOfWord(token);
@@ -45,6 +46,7 @@ export function environmentOfPath(file: string, config?: Pick<ResolvedConfig, 'e
   }
   for (let i = parts.length - 2; i >= 0; i--) {
     const dir = parts[i]!;
+    if (i >= parts.length - scopeDepth && isTestDirectory(dir)) return { name: 'development', reason: `${DIRECTORY_REASON}\`${parts.slice(0, i + 1).join('/')}\` (test code)` };
     for (const token of dir.split(/[.\-_]+/)) {
       const env = environmentOfWord(token);
       if (env) return { name: env, reason: `${DIRECTORY_REASON}\`${parts.slice(0, i + 1).join('/')}\`` };

@@ -17,14 +17,24 @@ const TEST_PACKAGE = /(?:^|[-_.])(?:test|tests|testing)[-_](?:utils?|helpers?|ki
 /** File names of tests and test set-up: `x.test.ts`, `x.spec.js`, `x_test.py`, `jest.setup.js`, `setupTests.ts`, `seed.ts`. */
 const TEST_FILE = /(?:[.\-_](?:test|spec|e2e|e2e-spec|int-spec|test-d)\.[^.]+$)|(?:^(?:test_[^/]*|conftest)\.py$)|(?:^(?:jest|vitest|vite|playwright|cypress|karma|ava|mocha)[.\-](?:setup|config|global-setup|teardown)[^/]*$)|(?:^setup-?tests\.[^.]+$)|(?:^(?:seed|seeds|seeder)(?:[.\-_][^/]*)?\.[^.]+$)/i;
 
-/** Why `file` (a POSIX path relative to the working directory) is test code, or undefined when it is not. */
+/** A file name of a test or test set-up. */
+export function testFileReason(base: string): boolean {
+  return TEST_FILE.test(base);
+}
+
+/** A directory name of tests, fixtures, mocks, examples or docs. */
+export function isTestDirectory(name: string): boolean {
+  const dir = name.toLowerCase();
+  return TEST_DIRECTORIES.has(dir) || TEST_PACKAGE.test(dir);
+}
+
+/** Why `file` (a POSIX path inside the scanned directory) is test code, or undefined when it is not. */
 export function testPathReason(file: string): string | undefined {
   const parts = file.split('/');
   const base = parts[parts.length - 1] ?? '';
-  if (TEST_FILE.test(base)) return `test file \`${base}\``;
+  if (testFileReason(base)) return `test file \`${base}\``;
   for (let i = parts.length - 2; i >= 0; i--) {
-    const dir = parts[i]!.toLowerCase();
-    if (TEST_DIRECTORIES.has(dir) || TEST_PACKAGE.test(dir)) return `test directory \`${parts.slice(0, i + 1).join('/')}\``;
+    if (isTestDirectory(parts[i]!)) return `test directory \`${parts.slice(0, i + 1).join('/')}\``;
   }
   return undefined;
 }

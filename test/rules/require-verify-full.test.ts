@@ -110,14 +110,11 @@ describe('require-verify-full', () => {
     expect(found[0]!.message).toContain('`PGSSLMODE` makes every connection of this env file that sets no sslmode use require');
   });
 
-  it('judges a PGSSLMODE in a unit without connections by its environment', () => {
+  it('judges a PGSSLMODE in a unit without connections by its environment, and only where the environment is known', () => {
     const make = (e: EnvironmentName, value: string) =>
       setting({ file: `k8s/${e}/deploy.yaml`, format: 'kubernetes', unit: unit(`k8s/${e}/deploy.yaml`, 'k8s-container', 'api'), env: e, category: 'sslmode', name: 'PGSSLMODE', value });
     const found = runRule(rule, [make('production', 'verify-ca'), make('staging', 'verify-ca'), make('unknown', 'require'), make('development', 'require')]);
-    expect(found.map((f) => [f.fact.environment.name, f.severity])).toEqual([
-      ['production', 'error'],
-      ['unknown', 'warning'],
-    ]);
+    expect(found.map((f) => [f.fact.environment.name, f.severity])).toEqual([['production', 'error']]);
     expect(found[0]!.message).toContain('container `api`');
   });
 
