@@ -34,7 +34,7 @@ describe('fixture repositories', () => {
 
   it('has a shape fixture for each configuration shape sslguard reads beyond the core formats', () => {
     expect(shapeNames).toEqual(
-      expect.arrayContaining(['dockerfile', 'helm-values', 'split-variables', 'ssl-param', 'mcp-docker', 'yaml-anchors', 'placeholders', 'cert-paths', 'framework-env', 'cross-compose', 'cross-k8s', 'cross-mcp', 'cross-code'].map((n) => `shapes/${n}`)),
+      expect.arrayContaining(['dockerfile', 'helm-values', 'split-variables', 'ssl-param', 'mcp-docker', 'yaml-anchors', 'placeholders', 'cert-paths', 'framework-env', 'cross-compose', 'cross-k8s', 'cross-mcp', 'cross-code', 'real-world'].map((n) => `shapes/${n}`)),
     );
   });
 

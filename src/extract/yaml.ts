@@ -17,6 +17,8 @@ function loadYaml(): typeof Yaml {
 /** What the YAML helpers need from a FactSink: the text, and somewhere to put diagnostics. */
 export interface YamlReporter {
   readonly text: string;
+  /** POSIX path: a chart's `templates/` directory holds Helm templates. */
+  readonly file?: string;
   diagnostic(message: string, offset?: number): void;
 }
 
@@ -126,6 +128,23 @@ export function helmTemplateOffset(text: string): number | undefined {
 }
 
 /**
+ * The first `{{` outside a quoted scalar on its line: a template action that shapes the YAML
+ * (`name: {{ include "x" . }}`, `{{- if … }}`), where a quoted `"{{.Name}}"` is only a value.
+ */
+function unquotedActionOffset(text: string): number | undefined {
+  const code = text.replace(/(^|[ \t])#[^\r\n]*/gm, (m: string, lead: string) => lead + ' '.repeat(m.length - lead.length));
+  for (let at = code.indexOf('{{'); at >= 0; at = code.indexOf('{{', at + 2)) {
+    if (at > 0 && code[at - 1] === '$') continue;
+    const lineStart = code.lastIndexOf('\n', at) + 1;
+    const before = code.slice(lineStart, at);
+    const doubles = (before.match(/(?<!\\)"/g) ?? []).length;
+    const singles = (before.match(/'/g) ?? []).length;
+    if (doubles % 2 === 0 && singles % 2 === 0) return at;
+  }
+  return undefined;
+}
+
+/**
  * Every readable document of a YAML stream. A document with syntax errors, an alias to nowhere or
  * an alias bomb is reported and skipped; the others are still returned. A Helm template yields a
  * single diagnostic and no documents, unless `templateStrings` says `{{ … }}` are only values
@@ -133,10 +152,15 @@ export function helmTemplateOffset(text: string): number | undefined {
  */
 export function parseYaml(reporter: YamlReporter, options: { templateStrings?: boolean } = {}): YamlDocument[] {
   const text = reporter.text;
+  // `{{` alone does not make a Helm template (`tag: "{{.Name}}"` in compose logging, a workflow's
+  // `{{version}}`): a file under a chart's templates/ does, or one whose `{{ }}` break the YAML.
   const helm = options.templateStrings ? undefined : helmTemplateOffset(text);
   if (helm !== undefined) {
-    reporter.diagnostic('Helm template, not scanned', helm);
-    return [];
+    const action = reporter.file !== undefined && /(?:^|\/)templates\//.test(reporter.file) ? helm : unquotedActionOffset(text);
+    if (action !== undefined) {
+      reporter.diagnostic('Helm template, not scanned', action);
+      return [];
+    }
   }
   const deep = excessiveNestingOffset(text);
   if (deep !== undefined) {
@@ -154,7 +178,12 @@ export function parseYaml(reporter: YamlReporter, options: { templateStrings?: b
     // CR → LF keeps every offset, and positions are computed on the file as it is.
     parsed = lib.parseAllDocuments(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text, PARSE_OPTIONS);
   } catch (error) {
-    report(`invalid YAML, file not scanned: ${safeMessage((error as Error).message)}`);
+    if (helm !== undefined) reporter.diagnostic('Helm template, not scanned', helm);
+    else report(`invalid YAML, file not scanned: ${safeMessage((error as Error).message)}`);
+    return [];
+  }
+  if (helm !== undefined && parsed.some((doc) => doc.errors.length > 0)) {
+    reporter.diagnostic('Helm template, not scanned', helm);
     return [];
   }
   const out: YamlDocument[] = [];

@@ -69,7 +69,7 @@ describe('git-state rules on real repositories', () => {
   });
 
   it('an untracked .env that git would commit is an error; .env.example never is', async () => {
-    const dir = repo({ '.env': 'LOG_LEVEL=debug\n', '.env.example': 'LOG_LEVEL=info\n' });
+    const dir = repo({ '.env': 'LOG_LEVEL=debug\nSESSION_SECRET=Zq8-vR2xT6mK9pW4\n', '.env.example': 'LOG_LEVEL=info\n' });
     expect((await findings(dir)).list).toEqual(['gitignore-env error .env']);
     writeFileSync(join(dir, '.gitignore'), '.env\n');
     expect((await findings(dir)).list).toEqual([]);

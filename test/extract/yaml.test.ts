@@ -220,3 +220,12 @@ metadata:
     expect(helmTemplateOffset('password: "{{"\n')).toBeUndefined();
   });
 });
+
+describe('`{{` outside a chart', () => {
+  it('is a value when quoted: compose logging tags, workflow placeholders and annotations are read', () => {
+    const text = `services:\n  api:\n    logging:\n      options:\n        tag: "{{.Name}}"\n    environment:\n      DATABASE_URL: postgres://app@db.acme-corp.io/app?sslmode=disable\n`;
+    const { docs, diagnostics } = parse(text);
+    expect(diagnostics).toEqual([]);
+    expect(docs).toHaveLength(1);
+  });
+});

@@ -28,11 +28,12 @@ describe('gitignore-env', () => {
 
   it('reports an untracked env file that .gitignore does not match, inside and outside git', () => {
     const found = runRule(rule, [
-      fileFact('.env', { fileKind: 'env', inGit: true, tracked: false, ignored: false }),
-      fileFact('.env.local', { fileKind: 'env', inGit: false, ignored: false }),
+      fileFact('.env', { fileKind: 'env', inGit: true, tracked: false, ignored: false, secret: 'DATABASE_URL' }),
+      fileFact('.env.local', { fileKind: 'env', inGit: false, ignored: false, secret: 'API_TOKEN' }),
+      fileFact('.envrc', { fileKind: 'env', inGit: true, tracked: false, ignored: false }),
     ]);
     expect(found.map((f) => f.messageId)).toEqual(['untracked', 'untracked']);
-    expect(found[0]!.message).toBe('.env is not matched by .gitignore, so `git add .` would commit it. Add `.env`, `.env.*` and `!.env.example` to .gitignore.');
+    expect(found[0]!.message).toBe('.env holds `DATABASE_URL` and is not matched by .gitignore, so `git add .` would commit it. Add `.env`, `.env.*` and `!.env.example` to .gitignore.');
   });
 
   it('never reports templates, ignored files or unknown git state', () => {
