@@ -109,6 +109,8 @@ export function classifyPath(rel: string): PathKind[] {
 
   if (SOURCE_EXTENSIONS.has(ext)) {
     if ((lower.includes('.d.') && /\.d\.[mc]?ts$/.test(lower)) || (lower.includes('.min.') && /\.min\.[mc]?js$/.test(lower))) return [];
+    // Yarn Plug'n'Play's generated resolution maps (`.pnp.cjs`, `.pnp.loader.mjs`).
+    if (lower.startsWith('.pnp.')) return [];
     return ['source'];
   }
 

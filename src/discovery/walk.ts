@@ -32,7 +32,9 @@ export const ALWAYS_SKIPPED_DIRS: readonly string[] = [
   '__pycache__',
   '.terraform',
   'target',
-];
+  // Yarn Berry's own releases, plugins, cache and editor SDKs (megabytes of bundled JavaScript).
+  '.yarn',
+]
 
 const SKIPPED = new Set(ALWAYS_SKIPPED_DIRS);
 

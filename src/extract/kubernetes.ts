@@ -23,8 +23,16 @@ const POD_SPEC: Readonly<Record<string, readonly string[]>> = {
 /** `kind: List` (what `kubectl get -o yaml` prints) nests manifests; real files nest once. */
 const MAX_LIST_DEPTH = 3;
 
+/**
+ * A manifest names its `apiVersion` and `kind`; YAML that names neither (OpenAPI specs, lockfiles,
+ * CI configs, translations) holds no manifest, and is not parsed: in a large repository it is most
+ * of the YAML, and parsing it was most of a scan's time.
+ */
+const MANIFEST_KEYS = [/apiVersion['"]?\s*:/, /\bkind['"]?\s*:/];
+
 export const extractKubernetes: Extractor = (input) => {
   const sink = new FactSink(input, 'kubernetes');
+  if (!MANIFEST_KEYS.every((re) => re.test(input.text))) return sink.result();
   for (const doc of parseYaml(sink)) manifest(sink, doc, doc.root, 0);
   return sink.result();
 };

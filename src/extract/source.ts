@@ -16,11 +16,30 @@ export { parserLoaded } from './js/ast.js';
 
 /**
  * A file that contains none of these cannot yield a fact worth reporting, and is not parsed:
- * loading the TypeScript compiler and parsing costs far more than a scan. `SSL` catches
- * `PGSSLMODE`, `DB_SSL` and `process.env.SSL_MODE`.
+ * parsing and analysing a file costs far more than reading it. `SSL` catches `PGSSLMODE`, `DB_SSL`
+ * and `process.env.SSL_MODE`. Not the bare word `postgres`: real monorepos say it in class names,
+ * types and comments (`PostgresRunStore`, "the Postgres run store") hundreds of times, and what
+ * matters is a connection string's scheme or a Postgres client's module.
  */
 export const SOURCE_TRIGGERS = [
-  'postgres',
+  // Connection strings: `postgres://`, `postgresql://`, SQLAlchemy-style `postgresql+asyncpg://`, JDBC.
+  'postgres://',
+  'postgresql://',
+  'postgres+',
+  'postgresql+',
+  // Modules and dialect names: `'postgres'` (postgres.js, TypeORM `type`, Sequelize `dialect`),
+  // node-postgres, deno.land/x/postgres, @db/postgres, @vercel/postgres, drizzle-orm/postgres-js,
+  // @modelcontextprotocol/server-postgres.
+  "'postgres'",
+  '"postgres"',
+  '/postgres',
+  '-postgres',
+  'pg-pool',
+  'pg-promise',
+  'adapter-pg',
+  '@neondatabase',
+  'slonik',
+  'PostgresDialect',
   'sslmode',
   'rejectUnauthorized',
   'REJECT_UNAUTHORIZED',
@@ -34,7 +53,6 @@ export const SOURCE_TRIGGERS = [
   'connectionString',
   "'pg'",
   '"pg"',
-  'Postgres',
 ];
 
 export function hasSourceTriggers(text: string): boolean {

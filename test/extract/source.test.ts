@@ -263,7 +263,7 @@ describe('extractSource: bad input', () => {
 
 describe('extractSource: trigger prefilter', () => {
   it('lists the triggers and matches them', () => {
-    expect(SOURCE_TRIGGERS).toEqual(expect.arrayContaining(['postgres', 'sslmode', 'rejectUnauthorized', 'REJECT_UNAUTHORIZED', 'ssl', 'minVersion', 'secureProtocol', 'host=']));
+    expect(SOURCE_TRIGGERS).toEqual(expect.arrayContaining(['postgres://', 'sslmode', 'rejectUnauthorized', 'REJECT_UNAUTHORIZED', 'ssl', 'minVersion', 'secureProtocol', 'host=']));
     expect(hasSourceTriggers("process.env.PGSSLMODE = 'disable'")).toBe(true);
     expect(hasSourceTriggers('export const add = (a: number, b: number) => a + b;')).toBe(false);
   });
