@@ -7,7 +7,6 @@
 //   node scripts/bundle.mjs [--outdir DIR]
 //
 // Layout: cli.js (the CLI; also exports `scan`, for the tests of the bundle's worker),
-// parse-worker.js (the parse worker's entry; ParsePool finds it beside the code that starts it),
 // compile-cache.js (loaded by the launcher before cli.js), and package.json marking them CommonJS.
 // The parsers sslguard loads on first use (a local `require` from `createRequire`, which esbuild
 // does not follow) become lazy chunks in lib/, one file each instead of dozens of modules to
@@ -46,8 +45,10 @@ try {
 
 /** Lazy chunks: file name in lib/ → the packages it holds, loaded together. */
 export const CHUNKS = {
-  // The source extractor needs all three for every file it parses.
-  'ts-parser': ['@typescript-eslint/typescript-estree', '@typescript-eslint/visitor-keys', '@typescript-eslint/scope-manager'],
+  // The source extractor walks every tree it parses with the visitor keys and follows names with the
+  // scope manager; typescript-estree parses only where oxc-parser cannot (see src/extract/js/ast.ts).
+  'ts-scope': ['@typescript-eslint/visitor-keys', '@typescript-eslint/scope-manager'],
+  'ts-parser': ['@typescript-eslint/typescript-estree'],
   yaml: ['yaml'],
   'jsonc-parser': ['jsonc-parser'],
   'dockerfile-ast': ['dockerfile-ast'],
@@ -126,7 +127,6 @@ try {
   await esbuild.build({
     entryPoints: {
       cli: 'sslguard:cli',
-      'parse-worker': path.join(src, 'engine', 'parse-worker.js'),
       'compile-cache': path.join(src, 'startup', 'compile-cache.js'),
     },
     outdir,
@@ -136,7 +136,7 @@ try {
     target: 'node20',
     plugins: [cliEntry, lazyChunks],
     // CommonJS has no import.meta: each file gets its own URL, which is what the code uses it for
-    // (createRequire, and ParsePool finding parse-worker.js beside itself).
+    // (createRequire).
     define: { 'import.meta.url': '__sslguardFileUrl' },
     banner: { js: '"use strict";\nvar __sslguardFileUrl = require("node:url").pathToFileURL(__filename).href;' },
     // Readable stack traces in bug reports: names and layout kept.

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { SOURCE_SUFFIX, pathNeedsGitState } from './kinds.js';
+import { pathNeedsGitState } from './kinds.js';
 
 // Git is asked, never emulated, inside a work tree: only git knows the full ignore stack (nested
 // .gitignore, .git/info/exclude, core.excludesFile) and the index. Every question is one git
@@ -264,11 +264,10 @@ function queryWorkTree(
   dir: string,
   explicit: readonly string[],
   scope: 'tree' | 'files',
-  hooks: { onListed?: (listing: GitRun) => void; afterListingStarted?: () => void } = {},
+  hooks: { afterListingStarted?: () => void } = {},
 ): Promise<[GitRun, GitRun | undefined]> {
   const filesOnly = scope === 'files';
   const listing = runGit(dir, filesOnly ? filesListing(explicit) : ['ls-files', '-z', '-v', '-s', '--cached', '--others', '--exclude-standard']);
-  if (hooks.onListed) void listing.then(hooks.onListed);
   // Spawning is synchronous: what takes longest (the content search) is started next.
   hooks.afterListingStarted?.();
   return Promise.all([
@@ -322,14 +321,7 @@ function filesListing(explicit: readonly string[]): string[] {
 export interface OpenOptions {
   /** Search the files for a pattern meanwhile (`GitState.contentScan`). */
   content?: ContentQuery;
-  /**
-   * Called as soon as the listing is in, before the rest of git's answers, with the number of
-   * TS/JS paths in it (an early hint: the caller may start work that pays only on large trees).
-   */
-  onListed?: (sourceFiles: number) => void;
 }
-
-const SOURCE_ENTRY = new RegExp(`${SOURCE_SUFFIX}\0`, 'g');
 
 /**
  * Open the work tree whose top level is `candidate`: `git rev-parse --show-toplevel` confirms it,
@@ -343,13 +335,11 @@ export async function openRepository(
   candidate: string,
   explicit: readonly string[] = [],
   scope: 'tree' | 'files' = 'tree',
-  { content, onListed }: OpenOptions = {},
+  { content }: OpenOptions = {},
 ): Promise<GitOpenResult> {
   // The listing is asked for at once, from the candidate: a directory holding `.git` is the top
   // level of its work tree, which rev-parse confirms meanwhile (one round of processes, not two).
-  // So is the content search, which takes longest and is awaited only by whoever needs it. The
-  // listing is spawned first: its count is the earliest hint of the tree's size.
-  const countSources = onListed && ((run: GitRun): void => void (run.code === 0 && onListed(run.stdout.match(SOURCE_ENTRY)?.length ?? 0)));
+  // So is the content search, which takes longest and is awaited only by whoever needs it.
   // A search of the directory itself ('') is a search of the whole tree: no pathspec.
   const grepFrom = (dir: string, dirs: readonly string[]): ContentSearch | undefined => {
     if (!content) return undefined;
@@ -358,7 +348,6 @@ export async function openRepository(
   };
   let earlyGrep: ContentSearch | undefined;
   const early = queryWorkTree(candidate, explicit, scope, {
-    ...(countSources ? { onListed: countSources } : {}),
     afterListingStarted: () => (earlyGrep = grepFrom(candidate, content?.dirs ?? [])),
   });
   const top = await runGit(candidate, ['rev-parse', '--show-toplevel']);

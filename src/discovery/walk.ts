@@ -96,13 +96,6 @@ export interface DiscoverOptions {
    */
   trustIndex?: boolean;
   /**
-   * Called once git has listed the work trees to walk, with the number of TS/JS files among their
-   * entries: a caller can start work that pays only on large trees (the scanner's parse worker)
-   * while the rest of discovery runs. Also called earlier, as each work tree's listing comes in,
-   * with that work tree's count.
-   */
-  onListing?: (sourceFiles: number) => void;
-  /**
    * Files the caller need not see unless their bytes match `pattern` (a PCRE matching a superset
    * of what the caller reads them for; see `ContentQuery`). Inside a work tree git grep searches
    * the walked tracked files for it alongside the listing; the files of the kinds `appliesTo`
@@ -641,19 +634,12 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
       const walked = dirs !== undefined;
       const opened = await openRepository(candidate, [...explicit], walked ? 'tree' : 'files', {
         ...(content ? { content } : {}),
-        ...(walked && options.onListing ? { onListed: options.onListing } : {}),
       });
       if ('gitMissing' in opened && opened.gitMissing) discovery.gitMissing();
       for (const message of opened.diagnostics) discovery.diagnostic(candidate, message);
       states.set(candidate, opened.state);
     }),
   );
-  if (options.onListing) {
-    let sourceFiles = 0;
-    for (const candidate of walkedDirectories.keys()) for (const rel of states.get(candidate)?.committable ?? []) if (SOURCE_PATH.test(rel)) sourceFiles++;
-    options.onListing(sourceFiles);
-  }
-
   for (const item of named) {
     const candidate = repositoryOf.get(item);
     const state = candidate ? states.get(candidate) : undefined;

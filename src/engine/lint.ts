@@ -248,16 +248,6 @@ export class Linter {
     if (result.text !== undefined && result.facts.some((f) => f.kind !== 'file')) this.fingerprintTexts.set(file, result.text);
   }
 
-  /**
-   * The part of an extraction `addExtraction` uses: the text only when it will keep it. For callers
-   * that hold extractions before adding them (the scanner waits for its parse workers).
-   */
-  static retained(result: FileExtraction): FileExtraction {
-    if (result.text === undefined || result.text.includes(SUPPRESSION_MARKER) || result.uses || result.definitions || result.facts.some((f) => f.kind !== 'file')) return result;
-    const { text: _dropped, ...rest } = result;
-    return rest;
-  }
-
   finish(): LintResult {
     const { config, now, rules, facts, diagnostics, texts } = this;
     const ruleIds = new Set(rules.map((r) => r.meta.id));

@@ -2,11 +2,8 @@ import { closeSync, constants as fsConstants, openSync, readSync, fstatSync } fr
 import type { Diagnostic } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { discover } from '../discovery/walk.js';
-import type { FileExtraction } from '../extract/index.js';
-import { extractIsolated } from './isolate.js';
 import { GREP_PATTERN, isPrefiltered, skippedSource, sourceMayHoldFacts } from '../extract/prefilter.js';
 import { Linter, type LintResult, type SourceInput } from './lint.js';
-import { ParsePool } from './parse-pool.js';
 import type { Rule } from './rule.js';
 
 export interface ScanOptions {
@@ -18,18 +15,7 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** Called as files are read (`done` of `total`), for a progress display. */
   onProgress?: (done: number, total: number) => void;
-  /**
-   * Worker threads that parse TS/JS: 0 parses on the main thread; by default one worker is used
-   * when the tree holds at least `PARSE_WORKER_THRESHOLD` source files.
-   */
-  workers?: number;
 }
-
-/**
- * Below this many source files the reading is over before a worker could load the parser, and
- * starting one costs more than it hides (measured in `npm run bench`, see the README).
- */
-export const PARSE_WORKER_THRESHOLD = 5000;
 
 export interface ScanResult extends LintResult {
   filesScanned: number;
@@ -44,23 +30,10 @@ export interface ScanResult extends LintResult {
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
-  // The parse worker starts as soon as git has said how large the tree is: loading the TypeScript
-  // compiler takes longer than the rest of discovery, and overlaps it from there.
-  let pool: ParsePool | undefined;
-  const startPool = (sourceFiles: number): void => {
-    const workers = options.workers ?? (sourceFiles >= PARSE_WORKER_THRESHOLD ? 1 : 0);
-    if (!pool && workers > 0) pool = ParsePool.start(options.config, workers);
-  };
-  try {
-    return await scanFiles();
-  } finally {
-    // Also when discovery failed after git's listing started the worker: it would keep the process alive.
-    await pool?.close();
-  }
+  return await scanFiles();
 
   async function scanFiles(): Promise<ScanResult> {
     const discovered = await discover(options.paths, {
-      onListing: startPool,
       cwd: options.cwd,
       noIgnore: options.noIgnore ?? false,
       ignorePatterns: options.config.ignorePatterns,
@@ -72,11 +45,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const diagnostics: Diagnostic[] = [...discovered.diagnostics];
     const linter = new Linter({ config: options.config, ...(options.now ? { now: options.now } : {}), ...(options.rules ? { rules: options.rules } : {}) });
     const reader = new FileReader(options.config.maxFileSize);
-    // Outside a work tree (or with explicit workers) the count is known only now.
-    startPool(discovered.files.filter((file) => isPrefiltered(file.kinds)).length);
-    // With a pool, results arrive out of order: each file's result (or read error) is kept in its
-    // slot, and all are added in file order at the end.
-    const slots: Array<{ file: string; result: FileExtraction | Promise<FileExtraction> } | Diagnostic | undefined> = [];
     // Git searched these and found no trigger: what reading them would give is no fact and no diagnostic.
     let filesScanned = discovered.unmatched;
     let done = 0;
@@ -86,10 +54,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const read = reader.read(file.real ?? file.abs);
       if ('error' in read) {
         const message = file.unverified ? unverifiedReadError(read) : read.error;
-        if (message) {
-          if (pool) slots[index] = { file: file.rel, message };
-          else diagnostics.push({ file: file.rel, message });
-        }
+        if (message) diagnostics.push({ file: file.rel, message });
         return;
       }
       filesScanned++;
@@ -97,36 +62,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const kinds = file.kinds;
       const prefiltered = isPrefiltered(kinds);
       if (prefiltered && !sourceMayHoldFacts(read.bytes)) {
-        const skipped = skippedSource(file.rel, read.bytes);
-        if (pool) slots[index] = { file: file.rel, result: skipped };
-        else linter.addExtraction(file.rel, skipped);
+        linter.addExtraction(file.rel, skippedSource(file.rel, read.bytes));
         return;
       }
       // `read.bytes` is a view of the reader's buffer: extraction copies what it keeps.
       const source: SourceInput = { file: file.rel, ...(file.scopePath !== undefined ? { scopePath: file.scopePath } : {}), bytes: read.bytes, git: file.git, mode: read.mode };
-      if (!pool) {
-        linter.add(source);
-      } else if (prefiltered) {
-        const own = { file: file.rel, ...(file.scopePath !== undefined ? { scopePath: file.scopePath } : {}), bytes: Uint8Array.from(read.bytes), git: file.git, mode: read.mode };
-        // A worker that died leaves its files to the main thread: slower, never a lost file.
-        slots[index] = { file: file.rel, result: pool.extract(own).then(Linter.retained, () => Linter.retained(extractIsolated(own, linter.resolvedConfig))) };
-      } else {
-        slots[index] = { file: file.rel, result: Linter.retained(extractIsolated(source, linter.resolvedConfig)) };
-      }
+      linter.add(source);
     };
-    if (pool) {
-      // Source files first: the worker parses them while this thread reads and extracts the rest.
-      const sources = discovered.files.flatMap((file, index) => (isPrefiltered(file.kinds) ? [index] : []));
-      for (const index of sources) handle(index);
-      for (const [index, file] of discovered.files.entries()) if (!isPrefiltered(file.kinds)) handle(index);
-    } else {
-      for (const index of discovered.files.keys()) handle(index);
-    }
-    for (const slot of slots) {
-      if (!slot) continue;
-      if ('message' in slot) diagnostics.push(slot);
-      else linter.addExtraction(slot.file, await slot.result);
-    }
+    for (const index of discovered.files.keys()) handle(index);
     const result = linter.finish();
     return {
       ...result,

@@ -210,14 +210,6 @@ describe('openRepository with a content query (git grep)', () => {
     expect(opened.state!.committable).toContain('plain.ts');
     expect(await opened.state!.contentScan).toBeUndefined();
   });
-
-  it('counts the TS/JS paths as soon as the listing is in', async () => {
-    const dir = await probeTree();
-    const counts: number[] = [];
-    await openRepository(dir, [], 'tree', { onListed: (n) => counts.push(n) });
-    // Tracked and untracked, the link included: a hint of the tree's size, not a list to read.
-    expect(counts).toEqual([17]);
-  });
 });
 
 describe('findRepositoryCandidate', () => {

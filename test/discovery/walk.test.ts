@@ -301,3 +301,16 @@ describe('discover arguments', () => {
     expect(await discover(['README.md'], { cwd: dir })).toEqual({ files: [], diagnostics: [], unmatched: 0 });
   });
 });
+
+describe('Yarn Berry files', () => {
+  it('skips .yarn/ (releases, plugins, cache) and the generated .pnp.cjs', async () => {
+    const dir = await makeTree({
+      '.yarn/releases/yarn-4.1.0.cjs': 'const ssl = { rejectUnauthorized: false };\n',
+      '.yarn/plugins/@yarnpkg/plugin-x.cjs': 'postgres://u@db.acme-corp.io/app\n',
+      '.pnp.cjs': 'const ssl = { rejectUnauthorized: false };\n',
+      'src/db.ts': "import pg from 'pg';\n",
+    });
+    const { files } = await discover([], { cwd: dir });
+    expect(files.map((f) => f.rel)).toEqual(['src/db.ts']);
+  });
+});

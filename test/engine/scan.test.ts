@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileReader, scan, type ScanResult } from '../../src/engine/scan.js';
 import { lintSources, resolveConfig } from '../../src/engine/lint.js';
-import { ParsePool } from '../../src/engine/parse-pool.js';
 import { discover } from '../../src/discovery/walk.js';
 import { GREP_PATTERN, isPrefiltered } from '../../src/extract/prefilter.js';
 import { POOL_TS, commitAll, git, isolateGit, makeTree, removeTrees, requireGit } from '../discovery/fixture.js';
@@ -147,48 +146,3 @@ describe('scan', () => {
   });
 });
 
-describe('parse workers', () => {
-  it('cannot start from the TypeScript sources, where no compiled worker script exists', () => {
-    expect(ParsePool.start(config)).toBeUndefined();
-  });
-
-  it('give the same result as the main thread, and keep the parser off it (compiled build)', async () => {
-    const compiled = path.join(root, 'dist', 'src', 'engine', 'scan.js');
-    if (!existsSync(compiled)) throw new Error('dist/ is missing: run `npm run build` (npm test builds first)');
-    const dist = (await import(compiled)) as typeof import('../../src/engine/scan.js');
-    const source = (await import(path.join(root, 'dist', 'src', 'extract', 'source.js'))) as typeof import('../../src/extract/source.js');
-    const files: Record<string, string> = { '.env.example': REMOTE_DISABLED, '.gitignore': 'node_modules/\n' };
-    for (let i = 0; i < 30; i++) {
-      files[`packages/p${i}/src/db.ts`] = i % 3 === 0 ? POOL_TS : `export const n${i} = ${i};\n`;
-      files[`packages/p${i}/src/url.ts`] = `export const url = 'postgresql://app@db${i}.abcd1234.supabase.co:5432/postgres?sslmode=${i % 2 ? 'require' : 'disable'}';\n`;
-    }
-    // Read errors and skipped-source diagnostics between the parsed files: the pooled scan reads
-    // source files first, and must still report everything in file order.
-    files['packages/p1/src/big.ts'] = `// ssl\n${'x'.repeat(70 * 1024)}\n`;
-    files['packages/p1/docker-compose.yml'] = `services:\n  db:\n    image: postgres:16\n    environment:\n      X: "${'y'.repeat(70 * 1024)}"\n`;
-    files['packages/p4/.env'] = REMOTE_DISABLED;
-    const dir = await makeTree(files);
-    await fsp.writeFile(path.join(dir, 'packages/p2/src/latin1.ts'), Buffer.from("const a = '\xe9';\n", 'latin1'));
-    commitAll(dir);
-    const small = { ...config, maxFileSize: 64 * 1024 };
-
-    const pooled = await dist.scan({ paths: ['.'], cwd: dir, config: small, now: NOW, workers: 1 });
-    expect(source.parserLoaded()).toBe(false);
-    const inline = await dist.scan({ paths: ['.'], cwd: dir, config: small, now: NOW, workers: 0 });
-    expect(source.parserLoaded()).toBe(true);
-    expect(pooled.findings.length).toBeGreaterThan(30);
-    expect(pooled.diagnostics.map((d) => d.file)).toEqual(expect.arrayContaining(['packages/p1/docker-compose.yml', 'packages/p1/src/big.ts', 'packages/p2/src/latin1.ts']));
-    expect(comparable(pooled)).toEqual(comparable(inline));
-  });
-
-  it('reject work after the pool closed, so the scanner redoes it on the main thread', async () => {
-    const compiled = path.join(root, 'dist', 'src', 'engine', 'parse-pool.js');
-    const { ParsePool: CompiledPool } = (await import(compiled)) as typeof import('../../src/engine/parse-pool.js');
-    const pool = CompiledPool.start(config);
-    expect(pool).toBeDefined();
-    const ok = await pool!.extract({ file: 'src/db.ts', bytes: Buffer.from(POOL_TS) });
-    expect(ok.facts.some((f) => f.kind === 'tls-options')).toBe(true);
-    await pool!.close();
-    await expect(pool!.extract({ file: 'src/db.ts', bytes: Buffer.from(POOL_TS) })).rejects.toThrow('parse pool closed');
-  });
-});

@@ -278,3 +278,11 @@ data:
     expect(diagnostics.every((d) => d.message.startsWith('invalid YAML, document not scanned: ') && d.line! <= 6)).toBe(true);
   });
 });
+
+describe('extractKubernetes: YAML that is no manifest', () => {
+  it('is not parsed: an OpenAPI spec or an alias bomb without apiVersion and kind yields nothing, quickly', () => {
+    const bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + 'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`).join('\n') + '\n';
+    const spec = 'openapi: 3.0.0\npaths:\n  /db:\n    get:\n      description: "postgres://u:pw@db.acme-corp.io/app?sslmode=disable"\n';
+    for (const text of [bomb, spec]) expect(extractKubernetes({ file: 'specs/openapi.yaml', text })).toEqual({ facts: [], diagnostics: [] });
+  });
+});
