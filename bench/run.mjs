@@ -24,7 +24,7 @@ const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     'slow-runs': { type: 'string' },
-    trees: { type: 'string', default: 'small,large' },
+    trees: { type: 'string', default: 'small,large,real' },
     keep: { type: 'boolean', default: false },
     generator: { type: 'string', default: path.resolve(repo, '..', 'shared', 'bench', 'make-monorepo.mjs') },
     json: { type: 'string' },
@@ -37,9 +37,11 @@ const runs = Number(opts.runs);
 const TREES = {
   large: { args: [], slowRuns: Number(opts['slow-runs'] ?? 1) },
   small: { args: ['--packages', '20', '--vendor', '2000'], slowRuns: Number(opts['slow-runs'] ?? 3) },
+  // Shaped like the corpus's TypeScript monorepos: large files that mention Postgres in passing (bench/make-real-shaped.mjs).
+  real: { args: [], slowRuns: Number(opts['slow-runs'] ?? 1), generator: path.join(repo, 'bench', 'make-real-shaped.mjs') },
 };
 const wanted = opts.trees.split(',').map((t) => t.trim());
-for (const t of wanted) if (!(t in TREES)) fail(`unknown tree "${t}" (small, large)`);
+for (const t of wanted) if (!(t in TREES)) fail(`unknown tree "${t}" (small, large, real)`);
 
 function fail(message) {
   console.error(`bench: ${message}`);
@@ -125,7 +127,7 @@ const median = (xs) => {
 
 function generate(name) {
   const out = path.join(work, name);
-  const r = spawnSync(process.execPath, [opts.generator, out, ...TREES[name].args, '--git'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [TREES[name].generator ?? opts.generator, out, ...TREES[name].args, '--git'], { encoding: 'utf8' });
   if (r.status !== 0) fail(`generator failed: ${r.stderr}`);
   const manifest = JSON.parse(readFileSync(path.join(work, `${name}.planted.json`), 'utf8'));
   return { dir: out, manifest };
@@ -163,13 +165,13 @@ function checkPlanted(manifest, json) {
 function benchTree(name) {
   console.log(`\n== ${name} tree: generating…`);
   const { dir, manifest } = generate(name);
-  const sourceFiles = manifest.packages * manifest.filesPerPackage;
+  const sourceFiles = spawnSync('git', ['ls-files', '--', '*.ts', '*.tsx'], { cwd: dir, encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
   console.log(`   ${dir}: ${sourceFiles} TS files in ${manifest.packages} packages, ${manifest.vendorFiles} vendored files, ${manifest.planted.length} planted problems`);
 
   const plantedFiles = [...new Set(manifest.planted.map((p) => p.file))];
   const pick = (pred) => plantedFiles.filter(pred)[0];
-  const configFiles = [pick((f) => f.endsWith('.env.example')), pick((f) => f.endsWith('docker-compose.yml')), pick((f) => f.endsWith('deployment.yaml')), pick((f) => f.endsWith('mcp.json')), pick((f) => f.endsWith('.ts'))].filter(Boolean);
-  const listing = spawnSync('git', ['ls-files', 'packages/pkg-0001/src'], { cwd: dir, encoding: 'utf8' }).stdout.split('\n').filter((f) => f.endsWith('.ts'));
+  const configFiles = [pick((f) => f.endsWith('.env.example')), pick((f) => f.endsWith('docker-compose.yml')), pick((f) => f.endsWith('deployment.yaml')), pick((f) => f.endsWith('mcp.json')), pick((f) => f.endsWith('values.yaml')), pick((f) => f.endsWith('.ts'))].filter(Boolean).slice(0, 5);
+  const listing = spawnSync('git', ['ls-files', 'packages/pkg-0001/src', 'packages/pkg-001/src'], { cwd: dir, encoding: 'utf8' }).stdout.split('\n').filter((f) => f.endsWith('.ts'));
   const plainFiles = listing.filter((f) => !plantedFiles.includes(f)).slice(0, 5);
 
   const plugin = findPlugin();
@@ -253,6 +255,8 @@ function benchTree(name) {
     ['eslint / sslguard', ratio('eslint', 'sslguard'), () => true, 'reported'],
   ];
   const floor = stats.node && stats['git-grep'] && stats.rg ? stats.node.medianMs + stats['git-grep'].medianMs : undefined;
+  // The target for real-shaped trees: ripgrep plus Node's own start, which no Node program avoids.
+  if (stats.node && stats.rg) checks.push(['sslguard / (rg + node)', stats.sslguard.medianMs / (stats.rg.medianMs + stats.node.medianMs), (x) => x <= 3, '≤ 3×']);
   for (const [label, value, ok, target] of checks) {
     if (value === undefined) console.log(`   ${label.padEnd(24)} n/a`);
     else console.log(`   ${label.padEnd(24)} ${value.toFixed(1).padStart(6)}×   target ${target}: ${ok(value) ? 'met' : 'NOT met'}`);
@@ -283,7 +287,7 @@ function fmt(ms) {
 console.log(`sslguard bench: ${os.cpus().length} cores, Node ${process.version}, ${runs} runs of each fast command; bin/sslguard.js runs ${launcherTarget()}`);
 const results = [];
 try {
-  for (const name of ['small', 'large'].filter((t) => wanted.includes(t))) results.push(benchTree(name));
+  for (const name of ['small', 'large', 'real'].filter((t) => wanted.includes(t))) results.push(benchTree(name));
   const small = results.find((r) => r.tree === 'small');
   const large = results.find((r) => r.tree === 'large');
   if (small && large) {

@@ -11,7 +11,7 @@ import { extractEnv } from './env.js';
 import { extractCompose } from './compose.js';
 import { extractKubernetes } from './kubernetes.js';
 import { extractMcp, looksLikeMcpConfig } from './mcp.js';
-import { extractSource, SOURCE_TRIGGERS } from './source.js';
+import { extractSource, hasSourceTriggers } from './source.js';
 import { extractPackageJson } from './package-json.js';
 import { extractPrisma } from './prisma.js';
 import { certificatesFromBytes, extractInlinePem } from './certificate.js';
@@ -34,7 +34,7 @@ function extractorsFor(kinds: readonly PathKind[], file: string, text: string): 
   if (kinds.includes('prisma')) out.push(extractPrisma);
   if (kinds.includes('package-json')) out.push(extractPackageJson);
   else if (kinds.includes('mcp') || (kinds.includes('json') && looksLikeMcpConfig(file, text))) out.push(extractMcp);
-  if (kinds.includes('source') && SOURCE_TRIGGERS.some((t) => text.includes(t))) out.push(extractSource);
+  if (kinds.includes('source') && hasSourceTriggers(text)) out.push(extractSource);
   return out;
 }
 

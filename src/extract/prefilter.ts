@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../model.js';
 import type { PathKind } from '../discovery/kinds.js';
 import { inspectBytes } from '../text/decode.js';
-import { SOURCE_TRIGGERS } from './source.js';
+import { SOURCE_TRIGGER_PATTERN } from './source.js';
 import type { ExtractResult } from './sink.js';
 
 /** Inline PEM certificates are looked for in every text file (a superset of the exact marker). */
@@ -26,7 +26,7 @@ function escapeRegExp(text: string): string {
 let sourcePattern: RegExp | undefined;
 
 /** The triggers and the PEM marker as one alternation, for both forms of the prefilter. */
-const KEYWORDS = [...SOURCE_TRIGGERS, PEM_MARKER].map(escapeRegExp).join('|');
+const KEYWORDS = `${SOURCE_TRIGGER_PATTERN}|${escapeRegExp(PEM_MARKER)}`;
 
 function pattern(): RegExp {
   sourcePattern ??= new RegExp(KEYWORDS);

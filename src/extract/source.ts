@@ -2,7 +2,7 @@
 // assignments to process.env. The AST work lives in ./js/, one module per concern, each
 // contributing node handlers; this module decides whether a file is worth parsing at all.
 import { FactSink, unitOf, type Extractor } from './sink.js';
-import { parseSource, type Node, type ParseOutcome } from './js/ast.js';
+import { matchesOutsideComments, parseSource, type Node, type ParseOutcome } from './js/ast.js';
 import { walk, Parents } from './js/walk.js';
 import type { NodeHandlers, SourceAnalysis } from './js/analysis.js';
 import { stringHandlers } from './js/strings.js';
@@ -41,6 +41,7 @@ export const SOURCE_TRIGGERS = [
   'slonik',
   'PostgresDialect',
   'sslmode',
+  'PGSSL',
   'rejectUnauthorized',
   'REJECT_UNAUTHORIZED',
   'ssl',
@@ -55,8 +56,21 @@ export const SOURCE_TRIGGERS = [
   '"pg"',
 ];
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The triggers as one regular expression, valid in JavaScript and in PCRE (git grep -P): `ssl` and
+ * `SSL` only where a word starts (`DB_SSL`, `ssl:`, `.SSL_MODE`), not inside base64 or identifiers
+ * (`…AAAssl…`, `isSSL`); `PGSSL` is a trigger of its own.
+ */
+export const SOURCE_TRIGGER_PATTERN = SOURCE_TRIGGERS.map((t) => (t === 'ssl' || t === 'SSL' ? `(?<![A-Za-z0-9])${t}` : escapeRegExp(t))).join('|');
+const TRIGGER = new RegExp(SOURCE_TRIGGER_PATTERN);
+const TRIGGER_ALL = new RegExp(SOURCE_TRIGGER_PATTERN, 'g');
+
 export function hasSourceTriggers(text: string): boolean {
-  return SOURCE_TRIGGERS.some((t) => text.includes(t));
+  return TRIGGER.test(text);
 }
 
 type AnyHandler = (node: Node, analysis: SourceAnalysis) => void;
@@ -79,7 +93,8 @@ const HANDLERS = registry(envAssignmentHandlers, tlsOptionHandlers, driverOption
 
 export const extractSource: Extractor = (input) => {
   const sink = new FactSink(input, 'source');
-  if (!hasSourceTriggers(input.text)) return sink.result();
+  // A trigger only in comments ("the SSL settings live in db.ts") does not make a 120 KB module worth parsing.
+  if (!hasSourceTriggers(input.text) || !matchesOutsideComments(input.text, TRIGGER_ALL)) return sink.result();
   // The ESLint plugin hands over the tree ESLint parsed; the CLI parses here.
   const parsed: ParseOutcome = input.program ? { ok: true, program: input.program } : parseSource(input.text, input.file);
   if (!parsed.ok) {

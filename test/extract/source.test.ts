@@ -290,3 +290,23 @@ describe('extractSource: robustness', () => {
     }
   });
 });
+
+describe('extractSource: what makes a file worth parsing', () => {
+  it('a trigger only in comments, or inside base64 and identifiers, is no reason to parse', () => {
+    const commented = `/** Postgres-backed store; the SSL settings and rejectUnauthorized live in db.ts (postgres://…). */\n// ssl: false\nexport class PostgresRunStore { run(id: string) { return id; } }\n`;
+    expect(hasSourceTriggers(commented)).toBe(true);
+    expect(extractSource({ file: 'src/store.ts', text: commented })).toEqual({ facts: [], diagnostics: [] });
+    expect(hasSourceTriggers('export const icon = "data:image/png;base64,AAAAsslBBBB"; const isSSL = 1;')).toBe(false);
+    expect(hasSourceTriggers('const DB_SSL = process.env.DB_SSL;')).toBe(true);
+  });
+
+  it('a trigger in code after a comment, in a string or a template, is', () => {
+    for (const text of [
+      "// config\nconst pool = new Pool({ ssl: false });\n",
+      "/* a */ export const url = `postgres://app@db.acme-corp.io/app?sslmode=disable`; // end\n",
+      "const re = /\\/\\//; const o = { ssl: false };\n",
+    ]) {
+      expect(extractSource({ file: 'src/db.ts', text }).facts.length, text).toBeGreaterThan(0);
+    }
+  });
+});

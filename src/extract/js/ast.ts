@@ -296,3 +296,56 @@ function skipRegex(text: string, i: number): number {
   }
   return text.length;
 }
+
+/**
+ * Whether any match of `pattern` (global) lies outside comments: a file that says `postgres` or
+ * `SSL` only in its comments is not worth a parse. One linear pass over strings, template text,
+ * regular expressions and comments, and only when the text matches at all.
+ */
+export function matchesOutsideComments(text: string, pattern: RegExp): boolean {
+  const positions: number[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    positions.push(m.index);
+    if (m[0].length === 0) pattern.lastIndex++;
+  }
+  if (positions.length === 0) return false;
+  // Index of the first match not yet passed; matches inside a comment are passed over.
+  let next = 0;
+  const passCommentUntil = (end: number): void => {
+    while (next < positions.length && positions[next]! < end) next++;
+  };
+  const templates: number[] = [];
+  let depth = 0;
+  let regexAllowed = true;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2f && (text.charCodeAt(i + 1) === 0x2f || text.charCodeAt(i + 1) === 0x2a)) {
+      // Matches before the comment are in code.
+      if (next < positions.length && positions[next]! < i) return true;
+      const end = text.charCodeAt(i + 1) === 0x2f ? lineEnd(text, i) : (() => { const e = text.indexOf('*/', i + 2); return e < 0 ? n : e + 2; })();
+      passCommentUntil(end);
+      i = end;
+      continue;
+    }
+    if (c === 0x27 || c === 0x22) { i = skipQuoted(text, i, c) + 1; regexAllowed = false; continue; }
+    if (c === 0x60) { i = skipTemplateText(text, i + 1, templates, depth) + 1; regexAllowed = false; continue; }
+    if (c === 0x2f && regexAllowed) { i = skipRegex(text, i) + 1; regexAllowed = false; continue; }
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d) {
+      if (templates.length > 0 && templates[templates.length - 1] === depth - 1) {
+        depth--;
+        templates.pop();
+        i = skipTemplateText(text, i + 1, templates, depth) + 1;
+        regexAllowed = false;
+        continue;
+      }
+      depth = Math.max(0, depth - 1);
+    }
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) regexAllowed = !(isWordChar(c) || c === 0x29 || c === 0x5d || c === 0x7d);
+    i++;
+  }
+  return next < positions.length;
+}
