@@ -38,7 +38,21 @@ export const SECRET_KEYWORDS: ReadonlySet<string> = new Set(['password', 'sslpas
 export function isSecretKeyword(key: string): boolean {
   if (SECRET_KEYWORDS.has(key)) return true;
   if (/[^a-z0-9_]/.test(key)) return true;
-  return /pass|pasw|pwd|secret/.test(key);
+  if (/pass|pasw|pwd|secret/.test(key)) return true;
+  // A misspelt `password` (`paassword`, `passwrod`, `pssword`): within two edits of it.
+  return !LIBPQ_KEYWORDS.has(key) && (editDistance(key, 'password') <= 2 || editDistance(key, 'passwd') <= 1);
+}
+
+/** Levenshtein distance, for short keywords only. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** libpq's connection keywords (PostgreSQL 18) whose values may hold `=` (`options=-csearch_path=app`). */
@@ -180,7 +194,7 @@ function parseUri(text: string, lead: number, schemeLength: number, secrets: Det
             database = value === '' ? undefined : value;
             break;
           default:
-            params.push({ key, value, keyRange, ...range });
+            params.push({ key, value: isSecretPair(key, value) ? '****' : value, keyRange, ...range });
         }
       }
       pos = amp + 1;
@@ -476,7 +490,8 @@ function parseDsn(text: string, secrets: DetailedParse['secrets']): ParsedConnec
         database = val.value === '' ? undefined : val.value;
         break;
       default:
-        params.push({ key, value: val.value, keyRange, start: val.start, end: val.end });
+        // A secret under another keyword (`sslpassword`, a misspelt `pasword`) is kept out of the parameters.
+        params.push({ key, value: isSecretPair(key, val.value) ? '****' : val.value, keyRange, start: val.start, end: val.end });
     }
   });
   let hosts: ParsedHost[] = [];

@@ -56,6 +56,12 @@ export const SOURCE_TRIGGERS = [
   '"pg"',
 ];
 
+/** A Postgres client or ORM module named in the file (import, require, Deno URL). */
+const CLIENT_MODULE =
+  /(['"])(?:pg|postgres|pg-pool|pg-promise|pg-native|knex|sequelize|sequelize-typescript|@sequelize\/core|typeorm|@nestjs\/typeorm|@prisma\/client|@prisma\/adapter-pg|@mikro-orm\/[\w-]+|kysely|slonik|@neondatabase\/serverless|@vercel\/postgres|drizzle-orm\/[\w-]+|drizzle-kit)\1|deno\.land\/x\/postgres|@db\/postgres/;
+
+const PROCESS_TLS = /NODE_TLS_REJECT_UNAUTHORIZED|PGSSL/;
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -95,6 +101,9 @@ export const extractSource: Extractor = (input) => {
   const sink = new FactSink(input, 'source');
   // A trigger only in comments ("the SSL settings live in db.ts") does not make a 120 KB module worth parsing.
   if (!hasSourceTriggers(input.text) || !matchesOutsideComments(input.text, TRIGGER_ALL)) return sink.result();
+  // Test code is judged only where it opens a connection (without a Postgres client it cannot) or
+  // turns TLS off for the whole process (`process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'` in a seed script).
+  if (sink.testCode && !CLIENT_MODULE.test(input.text) && !PROCESS_TLS.test(input.text)) return sink.result();
   // The ESLint plugin hands over the tree ESLint parsed; the CLI parses here.
   const parsed: ParseOutcome = input.program ? { ok: true, program: input.program } : parseSource(input.text, input.file);
   if (!parsed.ok) {

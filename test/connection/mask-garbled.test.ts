@@ -14,6 +14,9 @@ describe('masking strings libpq would reject', () => {
     // A stray `=` inside the keyword (seed -2140518127 of the MCP property test).
     expect(maskConnectionString('host=2001:db8::5 user=app p=assword=S3A0A0aaaaAA0aA0 dbname=app')).toBe('host=2001:db8::5 user=app p=**** dbname=app');
     expect(maskConnectionString('host=db user=app p=:assword=S3A0A0aaaaAA0aA0')).toBe('host=db user=app p=****');
+    // An inserted letter (seed -362710061 of the env property test), and a transposition.
+    expect(maskConnectionString('host=db.acme-corp.io user=app pAassword=S30AA0Aa0 dbname=app sslmode=bogus')).toBe('host=db.acme-corp.io user=app pAassword=**** dbname=app sslmode=bogus');
+    expect(maskConnectionString('host=db user=app passwrod=S30AA0Aa0')).toBe('host=db user=app passwrod=****');
     expect(maskConnectionString('host=db options=-csearch_path=app')).toBe('host=db options=-csearch_path=app');
     expect(maskConnectionString('host=db application_name=api connect_timeout=10')).toBe('host=db application_name=api connect_timeout=10');
   });

@@ -297,6 +297,15 @@ function skipRegex(text: string, i: number): number {
   return text.length;
 }
 
+/** A `/` where a regular expression may start: not after a name, a number or a closing bracket. */
+function regexMayStart(text: string, at: number): boolean {
+  let j = at - 1;
+  while (j >= 0 && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09 || text.charCodeAt(j) === 0x0a || text.charCodeAt(j) === 0x0d)) j--;
+  if (j < 0) return true;
+  const p = text.charCodeAt(j);
+  return !(isWordChar(p) || p === 0x29 || p === 0x5d || p === 0x7d);
+}
+
 /**
  * Whether any match of `pattern` (global) lies outside comments: a file that says `postgres` or
  * `SSL` only in its comments is not worth a parse. One linear pass over strings, template text,
@@ -317,35 +326,43 @@ export function matchesOutsideComments(text: string, pattern: RegExp): boolean {
   };
   const templates: number[] = [];
   let depth = 0;
-  let regexAllowed = true;
   const n = text.length;
+  // Jump from one character that can open a string, comment, regular expression or template part to the next.
+  const special = /[/'"`{}]/g;
   let i = 0;
   while (i < n) {
+    special.lastIndex = i;
+    const m = special.exec(text);
+    if (!m) break;
+    i = m.index;
     const c = text.charCodeAt(i);
     if (c === 0x2f && (text.charCodeAt(i + 1) === 0x2f || text.charCodeAt(i + 1) === 0x2a)) {
       // Matches before the comment are in code.
       if (next < positions.length && positions[next]! < i) return true;
-      const end = text.charCodeAt(i + 1) === 0x2f ? lineEnd(text, i) : (() => { const e = text.indexOf('*/', i + 2); return e < 0 ? n : e + 2; })();
+      let end: number;
+      if (text.charCodeAt(i + 1) === 0x2f) end = lineEnd(text, i);
+      else {
+        const close = text.indexOf('*/', i + 2);
+        end = close < 0 ? n : close + 2;
+      }
       passCommentUntil(end);
       i = end;
       continue;
     }
-    if (c === 0x27 || c === 0x22) { i = skipQuoted(text, i, c) + 1; regexAllowed = false; continue; }
-    if (c === 0x60) { i = skipTemplateText(text, i + 1, templates, depth) + 1; regexAllowed = false; continue; }
-    if (c === 0x2f && regexAllowed) { i = skipRegex(text, i) + 1; regexAllowed = false; continue; }
-    if (c === 0x7b) depth++;
-    else if (c === 0x7d) {
-      if (templates.length > 0 && templates[templates.length - 1] === depth - 1) {
-        depth--;
-        templates.pop();
-        i = skipTemplateText(text, i + 1, templates, depth) + 1;
-        regexAllowed = false;
-        continue;
-      }
+    if (c === 0x27 || c === 0x22) i = skipQuoted(text, i, c) + 1;
+    else if (c === 0x60) i = skipTemplateText(text, i + 1, templates, depth) + 1;
+    else if (c === 0x2f) i = regexMayStart(text, i) ? skipRegex(text, i) + 1 : i + 1;
+    else if (c === 0x7b) {
+      depth++;
+      i++;
+    } else if (templates.length > 0 && templates[templates.length - 1] === depth - 1) {
+      depth--;
+      templates.pop();
+      i = skipTemplateText(text, i + 1, templates, depth) + 1;
+    } else {
       depth = Math.max(0, depth - 1);
+      i++;
     }
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) regexAllowed = !(isWordChar(c) || c === 0x29 || c === 0x5d || c === 0x7d);
-    i++;
   }
   return next < positions.length;
 }
