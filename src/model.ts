@@ -88,7 +88,7 @@ export interface EnvironmentInfo {
   file?: string;
 }
 
-export type FileFormat = 'env' | 'compose' | 'kubernetes' | 'mcp' | 'source' | 'package-json' | 'certificate' | 'yaml' | 'json' | 'dockerfile' | 'helm-values' | 'prisma';
+export type FileFormat = 'env' | 'compose' | 'kubernetes' | 'mcp' | 'source' | 'package-json' | 'certificate' | 'yaml' | 'json' | 'dockerfile' | 'helm-values' | 'prisma' | 'workflow';
 
 /**
  * The scope in which environment-style settings apply together: one env file, one compose service,
@@ -111,6 +111,8 @@ export interface Unit {
     | 'dockerfile-stage'
     /** A Helm values file. */
     | 'helm-values'
+    /** A GitHub Actions job (`jobs.<id>`); the workflow's top-level `env` is unit `(workflow)`. */
+    | 'workflow-job'
     /** A YAML block shared through an anchor (`x-common-env: &env`) by several compose services. */
     | 'yaml-anchor';
   name: string;

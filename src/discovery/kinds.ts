@@ -15,7 +15,9 @@ export type PathKind =
   /** A Prisma schema (`schema.prisma`): datasource URLs. */
   | 'prisma'
   | 'dockerfile'
-  | 'helm-values';
+  | 'helm-values'
+  /** A GitHub Actions workflow (`.github/workflows/*.yml`). */
+  | 'workflow';
 
 // Name-based rules are small and exact enough that a glob library would only obscure them: each
 // file name is tested once, and the rules need "ends with X but not Y" logic globs express poorly.
@@ -64,7 +66,10 @@ function extensionOf(base: string): string {
 function isEnvName(base: string): boolean {
   if (base === '.env' || base === '.envrc') return true;
   if (base.startsWith('.env.')) return !NOT_ENV_EXTENSIONS.has(base.slice(base.lastIndexOf('.') + 1).toLowerCase());
-  return base.length > 4 && base.endsWith('.env');
+  if (base.length > 4 && base.endsWith('.env')) return true;
+  // `backend.env.example`, `db.env.sample`: a named env file's template.
+  const dot = base.indexOf('.env.');
+  return dot > 0 && TEMPLATE_WORDS.has(base.slice(dot + 5).toLowerCase());
 }
 
 /** One of the directories on `rel`'s path is named `name`. */
@@ -96,6 +101,7 @@ export function classifyPath(rel: string): PathKind[] {
 
   if (ext === '.yml' || ext === '.yaml') {
     if (COMPOSE_NAME.test(base)) return ['compose', 'yaml'];
+    if (rel.includes('.github/workflows/') && /(?:^|\/)\.github\/workflows\/[^/]+$/.test(rel)) return ['workflow', 'yaml'];
     // A chart's templates/ hold manifests (rendered by Helm), never values.
     if (HELM_VALUES_NAME.test(base) && !inDirectoryNamed(rel, 'templates')) return ['helm-values', 'yaml'];
     return ['yaml'];

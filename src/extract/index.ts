@@ -17,6 +17,7 @@ import { extractPrisma } from './prisma.js';
 import { certificatesFromBytes, extractInlinePem } from './certificate.js';
 import { extractDockerfile } from './dockerfile.js';
 import { extractHelmValues } from './helm-values.js';
+import { extractWorkflow } from './workflow.js';
 
 export interface FileExtraction extends ExtractResult {
   /** The decoded text, when the file was read as text (for suppression comments). */
@@ -29,6 +30,7 @@ function extractorsFor(kinds: readonly PathKind[], file: string, text: string): 
   if (kinds.includes('env')) out.push(extractEnv);
   if (kinds.includes('compose')) out.push(extractCompose);
   else if (kinds.includes('helm-values')) out.push(extractHelmValues);
+  else if (kinds.includes('workflow')) out.push(extractWorkflow);
   else if (kinds.includes('yaml')) out.push(extractKubernetes);
   if (kinds.includes('dockerfile')) out.push(extractDockerfile);
   if (kinds.includes('prisma')) out.push(extractPrisma);

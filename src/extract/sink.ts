@@ -77,7 +77,7 @@ export interface EmitOptions {
 }
 
 /** Formats whose values run on a container network (see ClassifyOptions.containerNetwork). */
-const CONTAINER_FORMATS: ReadonlySet<FileFormat> = new Set(['compose', 'env', 'dockerfile']);
+const CONTAINER_FORMATS: ReadonlySet<FileFormat> = new Set(['compose', 'env', 'dockerfile', 'workflow']);
 
 /**
  * Collects facts and diagnostics for one file. Extractors only find *where* values are; turning a

@@ -392,6 +392,8 @@ function describeOwnUnit(unit: Unit | undefined): string {
       return `package script \`${unit.name}\``;
     case 'source-file':
       return 'this file';
+    case 'workflow-job':
+      return unit.name === '(workflow)' ? 'this workflow' : `workflow job \`${unit.name}\``;
   }
 }
 

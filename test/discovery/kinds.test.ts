@@ -36,7 +36,8 @@ describe('classifyPath', () => {
     ['compose.override.yml', ['compose', 'yaml']],
     ['composer.yml', ['yaml']],
     ['k8s/production/deployment.yaml', ['yaml']],
-    ['.github/workflows/ci.yml', ['yaml']],
+    ['.github/workflows/ci.yml', ['workflow', 'yaml']],
+    ['backend.env.example', ['env-template', 'env']],
     ['docker-compose.yml.orig', []],
     // json, jsonc, mcp (also json), package.json
     ['tsconfig.json', ['json']],
