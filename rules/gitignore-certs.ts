@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { VALID_CA_PEM } from '../src/docs/example-manifests.js';
-import { isTrackedButIgnored, wouldCommit } from '../src/policy/git.js';
+import { gitFix, isTrackedButIgnored, wouldCommit } from '../src/policy/git.js';
 
 // Certificate samples are a real public CA certificate (VALID_CA_PEM); no private key is ever embedded:
 // key samples are empty files, sslguard judges keys by path and git state only.
@@ -16,9 +16,9 @@ export default defineRule({
       'them and pins deployments to files that should be mounted from a secret store. Git keeps both forever once committed.',
     messages: {
       trackedIgnored:
-        '{{kind}} {{file}} is matched by .gitignore but git still tracks it: ignoring does not untrack. Run `git rm --cached {{file}}`{{rotate}}.',
-      tracked: '{{kind}} {{file}} is committed to git. Add it to .gitignore and run `git rm --cached {{file}}`{{rotate}}.',
-      untracked: '{{kind}} {{file}} is not matched by .gitignore, so `git add .` would commit it. Add `{{file}}` (or its directory) to .gitignore.',
+        '{{kind}} {{file}} is matched by .gitignore but git still tracks it: ignoring does not untrack. Run `{{rm}}`{{rotate}}.',
+      tracked: '{{kind}} {{file}} is committed to git. Add `{{entry}}` to {{gitignore}} and run `{{rm}}`{{rotate}}.',
+      untracked: '{{kind}} {{file}} is not matched by .gitignore, so `git add .` would commit it. Add `{{entry}}` (or its directory) to {{gitignore}}.',
     },
     looksAt: [
       'certificate and key files (`.crt .pem .cer .der .p12 .pfx .key`, by PEM content) and whether git would commit them',
@@ -50,6 +50,7 @@ export default defineRule({
         data: {
           kind: key ? 'Private key' : 'Certificate',
           file: f.file,
+          ...gitFix(f),
           rotate: key ? ', then replace the key: it stays readable in the history' : '',
         },
       });

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { isTrackedButIgnored, wouldCommit } from '../src/policy/git.js';
+import { gitFix, isTrackedButIgnored, wouldCommit } from '../src/policy/git.js';
 
 export default defineRule({
   meta: {
@@ -12,11 +12,11 @@ export default defineRule({
       'the variables with placeholder values.',
     messages: {
       trackedIgnored:
-        '{{file}} is matched by .gitignore but git still tracks it, with `{{secret}}` in it: ignoring does not untrack. Run `git rm --cached {{file}}` and rotate the secrets it held.',
+        '{{file}} is matched by .gitignore but git still tracks it, with `{{secret}}` in it: ignoring does not untrack. Run `{{rm}}` and rotate the secrets it held.',
       tracked:
-        '{{file}} is committed to git with `{{secret}}` in it. Add `.env`, `.env.*` and `!.env.example` to .gitignore, run `git rm --cached {{file}}` and rotate the secrets it held.',
+        '{{file}} is committed to git with `{{secret}}` in it. Add `.env`, `.env.*` and `!.env.example` to {{gitignore}}, run `{{rm}}` and rotate the secrets it held.',
       untracked:
-        '{{file}} holds `{{secret}}` and is not matched by .gitignore, so `git add .` would commit it. Add `.env`, `.env.*` and `!.env.example` to .gitignore.',
+        '{{file}} holds `{{secret}}` and is not matched by .gitignore, so `git add .` would commit it. Add `.env`, `.env.*` and `!.env.example` to {{gitignore}}.',
     },
     looksAt: [
       '`.env`, `.env.*`, `*.env`, `.envrc` files (not templates) and whether git would commit them; a committed one only when it holds a secret-named variable with a real-looking value or a connection to a real host off the machine',
@@ -42,7 +42,7 @@ export default defineRule({
       // leaks nothing, committed or about to be.
       if (!f.secret) continue;
       const messageId = isTrackedButIgnored(f) ? 'trackedIgnored' : f.tracked ? 'tracked' : 'untracked';
-      ctx.report({ fact: f, messageId, data: { file: f.file, secret: f.secret ?? '' } });
+      ctx.report({ fact: f, messageId, data: { file: f.file, secret: f.secret ?? '', ...gitFix(f) } });
     }
   },
 });

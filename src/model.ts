@@ -337,6 +337,8 @@ export interface FileFact extends FactBase {
   secret?: string;
   /** In tests, fixtures or mocks (policy/test-paths.ts, by the path inside the scanned directory). */
   testCode?: true;
+  /** The git work tree's root relative to the working directory (`.` when one) and the path inside it. */
+  repository?: { root: string; path: string };
 }
 
 /** An X.509 certificate: a certificate file or a PEM block inline in another file. */

@@ -33,6 +33,7 @@ export function fileFact(file: DiscoveredFile, head?: string, config?: ResolvedC
   };
   if (file.git.tracked !== undefined) fact.tracked = file.git.tracked;
   if (file.git.ignored !== undefined) fact.ignored = file.git.ignored;
+  if (file.git.repository) fact.repository = file.git.repository;
   if (fileKind === 'env' && head !== undefined) {
     const secret = envSecretOf(head);
     if (secret) fact.secret = secret;

@@ -46,6 +46,18 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/**
+ * What git does with a file: in a work tree, tracked, ignored; and where it is to git (the work
+ * tree's root relative to the working directory, `.` when they are one, and the path inside it),
+ * which fix commands need (`git -C keyrepo rm --cached certs/dev.key`).
+ */
+export interface GitInfo {
+  inGit: boolean;
+  tracked?: boolean;
+  ignored?: boolean;
+  repository?: { root: string; path: string };
+}
+
 export interface DiscoveredFile {
   abs: string;
   /** POSIX, relative to the working directory. */
@@ -60,7 +72,7 @@ export interface DiscoveredFile {
    * What git does with the file. For a named file whose kinds need no git state (`needsGitState`),
    * git is not asked: `{ inGit: true }` inside a work tree, tracked and ignored unknown.
    */
-  git: { inGit: boolean; tracked?: boolean; ignored?: boolean };
+  git: GitInfo;
   size: number;
   mode: number;
   /** The resolved path to read, when `abs` is a symbolic link (to a file inside the scanned root). */
@@ -414,6 +426,7 @@ class Discovery {
     // Git's paths are normalized POSIX paths, so joining by hand gives what path.join and
     // path.relative would, at a fraction of the cost over tens of thousands of files.
     const rootRel = this.rel(root.abs);
+    const repositoryRoot = this.rel(state.root);
     const absPrefix = root.abs.endsWith(path.sep) ? root.abs : root.abs + path.sep;
     // Git's search runs while git lists and classification waits for it: what the filter leaves
     // out never becomes a file object, and the CPU goes to git and the parse worker meanwhile.
@@ -436,7 +449,7 @@ class Discovery {
         explicit: false,
         relToRoot,
         root,
-        git: leftOut ? IN_GIT : { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) },
+        git: leftOut ? IN_GIT : { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit), repository: { root: repositoryRoot, path: relToGit } },
         indexRegular,
         ...(leftOut ? { unmatched: true as const } : {}),
       });
@@ -492,7 +505,7 @@ class Discovery {
       if (state) {
         if (inNested(relToRoot)) continue;
         const relToGit = prefix === '' ? relToRoot : `${prefix}/${relToRoot}`;
-        git = { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) };
+        git = { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit), repository: { root: this.rel(state.root), path: relToGit } };
       } else {
         const ignored = gitignore!.isIgnored(relToRoot);
         if (ignored && !this.options.noIgnore) continue;
@@ -669,7 +682,7 @@ async function considerExplicitFile(discovery: Discovery, item: NamedPath, candi
   } else if (state && candidate) {
     const gitRoot = await fsp.realpath(state.root);
     const relToGit = toPosix(path.relative(gitRoot, realFile));
-    git = { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit) };
+    git = { inGit: true, tracked: state.isTracked(relToGit), ignored: state.isIgnored(relToGit), repository: { root: discovery.rel(state.root), path: relToGit } };
     boundary = gitRoot;
   } else {
     boundary = await fsp.realpath(discovery.cwd);

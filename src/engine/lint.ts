@@ -1,3 +1,4 @@
+import type { GitInfo } from '../discovery/walk.js';
 import type { TSESTree } from '../extract/js/ast.js';
 import type { Diagnostic, Fact, FactOf, FileFact, Finding, Severity } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -24,7 +25,7 @@ export interface SourceInput {
   text?: string;
   /** Raw bytes (certificate files may be binary DER). */
   bytes?: Uint8Array;
-  git?: { inGit: boolean; tracked?: boolean; ignored?: boolean };
+  git?: GitInfo;
   mode?: number;
   /** POSIX path inside the scanned directory (DiscoveredFile.scopePath); `file` when absent. */
   scopePath?: string;

@@ -56,7 +56,7 @@ export async function scanStaged(options: StagedScanOptions): Promise<ScanResult
     sources.push({
       file: entry.rel,
       bytes: content.bytes,
-      git: { inGit: true, tracked: true, ignored: ignored.has(entry.relToRoot) },
+      git: { inGit: true, tracked: true, ignored: ignored.has(entry.relToRoot), repository: { root: relativeToCwd(listing.root, cwd, '') || '.', path: entry.relToRoot } },
       // Permissions are a property of the file on this disk (the index only knows 644 or 755).
       ...(await workTreeMode(path.join(listing.root, entry.relToRoot))),
     });

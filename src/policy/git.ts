@@ -20,3 +20,19 @@ export function isTrackedButIgnored(f: FileFact): boolean {
 export function isKeptOutOfGit(facts: FactSet, file: string): boolean {
   return facts.ofKind('file').some((f) => f.file === file && f.ignored === true && f.tracked !== true);
 }
+
+/**
+ * The fix commands for a file, in the repository's own terms: `git rm --cached certs/dev.key` from
+ * its root, or `git -C keyrepo rm --cached certs/dev.key` when the scan ran elsewhere; the
+ * `.gitignore` entry is the path inside the repository, the file the root's `.gitignore`.
+ */
+export function gitFix(f: FileFact): { rm: string; entry: string; gitignore: string } {
+  const repo = f.repository;
+  if (!repo) return { rm: `git rm --cached ${f.file}`, entry: f.file, gitignore: '.gitignore' };
+  const here = repo.root === '.' || repo.root === '';
+  return {
+    rm: here ? `git rm --cached ${repo.path}` : `git -C ${repo.root} rm --cached ${repo.path}`,
+    entry: repo.path,
+    gitignore: here ? '.gitignore' : `${repo.root}/.gitignore`,
+  };
+}

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { main } from '../../src/cli.js';
 
 // The git-state rules on real repositories made in temp dirs: what git tracks, ignores, or would
@@ -82,5 +82,21 @@ describe('git-state rules on real repositories', () => {
     const r = await findings(dir);
     expect(r.list).toEqual(['gitignore-certs warning certs/ca.crt']);
     expect(r.code).toBe(0);
+  });
+});
+
+describe('fix commands in the repository’s own terms', () => {
+  it('say `git -C <repo>` and the path inside it when the scan runs from outside the work tree', async () => {
+    const dir = repo({ 'certs/dev.key': key, '.env': 'JWT_SECRET=9fQ2vX7pL4mR8tZ1\n' });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'oops');
+    const parent = join(dir, '..');
+    const name = basename(dir);
+    const r = await findings(parent, [name]);
+    const messages = r.report.findings.map((f: any) => f.message).join('\n');
+    expect(messages).toContain(`run \`git -C ${name} rm --cached .env\``);
+    expect(messages).toContain(`Add \`certs/dev.key\` to ${name}/.gitignore and run \`git -C ${name} rm --cached certs/dev.key\``);
+    const inside = (await findings(dir)).report.findings.map((f: any) => f.message).join('\n');
+    expect(inside).toContain('run `git rm --cached certs/dev.key`');
   });
 });

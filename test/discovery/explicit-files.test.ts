@@ -34,7 +34,8 @@ describe('named files in a work tree', () => {
 
     const filesOnly = await discover(NAMED, { cwd: dir });
     const withTree = await discover(['.', ...NAMED], { cwd: dir });
-    const state = (files: typeof filesOnly.files) => Object.fromEntries(files.map((f) => [f.rel, f.git]));
+    // Where each file is to git (`repository`) has a test of its own below.
+    const state = (files: typeof filesOnly.files) => Object.fromEntries(files.map((f) => [f.rel, { ...f.git, repository: undefined }]));
     expect(state(filesOnly.files)).toEqual(state(withTree.files));
     expect(state(filesOnly.files)).toEqual({
       '.env.example': { inGit: true, tracked: true, ignored: false },
@@ -55,8 +56,8 @@ describe('named files in a work tree', () => {
     git(dir, 'commit', '-q', '-m', 'init');
     const { files } = await discover(['app/.env.example', 'app/.env.local'], { cwd: dir });
     expect(files.map((f) => [f.rel, f.git])).toEqual([
-      ['app/.env.example', { inGit: true, tracked: true, ignored: false }],
-      ['app/.env.local', { inGit: true, tracked: false, ignored: true }],
+      ['app/.env.example', { inGit: true, tracked: true, ignored: false, repository: { root: '.', path: 'app/.env.example' } }],
+      ['app/.env.local', { inGit: true, tracked: false, ignored: true, repository: { root: '.', path: 'app/.env.local' } }],
     ]);
   });
 

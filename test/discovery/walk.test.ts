@@ -55,7 +55,7 @@ describe('discover inside a git work tree', () => {
       size: COMPOSE.length,
     });
     // An untracked .env no rule ignores: about to be committed by `git add -A`.
-    expect(byRel(files, '.env').git).toEqual({ inGit: true, tracked: false, ignored: false });
+    expect(byRel(files, '.env').git).toEqual({ inGit: true, tracked: false, ignored: false, repository: { root: '.', path: '.env' } });
     expect(byRel(files, '.env').mode & 0o170000).toBe(0o100000);
   });
 
@@ -67,7 +67,7 @@ describe('discover inside a git work tree', () => {
     git(dir, 'commit', '-q', '-m', 'oops');
     const { files } = await discover([], { cwd: dir });
     expect(rels(files)).toEqual(['.env.example', '.env.production']);
-    expect(byRel(files, '.env.production').git).toEqual({ inGit: true, tracked: true, ignored: true });
+    expect(byRel(files, '.env.production').git).toMatchObject({ inGit: true, tracked: true, ignored: true });
     expect(byRel(files, '.env.example')).toMatchObject({ kinds: ['env-template', 'env'], git: { inGit: true, tracked: true, ignored: false } });
   });
 
@@ -82,7 +82,7 @@ describe('discover inside a git work tree', () => {
         kinds: ['env'],
         scopePath: '.env.local',
         explicit: true,
-        git: { inGit: true, tracked: false, ignored: true },
+        git: { inGit: true, tracked: false, ignored: true, repository: { root: '.', path: '.env.local' } },
         size: DATABASE_ENV.length,
         mode: expect.any(Number),
       },
@@ -159,8 +159,8 @@ describe('discover inside a git work tree', () => {
     expect(rels((await discover(['packages/api'], { cwd: dir })).files)).toEqual(['packages/api/.env']);
     const fromInside = await discover(['.', '../web/.env'], { cwd: path.join(dir, 'packages/api') });
     expect(fromInside.files.map((f) => [f.rel, f.git])).toEqual([
-      ['../web/.env', { inGit: true, tracked: true, ignored: false }],
-      ['.env', { inGit: true, tracked: true, ignored: false }],
+      ['../web/.env', { inGit: true, tracked: true, ignored: false, repository: { root: '../..', path: 'packages/web/.env' } }],
+      ['.env', { inGit: true, tracked: true, ignored: false, repository: { root: '../..', path: 'packages/api/.env' } }],
     ]);
   });
 

@@ -13,14 +13,14 @@ describe('gitignore-certs', () => {
     expect(rest).toEqual([]);
     expect(r!.severity).toBe('error');
     expect(r!.message).toBe(
-      'Private key certs/client.key is committed to git. Add it to .gitignore and run `git rm --cached certs/client.key`, then replace the key: it stays readable in the history.',
+      'Private key certs/client.key is committed to git. Add `certs/client.key` to .gitignore and run `git rm --cached certs/client.key`, then replace the key: it stays readable in the history.',
     );
   });
 
   it('reports a tracked certificate as a warning', () => {
     const [r] = runRule(rule, [fileFact('certs/ca.crt', { fileKind: 'certificate', tracked: true, ignored: false })]);
     expect(r!.severity).toBe('warning');
-    expect(r!.message).toBe('Certificate certs/ca.crt is committed to git. Add it to .gitignore and run `git rm --cached certs/ca.crt`.');
+    expect(r!.message).toBe('Certificate certs/ca.crt is committed to git. Add `certs/ca.crt` to .gitignore and run `git rm --cached certs/ca.crt`.');
   });
 
   it('says git rm --cached when the file is tracked although ignored', () => {
