@@ -3,6 +3,9 @@ import { VALID_CA_PEM } from '../src/docs/example-manifests.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A certificate file with at least this many certificates is a CA bundle. */
+const BUNDLE_SIZE = 5;
+
 function days(n: number): string {
   return n === 1 ? '1 day' : `${n} days`;
 }
@@ -19,6 +22,8 @@ export default defineRule({
     messages: {
       expired: 'Certificate "{{subject}}" expired on {{date}} ({{ago}} ago): clients that verify against it fail. Renew it and deploy the new certificate.',
       expiring: 'Certificate "{{subject}}" expires on {{date}}, in {{left}}. Renew it before then and deploy the new certificate.',
+      staleBundle:
+        'CA bundle {{file}} holds {{count}} expired of its {{total}} certificates ({{subjects}}): the bundle is stale, not broken (clients verify against the roots still valid). Replace it with a current bundle (your OS\'s ca-certificates, or the provider\'s published bundle).',
     },
     // Self-signed CA certificates (public data, keys discarded): the good one made with
     // `openssl req -x509 -days 36500` and valid until 2126-11-02, the bad one with
@@ -57,7 +62,20 @@ export default defineRule({
 
   check(facts, ctx) {
     const now = ctx.now.getTime();
+    // A bundle of many roots (a copy of the public CAs, a cloud provider's regional bundle) with a
+    // few expired roots is stale, not broken: one finding for the file, not one per root.
+    const perFile = new Map<string, number>();
+    for (const cert of facts.ofKind('certificate')) if (!cert.inline) perFile.set(cert.file, (perFile.get(cert.file) ?? 0) + 1);
+    const bundles = new Set([...perFile].filter(([, n]) => n >= BUNDLE_SIZE).map(([file]) => file));
+    for (const file of bundles) {
+      const certs = facts.ofKind('certificate').filter((c) => !c.inline && c.file === file && !c.testCode);
+      const expired = certs.filter((c) => Date.parse(c.notAfter) < now);
+      if (expired.length === 0) continue;
+      const subjects = expired.slice(0, 3).map((c) => `"${c.subject}"`).join(', ') + (expired.length > 3 ? `, and ${expired.length - 3} more` : '');
+      ctx.report({ fact: expired[0]!, messageId: 'staleBundle', severity: 'warning', data: { file, count: String(expired.length), total: String(certs.length), subjects } });
+    }
     for (const cert of facts.ofKind('certificate')) {
+      if (bundles.has(cert.file) && !cert.inline) continue;
       // A test's certificate (a SAML fixture, a mock CA) is data: nothing deployed verifies against it.
       if (cert.testCode) continue;
       const notAfter = Date.parse(cert.notAfter);

@@ -41,6 +41,8 @@ export default defineRule({
       if ((f.fileKind !== 'private-key' && f.fileKind !== 'certificate') || !wouldCommit(f)) continue;
       // Test fixtures hold keys made for the tests; they unlock nothing deployed.
       if (f.testCode) continue;
+      // A bundle of public roots (copied into an image by its Dockerfile) is public by definition.
+      if (f.fileKind === 'certificate' && facts.ofKind('certificate').filter((c) => c.file === f.file && !c.inline).length >= 5) continue;
       const key = f.fileKind === 'private-key';
       const messageId = isTrackedButIgnored(f) ? 'trackedIgnored' : f.tracked ? 'tracked' : 'untracked';
       ctx.report({

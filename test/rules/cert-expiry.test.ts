@@ -48,3 +48,21 @@ describe('cert-expiry', () => {
     expect(runRule(rule, [certificate({ notAfter: '2126-11-02T06:12:15.000Z' }), certificate({ notAfter: 'not a date' })], { now: NOW })).toEqual([]);
   });
 });
+
+describe('cert-expiry on a CA bundle', () => {
+  it('reports a bundle of many roots with expired ones once, as stale, naming them', () => {
+    const roots = Array.from({ length: 8 }, (_, i) =>
+      certificate({ file: 'docker/ca-certificates.crt', subject: `CN=Public Root ${i}`, notAfter: i < 2 ? '2026-01-01T00:00:00.000Z' : '2035-01-01T00:00:00.000Z' }),
+    );
+    const found = runRule(rule, roots, { now: NOW });
+    expect(found.map((f) => [f.messageId, f.severity])).toEqual([['staleBundle', 'warning']]);
+    expect(found[0]!.message).toBe(
+      'CA bundle docker/ca-certificates.crt holds 2 expired of its 8 certificates ("CN=Public Root 0", "CN=Public Root 1"): the bundle is stale, not broken (clients verify against the roots still valid). Replace it with a current bundle (your OS\'s ca-certificates, or the provider\'s published bundle).',
+    );
+  });
+
+  it('still reports an expired certificate of a small chain on its own', () => {
+    const chain = [certificate({ file: 'certs/chain.pem', notAfter: '2026-01-01T00:00:00.000Z' }), certificate({ file: 'certs/chain.pem', notAfter: '2035-01-01T00:00:00.000Z' })];
+    expect(runRule(rule, chain, { now: NOW }).map((f) => f.messageId)).toEqual(['expired']);
+  });
+});

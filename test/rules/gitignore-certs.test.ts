@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../rules/gitignore-certs.js';
-import { fileFact, runRule } from '../helpers/facts.js';
+import { certificate, fileFact, runRule } from '../helpers/facts.js';
 
 describe('gitignore-certs', () => {
   it('has the contracted id and default severity', () => {
@@ -51,5 +51,14 @@ describe('gitignore-certs', () => {
         fileFact('.env', { fileKind: 'env', tracked: true, ignored: false }),
       ]),
     ).toEqual([]);
+  });
+});
+
+describe('gitignore-certs on a bundle of public roots', () => {
+  it('is silent: a CA bundle copied into an image is public, a single committed CA is still a warning', () => {
+    const bundle = [fileFact('docker/ca-certificates.crt', { fileKind: 'certificate', tracked: true, ignored: false }), ...Array.from({ length: 6 }, (_, i) => certificate({ file: 'docker/ca-certificates.crt', subject: `CN=Root ${i}`, notAfter: '2035-01-01T00:00:00.000Z' }))];
+    expect(runRule(rule, bundle)).toEqual([]);
+    const single = [fileFact('certs/ca.crt', { fileKind: 'certificate', tracked: true, ignored: false }), certificate({ file: 'certs/ca.crt', notAfter: '2035-01-01T00:00:00.000Z' })];
+    expect(runRule(rule, single).map((f) => f.severity)).toEqual(['warning']);
   });
 });
