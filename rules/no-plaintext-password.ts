@@ -134,7 +134,11 @@ export default defineRule({
       if (isTemplatePath(s.file) && !looksGenerated(s.value)) continue;
       if (conns.length > 0 && conns.every(isAllLocal)) continue;
       const judged =
-        conns.some(isOffMachine) || (conns.length === 0 && isProductionOrStaging(s.environment)) || (s.writtenIn ?? s.unit)?.kind === 'k8s-secret';
+        conns.some(isOffMachine) ||
+        (conns.length === 0 && isProductionOrStaging(s.environment)) ||
+        // Committed Secrets, and ConfigMaps, which are not even meant to be secret.
+        (s.writtenIn ?? s.unit)?.kind === 'k8s-secret' ||
+        (s.writtenIn ?? s.unit)?.kind === 'k8s-configmap';
       if (!judged) continue;
       ctx.report({ fact: s, span: s.valueSpan, messageId: 'setting', data: { name: s.name, fix: fixFor(s) } });
     }

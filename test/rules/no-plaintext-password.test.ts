@@ -74,6 +74,14 @@ describe('no-plaintext-password', () => {
       expect(runRule(rule, [prod, staging, mk('development'), mk('unknown')]).map((f) => f.fact)).toEqual([prod, staging]);
     });
 
+    it('reports a database password in a ConfigMap whatever the environment, with the Secret advice (found in the corpus)', () => {
+      const u = unit('deployment/env-configmap.yaml', 'k8s-configmap', 'env');
+      const s = setting({ file: 'deployment/env-configmap.yaml', format: 'kubernetes', unit: u, category: 'password', name: 'POSTGRES_PASSWORD', value: PW });
+      const found = runRule(rule, [s]);
+      expect(found).toHaveLength(1);
+      expect(found[0]!.message).toBe('POSTGRES_PASSWORD holds a literal password. Put it in a Secret and reference it with `valueFrom.secretKeyRef`.');
+    });
+
     it('reports a literal in a committed Secret whatever the environment, with the Secret advice', () => {
       const u = unit('k8s/secret.yaml', 'k8s-secret', 'orders-db');
       const s = setting({ file: 'k8s/secret.yaml', format: 'kubernetes', unit: u, category: 'password', name: 'password', value: PW });
