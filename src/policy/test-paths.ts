@@ -15,7 +15,7 @@ const TEST_DIRECTORIES = new Set([
 const TEST_PACKAGE = /(?:^|[-_.])(?:test|tests|testing)[-_](?:utils?|helpers?|kit|support|setup|harness)$|^testcontainers$/;
 
 /** File names of tests and test set-up: `x.test.ts`, `x.spec.js`, `x_test.py`, `jest.setup.js`, `setupTests.ts`, `seed.ts`. */
-const TEST_FILE = /(?:[.\-_](?:test|spec|e2e|e2e-spec|int-spec|test-d)\.[^.]+$)|(?:^(?:test_[^/]*|conftest)\.py$)|(?:^(?:jest|vitest|vite|playwright|cypress|karma|ava|mocha)[.\-](?:setup|config|global-setup|teardown)[^/]*$)|(?:^setup-?tests\.[^.]+$)|(?:^(?:seed|seeds|seeder)(?:[.\-_][^/]*)?\.[^.]+$)/i;
+const TEST_FILE = /(?:[.\-_](?:test|spec|e2e|e2e-spec|int-spec|test-d)\.[^.]+$)|(?:^(?:test_[^/]*|conftest)\.py$)|(?:^(?:jest|vitest|playwright|cypress|karma|ava|mocha)[.\-](?:setup|config|global-setup|teardown)[^/]*$)|(?:^setup-?tests\.[^.]+$)|(?:^(?:test|tests|verify|smoke|e2e)[-_][^/]*\.[cm]?[jt]sx?$)|(?:^(?:seed|seeds|seeder)(?:[.\-_][^/]*)?\.[^.]+$)/i;
 
 /** A file name of a test or test set-up. */
 export function testFileReason(base: string): boolean {
