@@ -20,6 +20,9 @@ export default defineRule({
       tlsOptionDefault:
         '`rejectUnauthorized` is {{value}} unless {{variable}} is set: certificate verification is off by default, so every deployment that does not set it lets anyone on the path impersonate the server and read the password. ' +
         "Make verification the default (`rejectUnauthorized: process.env.{{variable}} !== 'false'`) and pass the CA that signed the server's certificate.",
+      tlsOptionOptIn:
+        '`rejectUnauthorized: {{value}}` applies only while `{{test}}`: an escape hatch that switches certificate verification off wherever that variable is set. ' +
+        'Prefer trusting the server\'s CA (`ca: fs.readFileSync(…)`) to turning verification off, and keep the variable out of production.',
       tlsOptionUnknownSink:
         '`rejectUnauthorized: {{value}}` in an object that sslguard cannot follow to a TLS client (the sink is unknown): wherever it is used, ' +
         'it switches off certificate verification, so anyone on the path can impersonate the server. ' +
@@ -137,7 +140,9 @@ export default defineRule({
         if (off.kind === 'reject-unauthorized') {
           const value = off.written.slice('rejectUnauthorized: '.length);
           // The guide's policy holds wherever the object goes, but an object sslguard cannot place may never reach TLS.
-          if (off.option.whenUnset) {
+          if (off.option.onlyWhen) {
+            ctx.report({ fact: t, span, messageId: 'tlsOptionOptIn', severity: 'warning', data: { value, test: off.option.onlyWhen } });
+          } else if (off.option.whenUnset) {
             ctx.report({ fact: t, span, messageId: 'tlsOptionDefault', data: { value, variable: off.option.whenUnset }, ...(t.sink ? {} : { severity: 'warning' as const }) });
           } else if (t.sink) ctx.report({ fact: t, span, messageId: 'tlsOption', data: { value } });
           else ctx.report({ fact: t, span, messageId: 'tlsOptionUnknownSink', data: { value }, severity: 'warning' });

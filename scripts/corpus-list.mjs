@@ -14,7 +14,7 @@ const entries = readdirSync(join(dir, 'expected'))
     const name = f.slice(0, -'.json'.length);
     for (const field of ['repo', 'commit', 'why']) if (typeof label[field] !== 'string') throw new Error(`${f}: no "${field}"`);
     if (!/^[0-9a-f]{40}$/.test(label.commit)) throw new Error(`${f}: commit is not 40 hex digits`);
-    return { name, repo: label.repo, commit: label.commit, why: label.why };
+    return { name, repo: label.repo, commit: label.commit, why: label.why, ...(label.heldOut ? { heldOut: true } : {}) };
   });
 writeFileSync(join(dir, 'repos.json'), JSON.stringify(entries, null, 2) + '\n');
 console.log(`${entries.length} repositories in corpus/repos.json`);

@@ -283,6 +283,12 @@ export interface TlsOption {
    * of `env.bool('X', false)`, `process.env.X ?? false`, or `process.env.X === 'true'` (false unless set).
    */
   whenUnset?: string;
+  /**
+   * Set when the value applies only while an environment variable is set to something: the object
+   * sits on the side of `process.env.X === 'true' ? {…} : …` (or `process.env.X && {…}`) that an
+   * unset X never reaches. The test as written (`PG_SSL_ALLOW_SELF_SIGNED === "true"`).
+   */
+  onlyWhen?: string;
 }
 
 /** An object literal in code that carries TLS options (`{ rejectUnauthorized: false }`, `{ ssl: false }`). */

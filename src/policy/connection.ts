@@ -335,7 +335,7 @@ export function isTlsConfiguredInCode(c: ConnectionFact, facts: FactSet): boolea
 
 /** The code that reads the string turns certificate checks off (`rejectUnauthorized: false`, `ssl: 'no-verify'`). */
 export function codeDisablesVerification(c: ConnectionFact): boolean {
-  return (c.readBy?.tls ?? []).some((t) => t.options.rejectUnauthorized?.value === false || t.options.ssl?.value === 'no-verify');
+  return (c.readBy?.tls ?? []).some((t) => (t.options.rejectUnauthorized?.value === false && !t.options.rejectUnauthorized.onlyWhen) || t.options.ssl?.value === 'no-verify');
 }
 
 /** A `ca` option in the code's TLS options (code supplies the root certificate). */

@@ -8,9 +8,9 @@ import type { Node, TSESTree } from './ast.js';
 import { TS_WRAPPERS, type NodeHandlers, type SourceAnalysis } from './analysis.js';
 import { usesOnlyOtherClients } from './drivers.js';
 import { fold, isKnown, resolveNode, toLiteralValue, unwrapTs } from './fold.js';
-import { propertyKeyName } from './names.js';
+import { dottedName, propertyKeyName } from './names.js';
 import { flowOf, type Flow } from './receivers.js';
-import { valueBranches } from './environments.js';
+import { branchEnvironment, valueBranches } from './environments.js';
 import { functionReturns } from './functions.js';
 import { envDefault } from './env-defaults.js';
 import { unreadTls, type Unread } from './tls-precedence.js';
@@ -74,6 +74,10 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
   const push = (f: TlsOptionsFact): void => {
     analysis.sink.facts.push(unread ? setApart(f, unread) : f);
   };
+  // An opt-in escape hatch (`process.env.ALLOW_SELF_SIGNED === 'true' ? { rejectUnauthorized: false } : …`):
+  // what runs while the variable is unset is the other side, and this one is said as conditional.
+  const gate = optInGate(node, analysis);
+  if (gate) for (const option of Object.values(options)) if (option !== options.host) option.onlyWhen = gate;
   push(fact(node, options, flow, environment, analysis));
 
   for (const { name, property } of sides) {
@@ -102,6 +106,50 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
       push(fact(property, { [name]: option, ...(host ? { host } : {}) }, flow, environment, analysis));
     }
   }
+}
+
+/**
+ * The test that guards `node` when it sits on a side of a conditional that an unset environment
+ * variable never reaches: `process.env.X === 'literal' ? node : …`, `process.env.X !== 'v' ? … : node`
+ * (false when unset… only for `===`/`==` with a string), `process.env.X && node`. The test as written.
+ */
+function optInGate(node: Node, analysis: SourceAnalysis): string | undefined {
+  let current: Node = node;
+  for (let parent = analysis.parents.of(current); parent; current = parent, parent = analysis.parents.of(current)) {
+    if (TS_WRAPPERS.has(parent.type)) continue;
+    // A test of the environment (`NODE_ENV === 'production'`) tags each side with it instead.
+    if (branchEnvironment(parent, current, analysis)) return undefined;
+    if (parent.type === 'ConditionalExpression' && parent.test !== current) {
+      const test = envComparison(parent.test as Node);
+      if (!test) return undefined;
+      // Unset, `process.env.X === 'v'` is false and `!==` true: the side unset never reaches.
+      const unsetSide = test.equal ? parent.alternate : parent.consequent;
+      return unsetSide === current ? undefined : analysis.sink.text.slice(parent.test.range[0], parent.test.range[1]);
+    }
+    if (parent.type === 'LogicalExpression' && parent.operator === '&&' && parent.right === current) {
+      const left = unwrapTs(parent.left as Node);
+      const test = envComparison(left);
+      if ((test && test.equal) || isEnvRead(left)) return analysis.sink.text.slice(parent.left.range[0], parent.left.range[1]);
+      return undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+function isEnvRead(node: Node): boolean {
+  const n = unwrapTs(node);
+  return n.type === 'MemberExpression' && /^process\.env\.|^import\.meta\.env\./.test(dottedName(n) ?? '');
+}
+
+/** `process.env.X === 'v'` (equal) or `!==` (not equal), either side. */
+function envComparison(test: Node): { equal: boolean } | undefined {
+  const t = unwrapTs(test);
+  if (t.type !== 'BinaryExpression' || !['===', '==', '!==', '!='].includes(t.operator)) return undefined;
+  const [a, b] = [unwrapTs(t.left as Node), unwrapTs(t.right as Node)];
+  const literal = (x: Node) => x.type === 'Literal' && typeof x.value === 'string' && x.value !== '';
+  if (!((isEnvRead(a) && literal(b)) || (isEnvRead(b) && literal(a)))) return undefined;
+  return { equal: t.operator === '===' || t.operator === '==' };
 }
 
 /**

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { TlsOptionsFact } from '../../src/model.js';
+import { extractSource } from '../../src/extract/source.js';
+import { lintSources } from '../../src/engine/lint.js';
+
+const text = `import { Pool } from 'pg';
+
+export const a = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  ssl: process.env.PG_SSL_ALLOW_SELF_SIGNED === "true" ? { rejectUnauthorized: false } : undefined,
+});
+export const b = new Pool({ ssl: process.env.STRICT !== "false" ? { rejectUnauthorized: true } : { rejectUnauthorized: false } });
+export const c = new Pool({ ssl: process.env.INSECURE && { rejectUnauthorized: false } });
+export const d = new Pool({ ssl: { rejectUnauthorized: false } });
+`;
+
+describe('TLS options behind an environment variable (issue: env-gated escape hatches)', () => {
+  it('say which test guards the side an unset variable never reaches', () => {
+    const facts = extractSource({ file: 'src/db.ts', text }).facts.filter((f): f is TlsOptionsFact => f.kind === 'tls-options' && f.options.rejectUnauthorized?.value === false);
+    expect(facts.map((f) => [f.span.line, f.options.rejectUnauthorized!.onlyWhen])).toEqual([
+      [5, 'process.env.PG_SSL_ALLOW_SELF_SIGNED === "true"'],
+      [7, 'process.env.STRICT !== "false"'],
+      [8, 'process.env.INSECURE'],
+      [9, undefined],
+    ]);
+  });
+
+  it('are a warning naming the variable; an unconditional one stays an error', () => {
+    const findings = lintSources([{ file: 'src/db.ts', text }]).findings.filter((f) => f.ruleId === 'no-reject-unauthorized');
+    expect(findings.map((f) => [f.line, f.severity])).toEqual([
+      [5, 'warning'],
+      [7, 'warning'],
+      [8, 'warning'],
+      [9, 'error'],
+    ]);
+    expect(findings[0]!.message).toContain('applies only while `process.env.PG_SSL_ALLOW_SELF_SIGNED === "true"`');
+  });
+});
