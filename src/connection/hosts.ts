@@ -39,6 +39,10 @@ const LOCAL_NAMES: ReadonlyMap<string, string> = new Map([
 export function classifyHost(host: string, opts: ClassifyOptions): HostClassification {
   if (opts.socket || host.trim() === '') return { class: 'local', reason: 'Unix-domain socket' };
   const raw = host.trim();
+  // `[200z:db8::1234]` is no IPv6 address, and no placeholder either: libpq looks the text up as a host name.
+  if (/^\[[^\]]*:[^\]]*\]$/.test(raw) && !isIPv6Address(raw.slice(1, -1).replace(/%.*$/, ''))) {
+    return { class: 'remote', reason: `\`${raw}\` is not an IPv6 address: libpq resolves it as a host name` };
+  }
   if (isReference(raw) && !isIPv6Address(raw.slice(1, -1))) {
     return { class: 'unknown', reason: `host is a variable reference (\`${raw}\`)` };
   }
@@ -116,7 +120,7 @@ export function exampleHostReason(host: string): string | undefined {
   if (EXAMPLE_DOMAIN.test(name)) return `\`${name}\` is a domain reserved for documentation`;
   if (TEST_NET.test(name)) return `\`${name}\` is an address reserved for documentation`;
   if (PLACEHOLDER_HOST.test(name)) return `\`${name}\` is a placeholder`;
-  if (/\[[^\]]*\]|<[^>]*>/.test(name)) return `\`${name}\` holds a placeholder`;
+  if (/\[[^\]:]*\]|<[^>]*>/.test(name)) return `\`${name}\` holds a placeholder`;
   if (name.split(/[.-]/).some((label) => STAND_IN_LABELS.has(label))) return `\`${name}\` names a stand-in`;
   return undefined;
 }

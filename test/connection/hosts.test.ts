@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHost } from '../../src/connection/hosts.js';
+import { classifyHost, exampleHostReason } from '../../src/connection/hosts.js';
 
 const base = { socket: false, localHosts: [] as string[] };
 
@@ -40,5 +40,14 @@ describe('classifyHost', () => {
   ];
   it.each(cases)('%j %j → %s', (host, opts, cls, reason) => {
     expect(classifyHost(host, { ...base, ...opts })).toEqual({ class: cls, reason });
+  });
+});
+
+describe('bracketed hosts that are no IPv6 address', () => {
+  it('are host names libpq looks up, not placeholders (`[200z:db8::1234]`)', () => {
+    expect(classifyHost('[200z:db8::1234]', { socket: false, localHosts: [] })).toEqual({ class: 'remote', reason: '`[200z:db8::1234]` is not an IPv6 address: libpq resolves it as a host name' });
+    expect(classifyHost('[HOST]', { socket: false, localHosts: [] }).class).toBe('unknown');
+    expect(exampleHostReason('db.[YOUR-PROJECT-REF].supabase.co')).toBeDefined();
+    expect(exampleHostReason('[200z:db8::1234]')).toBeUndefined();
   });
 });
