@@ -70,6 +70,8 @@ interface Block {
   start: number;
   end: number;
   der: Buffer | undefined;
+  /** The body is base64 text (in quotes or escapes at most): a block meant to be a certificate. */
+  base64: boolean;
 }
 
 /** Every complete BEGIN/END CERTIFICATE block of a text; an unterminated BEGIN is skipped. */
@@ -88,7 +90,8 @@ function pemBlocks(text: string): Block[] {
       continue;
     }
     const end = endMarker + END.length;
-    blocks.push({ start, end, der: pemBodyToDer(text.slice(bodyStart, endMarker)) });
+    const body = text.slice(bodyStart, endMarker);
+    blocks.push({ start, end, der: pemBodyToDer(body), base64: /^[A-Za-z0-9+/=\s"'`+\\]*$/.test(body.replace(/\\[nrt]/g, '')) });
     from = end;
   }
   return blocks;
@@ -169,7 +172,9 @@ export function inlinePemExtractor(format?: FileFormat): Extractor {
     for (const block of pemBlocks(input.text)) {
       const cert = block.der && parseDer(block.der);
       if (cert) result.facts.push(fact(input.file, fmt, source.span(block.start, block.end), environment, cert, true));
-      else result.diagnostics.push(diagnosticAt(input.file, `${UNREADABLE} (inline PEM block)`, source, block.start));
+      // A block whose body is no base64 at all is a placeholder (`<your CA here>`) or commented out
+      // (`#` before every line): documentation, nothing to read. Base64 that is no certificate is.
+      else if (block.base64) result.diagnostics.push(diagnosticAt(input.file, `${UNREADABLE} (inline PEM block)`, source, block.start));
     }
     return result;
   };

@@ -14,6 +14,9 @@ const style = (on: boolean) => ({
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** ESLint's "stylish" layout: findings grouped by file, position, severity, message, rule id, then a summary line. */
+/** Diagnostics that mean a file, a document or a block was left unread. */
+const SKIPPED = /not scanned|skipped|cannot (?:read|parse)|too large|binary file|syntax error|invalid (?:JSON|YAML)|not a readable|not followed|outside/i;
+
 export const formatStylish: Reporter = (report, options) => {
   const s = style(options.color);
   const byFile = new Map<string, { findings: Finding[]; diagnostics: Diagnostic[] }>();
@@ -36,7 +39,8 @@ export const formatStylish: Reporter = (report, options) => {
       rows.push([`${f.line}:${f.column}`, f.severity === 'error' ? s.red('error') : s.yellow('warning'), f.message, s.dim(f.ruleId), trace]);
     }
     for (const d of g.diagnostics) {
-      rows.push([d.line !== undefined ? `${d.line}:${d.column ?? 1}` : '-', s.dim('skipped'), d.message, '', []]);
+      // `skipped` only where something was left unread; a note about a part of a file read otherwise.
+      rows.push([d.line !== undefined ? `${d.line}:${d.column ?? 1}` : '-', s.dim(SKIPPED.test(d.message) ? 'skipped' : 'note'), d.message, '', []]);
     }
     const posWidth = Math.max(...rows.map((r) => r[0].length));
     const sevWidth = Math.max(...rows.map((r) => visibleLength(r[1])));

@@ -204,12 +204,19 @@ describe('extractInlinePem', () => {
   });
 
   it('reports an unreadable inline block and ignores files without one', () => {
-    const text = 'CA="-----BEGIN CERTIFICATE-----\\nnot base64 at all!\\n-----END CERTIFICATE-----"\n';
+    const text = 'CA="-----BEGIN CERTIFICATE-----\\nMIIBnotAcertificateAtAllButBase64=\\n-----END CERTIFICATE-----"\n';
     expect(extractInlinePem({ file: '.env', text })).toEqual({
       facts: [],
       diagnostics: [{ file: '.env', line: 1, column: 5, message: 'not a readable certificate (inline PEM block)' }],
     });
     expect(extractInlinePem({ file: '.env', text: 'PGSSLROOTCERT=/etc/ssl/certs/rds-ca.pem\n' })).toEqual({ facts: [], diagnostics: [] });
     expect(extractInlinePem({ file: '.env', text: 'CA=-----BEGIN CERTIFICATE-----\nMIIB\n' })).toEqual({ facts: [], diagnostics: [] });
+  });
+
+  it('stays silent on a placeholder or commented-out block: documentation, not a certificate to read', () => {
+    for (const text of [
+      'tls:\n  # ca: |\n  #   -----BEGIN CERTIFICATE-----\n  #   <your CA here>\n  #   -----END CERTIFICATE-----\n',
+      'CA="-----BEGIN CERTIFICATE-----\\n...\\n-----END CERTIFICATE-----"\n',
+    ]) expect(extractInlinePem({ file: 'values.yaml', text })).toEqual({ facts: [], diagnostics: [] });
   });
 });
