@@ -1,3 +1,4 @@
+import { isTlsOverHttps } from '../src/policy/connection.js';
 import { defineRule } from '../src/engine/rule.js';
 import type { FileFormat } from '../src/model.js';
 import { isRelativePath } from '../src/policy/paths.js';
@@ -93,6 +94,7 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      if (isTlsOverHttps(c)) continue;
       // Prisma resolves certificate paths against the schema's own directory, not the working directory.
       if (c.consumer === 'prisma') continue;
       for (const name of PARAMS) {

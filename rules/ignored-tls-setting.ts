@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { ConnectionFact, ParamValue, SettingFact, TlsOptionsFact } from '../src/model.js';
 import { libraryName, targetsLocalHost } from '../src/policy/tls-options.js';
-import { describeUnit, isAllLocal } from '../src/policy/connection.js';
+import { describeUnit, isAllLocal, isTlsOverHttps } from '../src/policy/connection.js';
 import { CONSUMER_NAMES, connectionTls, unitPgsslmode, type Consumer } from '../src/policy/consumers.js';
 
 /** What the user meant and what to write instead, by consumer. */
@@ -145,6 +145,7 @@ export default defineRule({
     }
     const reportedSettings = new Set<SettingFact>();
     for (const c of facts.ofKind('connection')) {
+      if (isTlsOverHttps(c)) continue;
       if (isAllLocal(c)) continue;
       const known = connectionTls(c, facts);
       if (!known?.effect.ignored && !known?.effect.rejected) continue;

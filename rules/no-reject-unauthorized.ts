@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { hostLabel, isAllLocal, modeOfSetting, settingIsAllLocal } from '../src/policy/connection.js';
+import { hostLabel, isAllLocal, modeOfSetting, settingIsAllLocal, isTlsOverHttps } from '../src/policy/connection.js';
 import { libraryName, targetsLocalHost, unverifiedTls } from '../src/policy/tls-options.js';
 import { connectionTls } from '../src/policy/consumers.js';
 
@@ -175,6 +175,7 @@ export default defineRule({
     }
 
     for (const c of facts.ofKind('connection')) {
+      if (isTlsOverHttps(c)) continue;
       if (isAllLocal(c)) continue;
       const host = hostLabel(c);
       const known = connectionTls(c, facts);

@@ -11,8 +11,7 @@ import {
   isProductionOrStaging,
   isWeakMode,
   modeOfSetting,
-  settingConnections,
-} from '../src/policy/connection.js';
+  settingConnections, isTlsOverHttps } from '../src/policy/connection.js';
 import { libraryName, targetsLocalHost, weakTls } from '../src/policy/tls-options.js';
 import {
   CONSUMER_FIX,
@@ -135,6 +134,7 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      if (isTlsOverHttps(c)) continue;
       if (!isOffMachine(c)) continue;
       const known = connectionTls(c, facts);
       if (known) {

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { hostLabel, isAllLocal } from '../src/policy/connection.js';
+import { hostLabel, isAllLocal, isTlsOverHttps } from '../src/policy/connection.js';
 import { consumerOf } from '../src/policy/consumers.js';
 
 /** What each alias will mean once pg-connection-string follows libpq. */
@@ -73,6 +73,7 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      if (isTlsOverHttps(c)) continue;
       // Every client that parses the URL with pg-connection-string (Sequelize and the MCP servers on pg included); knex
       // pins an older one, and its upgrade brings the same change.
       const consumer = consumerOf(c);

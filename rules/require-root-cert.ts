@@ -10,8 +10,7 @@ import {
   isOffMachine,
   modeOfSetting,
   settingConnections,
-  unitSettings,
-} from '../src/policy/connection.js';
+  unitSettings, isTlsOverHttps } from '../src/policy/connection.js';
 
 const FAILS = 'libpq then looks for ~/.postgresql/root.crt and fails without it ("root certificate file does not exist")';
 
@@ -95,6 +94,7 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      if (isTlsOverHttps(c)) continue;
       if (!isOffMachine(c) || c.sslrootcert) continue;
       // Only libpq fails without a root certificate file: node-postgres, knex and deno-postgres check
       // against the system's CAs, postgres.js ignores the file, Prisma ignores verify-full (prisma-ssl).

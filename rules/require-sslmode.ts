@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { ConnectionFact } from '../src/model.js';
-import { codeDisablesVerification, effectiveSslMode, hostLabel, isOffMachine, isTlsConfiguredInCode } from '../src/policy/connection.js';
+import { codeDisablesVerification, effectiveSslMode, hostLabel, isOffMachine, isTlsConfiguredInCode, isTlsOverHttps } from '../src/policy/connection.js';
 import { CONSUMER_NAMES, connectionTls, consequenceOf } from '../src/policy/consumers.js';
 
 /** The text to add, in the connection string's own syntax. */
@@ -103,6 +103,7 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      if (isTlsOverHttps(c)) continue;
       if (!isOffMachine(c)) continue;
       if (effectiveSslMode(c, facts) || isTlsConfiguredInCode(c, facts)) continue;
       const known = connectionTls(c, facts);

@@ -11,8 +11,7 @@ import {
   modeRank,
   type EffectiveMode,
   settingConnections,
-  settingIsAllLocal,
-} from '../src/policy/connection.js';
+  settingIsAllLocal, isTlsOverHttps } from '../src/policy/connection.js';
 import { CONSUMER_FIX, connectionTls, hasUrlTls, protectionOfLibpqMode, settingHarmlessForConsumers, tlsSpan } from '../src/policy/consumers.js';
 import { explainEnvironment } from '../src/policy/environment.js';
 import { minimumMode, severityBelowMinimum } from '../src/policy/minimum.js';
@@ -113,6 +112,7 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      if (isTlsOverHttps(c)) continue;
       if (!isOffMachine(c)) continue;
       const known = connectionTls(c, facts);
       if (known) {

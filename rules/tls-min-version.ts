@@ -1,3 +1,4 @@
+import { isTlsOverHttps } from '../src/policy/connection.js';
 import { defineRule } from '../src/engine/rule.js';
 
 const OLD_VERSIONS = new Set(['tlsv1', 'tlsv1.0', 'tlsv1.1']);
@@ -69,6 +70,7 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      if (isTlsOverHttps(c)) continue;
       const p = c.params['ssl_min_protocol_version'];
       if (!p || !isOldVersion(p.value)) continue;
       ctx.report({ fact: c, span: p.span, messageId: 'param', data: { value: p.value } });

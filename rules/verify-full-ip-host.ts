@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { effectiveSslMode } from '../src/policy/connection.js';
+import { effectiveSslMode, isTlsOverHttps } from '../src/policy/connection.js';
 
 export default defineRule({
   meta: {
@@ -37,6 +37,7 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      if (isTlsOverHttps(c)) continue;
       if (!c.hosts.some((h) => h.ip)) continue;
       if (effectiveSslMode(c, facts)?.mode !== 'verify-full') continue;
       for (const h of c.hosts) {

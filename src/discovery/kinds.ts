@@ -23,7 +23,7 @@ export type PathKind =
 // file name is tested once, and the rules need "ends with X but not Y" logic globs express poorly.
 
 /** Dotted words that mark an env file as a committed template rather than live configuration. */
-const TEMPLATE_WORDS = new Set(['example', 'sample', 'template', 'dist', 'defaults', 'tmpl', 'tpl', 'hbs', 'j2', 'jinja', 'jinja2', 'patch']);
+const TEMPLATE_WORDS = new Set(['example', 'sample', 'template', 'dist', 'default', 'defaults', 'tmpl', 'tpl', 'hbs', 'j2', 'jinja', 'jinja2', 'patch']);
 
 /**
  * A committed example of any format (`values-production-example.yaml`, `docker-compose.example.yml`,

@@ -61,6 +61,8 @@ const CLIENT_MODULE =
   /(['"])(?:pg|postgres|pg-pool|pg-promise|pg-native|knex|sequelize|sequelize-typescript|@sequelize\/core|typeorm|@nestjs\/typeorm|@prisma\/client|@prisma\/adapter-pg|@mikro-orm\/[\w-]+|kysely|slonik|@neondatabase\/serverless|@vercel\/postgres|drizzle-orm\/[\w-]+|drizzle-kit)\1|deno\.land\/x\/postgres|@db\/postgres/;
 
 const PROCESS_TLS = /NODE_TLS_REJECT_UNAUTHORIZED|PGSSL/;
+/** What bundlers write into their output: esbuild's interop helpers and module comments, webpack's runtime. */
+const BUNDLE_MARKER = /\b__toESM\(|\b__commonJS\(|\b__webpack_require__\b|^\/\/ node_modules\//m;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -101,6 +103,9 @@ export const extractSource: Extractor = (input) => {
   const sink = new FactSink(input, 'source');
   // A trigger only in comments ("the SSL settings live in db.ts") does not make a 120 KB module worth parsing.
   if (!hasSourceTriggers(input.text) || !matchesOutsideComments(input.text, TRIGGER_ALL)) return sink.result();
+  // A committed bundle (esbuild, webpack) is build output: its library internals set TLS options for
+  // every client they ship, and its configuration is a copy of the source's, judged there.
+  if (BUNDLE_MARKER.test(input.text)) return sink.result();
   // Test code is judged only where it opens a connection (without a Postgres client it cannot) or
   // turns TLS off for the whole process (`process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'` in a seed script).
   if (sink.testCode && !CLIENT_MODULE.test(input.text) && !PROCESS_TLS.test(input.text)) return sink.result();

@@ -400,3 +400,14 @@ function describeOwnUnit(unit: Unit | undefined): string {
 export function describeEnvironment(env: EnvironmentInfo): string {
   return env.name === 'unknown' ? `an unknown environment (${env.reason})` : `${env.name} (${env.reason})`;
 }
+
+/**
+ * Clients that send queries over HTTPS rather than Postgres' wire protocol (Neon's `neon()` HTTP
+ * driver): the URL names the database and holds the password, but its `sslmode` is never read and
+ * fetch verifies the endpoint. TLS rules do not judge these connections; the password rule does.
+ */
+const HTTPS_CONSUMERS: ReadonlySet<string> = new Set(['neon-http']);
+
+export function isTlsOverHttps(c: ConnectionFact): boolean {
+  return c.consumer !== undefined && HTTPS_CONSUMERS.has(c.consumer);
+}

@@ -19,6 +19,7 @@ describe('classifyPath', () => {
     ['.env.template', ['env-template', 'env']],
     ['.env.dist', ['env-template', 'env']],
     ['.env.defaults', ['env-template', 'env']],
+    ['.env.default', ['env-template', 'env']],
     ['example.env', ['env-template', 'env']],
     ['deploy/sample.env', ['env-template', 'env']],
     // not env files

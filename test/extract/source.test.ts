@@ -310,3 +310,12 @@ describe('extractSource: what makes a file worth parsing', () => {
     }
   });
 });
+
+describe('extractSource: committed bundles (a held-out corpus repository)', () => {
+  it('reads nothing from esbuild or webpack output: library internals and copies of the source', () => {
+    for (const text of [
+      'var __toESM = (mod) => mod;\n// node_modules/pg/lib/connection.js\nvar ssl = { rejectUnauthorized: false };\n',
+      'var __webpack_require__ = {};\nconst pool = { ssl: { rejectUnauthorized: false } };\n',
+    ]) expect(extractSource({ file: 'netlify/functions/api.js', text })).toEqual({ facts: [], diagnostics: [] });
+  });
+});
