@@ -8,6 +8,10 @@ import { isTemplatePath } from '../src/discovery/kinds.js';
 
 /** Where the password should come from instead, in the file's own terms. */
 function fixFor(fact: Fact): string {
+  // A template is meant to be committed: what it must not hold is a real password.
+  if (isTemplatePath((fact.writtenIn ? fact.via?.[0]?.file : undefined) ?? fact.file)) {
+    return 'This template is copied by everyone who sets the project up: write a placeholder (`<password>`) instead, and rotate the password it held.';
+  }
   // A value used elsewhere is fixed where it is written.
   if ((fact.writtenIn ?? fact.unit)?.kind === 'k8s-secret') {
     return 'Keep the Secret out of git: create it from the cluster (kubectl create secret) or commit it encrypted with sealed-secrets, or sync it with external-secrets.';

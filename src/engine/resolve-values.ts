@@ -296,8 +296,11 @@ class ValueResolver {
     const byVariable = new Map<string, ConnectionFact[]>();
     for (const f of pool) {
       if (f.kind !== 'connection' || f.variable === undefined || f.format === 'source' || f.format === 'prisma') continue;
-      // `.env.example` shows the shape of a value, not a value the program gets: it is judged alone.
-      if (classifyPath(f.file).includes('env-template')) continue;
+      // A template (`.env.example`) is what people copy into `.env`: judged with the code and the
+      // client that read the variable, like the `.env` it becomes (the git rules still see a template).
+      // Code gets values from the files dotenv, Next.js, Vite and Prisma load (`.env`, `.env.*`), not
+      // from a `backend.env` that only a compose `env_file:` or `docker run --env-file` hands a container.
+      if (f.format === 'env' && !posix.basename(f.file).startsWith('.env')) continue;
       const list = byVariable.get(f.variable) ?? [];
       list.push(f);
       byVariable.set(f.variable, list);

@@ -246,10 +246,18 @@ describe('code: process.env.NAME handed to a driver', () => {
     expect(result.findings.some((x) => x.ruleId === 'no-reject-unauthorized' && x.file === 'api/src/db.ts')).toBe(true);
   });
 
-  it('an .env.example shows a value’s shape, not a value the code gets: it is not paired with the code', () => {
+  it('an .env.example is what people copy into .env: judged with the code that reads the variable', () => {
     const example = { file: 'api/.env.example', text: `DATABASE_URL=postgresql://api@${RDS}:5432/orders\n` };
-    const findings = lint([pkg, example, { file: 'api/src/db.ts', text: pool('') }]).findings.filter((f) => f.file === 'api/.env.example');
-    expect(findings.map((f) => [f.ruleId, f.consumer, f.related])).toEqual([['require-sslmode', 'unknown', undefined]]);
+    // The code passes no TLS options: node-postgres would connect in plaintext.
+    const bare = lint([pkg, example, { file: 'api/src/db.ts', text: pool('') }]).findings.filter((f) => f.file === 'api/.env.example');
+    expect(bare.map((f) => [f.ruleId, f.consumer, f.severity])).toEqual([['require-sslmode', 'node-postgres', 'error']]);
+    // The code verifies the server itself (issue: a template read by code with `ssl: { ca }`): nothing to say.
+    const verified = lint([pkg, example, { file: 'api/src/db.ts', text: pool('  ssl: { rejectUnauthorized: true, ca: process.env.DB_CA },\n') }]).findings.filter((f) => f.file === 'api/.env.example');
+    expect(verified).toEqual([]);
+    // A named env file (`backend.env.example`) feeds containers (env_file), not the code's dotenv.
+    const named = { file: 'api/backend.env.example', text: `DATABASE_URL=postgresql://api@${RDS}:5432/orders\n` };
+    const alone = lint([pkg, named, { file: 'api/src/db.ts', text: pool('  ssl: { ca: process.env.DB_CA },\n') }]).findings.filter((f) => f.file === 'api/backend.env.example');
+    expect(alone.map((f) => [f.ruleId, f.consumer])).toEqual([['require-sslmode', 'unknown']]);
   });
 
   it('a value written in another package does not reach this code', () => {

@@ -132,3 +132,16 @@ describe('no-plaintext-password', () => {
     expect(runRule(rule, [s, fileFact('.env.production', { fileKind: 'env', ignored: true })])).toEqual([]);
   });
 });
+
+describe('no-plaintext-password in templates', () => {
+  it('reports only a generated-looking password, with advice that fits a template', async () => {
+    const { lintSources } = await import('../../src/engine/lint.js');
+    const url = (pw: string) => `DATABASE_URL=postgresql://app:${pw}@db.acme-corp.io:5432/app?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem\n`;
+    const git = { inGit: true, tracked: true, ignored: false };
+    const real = lintSources([{ file: '.env.example', text: url('Xk9-vL2mQ7pR4tZ'), git }]).findings.filter((f) => f.ruleId === 'no-plaintext-password');
+    expect(real.map((f) => f.message)).toEqual([expect.stringContaining('This template is copied by everyone who sets the project up: write a placeholder')]);
+    for (const pw of ['changeme123', 'postgres', 'your-super-secret-and-long-postgres-password', 'this_password_is_insecure_and_should_be_updated']) {
+      expect(lintSources([{ file: '.env.example', text: url(pw), git }]).findings.filter((f) => f.ruleId === 'no-plaintext-password'), pw).toEqual([]);
+    }
+  });
+});
