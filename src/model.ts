@@ -134,7 +134,7 @@ export interface UnitLink {
  */
 export interface UnitReference {
   unit: Unit;
-  kind: 'dockerfile' | 'env-file';
+  kind: 'dockerfile' | 'env-file' | 'helm-values';
   /** POSIX path relative to the working directory, normalised (may start with `../` when it leaves it). */
   path: string;
   /** `build.target`: the stage the service runs (default: the last one). */

@@ -5,6 +5,7 @@
 import type { Unit, UnitReference } from '../model.js';
 import { linkImages, type Resolution } from './link-images.js';
 import { linkEnvFiles } from './link-env-files.js';
+import { unitOf } from '../extract/sink.js';
 
 export interface ScannedSet {
   /** Every scanned file (POSIX, relative to the working directory). */
@@ -17,5 +18,7 @@ export function resolveReferences(references: readonly UnitReference[], scanned:
   if (references.length === 0) return { links: [], diagnostics: [] };
   const images = linkImages(references, scanned.declared);
   const envFiles = linkEnvFiles(references, scanned.files);
-  return { links: [...images.links, ...envFiles.links], diagnostics: [...images.diagnostics, ...envFiles.diagnostics] };
+  // A Helm values override inherits the chart's `values.yaml` beside it, when that was scanned.
+  const helm = references.filter((r) => r.kind === 'helm-values' && scanned.files.has(r.path)).map((r) => ({ unit: r.unit, inherits: unitOf(r.path, 'helm-values', r.path) }));
+  return { links: [...images.links, ...envFiles.links, ...helm], diagnostics: [...images.diagnostics, ...envFiles.diagnostics] };
 }

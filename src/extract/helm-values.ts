@@ -16,6 +16,13 @@ export const extractHelmValues: Extractor = (input) => {
   const sink = new FactSink(input, 'helm-values');
   const options: EmitOptions = { unit: unitOf(input.file, 'helm-values', input.file) };
   for (const doc of parseYaml(sink, { templateStrings: true })) new ValuesWalker(sink, doc, options).walk(doc.root, '', '');
+  // `helm install -f values-prod.yaml` layers the override on the chart's `values.yaml`: what the
+  // override leaves out (`externalDatabase.sslmode: disable`) still applies to what it sets.
+  const slash = input.file.lastIndexOf('/');
+  const base = `${input.file.slice(0, slash + 1)}values.yaml`;
+  if (!/(?:^|\/)values\.ya?ml$/i.test(input.file)) {
+    sink.reference({ unit: options.unit!, kind: 'helm-values', path: base, written: base, optional: true }, 0);
+  }
   return sink.result();
 };
 

@@ -108,3 +108,16 @@ describe('Helm values files', () => {
     expect(template.diagnostics.map((d) => d.message)).toEqual(['Helm template, not scanned']);
   });
 });
+
+describe('Helm values overrides', () => {
+  it('inherit the chart values beside them: an override that sets only the host keeps values.yaml’s sslmode', async () => {
+    const { lintSources } = await import('../../src/engine/lint.js');
+    const base = { file: 'chart/values.yaml', text: 'externalDatabase:\n  host: ""\n  port: 5432\n  sslmode: disable\n' };
+    const prod = { file: 'chart/values-prod.yaml', text: 'externalDatabase:\n  host: orders.cluster-c1x2y3.eu-west-1.rds.amazonaws.com\n' };
+    const both = lintSources([base, prod]).findings;
+    expect(both.map((f) => [f.ruleId, f.file, f.line])).toEqual([['no-ssl-disabled', 'chart/values.yaml', 4]]);
+    expect(both[0]!.message).toContain('orders.cluster-c1x2y3.eu-west-1.rds.amazonaws.com');
+    // The override alone (values.yaml not scanned) has no sslmode: the usual warning.
+    expect(lintSources([prod]).findings.map((f) => f.ruleId)).toEqual(['require-sslmode']);
+  });
+});
