@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { PRODUCTION_DEPLOYMENT_ENV } from '../src/docs/example-manifests.js';
-import type { Fact } from '../src/model.js';
+import type { ConnectionFact, Fact } from '../src/model.js';
 import { hostLabel, isAllLocal, isOffMachine, isProductionOrStaging, settingConnections } from '../src/policy/connection.js';
 import { isKeptOutOfGit } from '../src/policy/git.js';
 import { isBarePasswordName, isDatabasePasswordName, looksGenerated, namesDatabase } from '../src/policy/env-secrets.js';
@@ -31,6 +31,18 @@ function fixFor(fact: Fact): string {
     default:
       return 'Read it from the environment or a secret manager instead of writing it into the file.';
   }
+}
+
+/**
+ * A bare `password` / `pass` is a database's when its block holds a connection (`data.db.host` beside
+ * `data.db.pass`) or is named for one; an env-style one (`PASSWORD`) when its unit connects or is
+ * named for a database. `smtp.pass` beside `smtp.host` is not.
+ */
+function bareBelongsToDatabase(name: string, conns: readonly ConnectionFact[], unitName: string): boolean {
+  const dot = name.lastIndexOf('.');
+  if (dot < 0) return conns.length > 0 || namesDatabase(unitName);
+  const stem = name.slice(0, dot + 1);
+  return namesDatabase(stem) || conns.some((c) => c.variable?.startsWith(stem));
 }
 
 function isLiteral(value: string | undefined, placeholder: boolean): value is string {
@@ -133,7 +145,7 @@ export default defineRule({
       if (s.category !== 'password' || !isLiteral(s.value, s.placeholder) || isKeptOutOfGit(facts, s.file)) continue;
       // SMTP, MinIO, dashboard passwords and `PASSWORD_RESET_DISABLED` are not a database's.
       const conns = settingConnections(facts, s);
-      if (!isDatabasePasswordName(s.name) && !(isBarePasswordName(s.name) && (conns.length > 0 || namesDatabase((s.writtenIn ?? s.unit)?.name ?? '')))) continue;
+      if (!isDatabasePasswordName(s.name) && !(isBarePasswordName(s.name) && bareBelongsToDatabase(s.name, conns, (s.writtenIn ?? s.unit)?.name ?? ''))) continue;
       // A template's defaults are replaced by whoever copies it; only a generated-looking one leaked.
       if (isTemplatePath(s.file) && !looksGenerated(s.value)) continue;
       if (conns.length > 0 && conns.every(isAllLocal)) continue;

@@ -40,6 +40,8 @@ const KEY_CATEGORIES: Array<[RegExp, SettingCategory]> = [
   [/^(ssl[_-]?)?min[_-]?(protocol[_-]?)?version$/i, 'ssl-min-protocol'],
   [/^(ssl[_-]?)?(ca|cert|key)[_-]?(file|path)$/i, 'cert-path'],
   [/password$/i, 'password'],
+  // `pass` beside a `host` (`data.metadataConnection.pass`): a password by every other name.
+  [/^(pass|passwd|pwd)$/i, 'password'],
 ];
 
 export function keySettingCategory(key: string): SettingCategory | undefined {

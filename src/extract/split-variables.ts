@@ -20,6 +20,8 @@ interface Recorded {
 interface Group {
   unit: Unit;
   stem: string;
+  /** Named by no database word (ANY_KEY_PATH): synthesized only beside an sslmode key. */
+  generic?: boolean;
   parts: Partial<Record<Part, Recorded>>;
 }
 
@@ -55,7 +57,7 @@ const OTHER_ENGINE_HOST = /(?:\.psdb\.cloud|\.mysql\.database\.azure\.com|\.mong
 /** A neighbouring URL that names another engine: the unit's DB_* variables are that engine's. */
 const OTHER_ENGINE_URL = /^(?:mysql2?|mariadb|mongodb(?:\+srv)?|rediss?|sqlserver|mssql|oracle|sqlite|file):/i;
 
-export function splitPart(name: string): { stem: string; part: Part } | undefined {
+export function splitPart(name: string): { stem: string; part: Part; generic?: boolean } | undefined {
   const env = ENV_NAME.exec(name);
   if (env) {
     // libpq reads only PGHOST and friends; `PGNAME` and `PGCLIENT` are nobody's.
@@ -66,23 +68,37 @@ export function splitPart(name: string): { stem: string; part: Part } | undefine
   }
   const key = KEY_PATH.exec(name);
   if (key) return { stem: key[1]!.replace(/\.auth\.$/i, '.'), part: PART_WORDS[key[2]!.toUpperCase()]! };
+  const generic = ANY_KEY_PATH.exec(name);
+  if (generic) return { stem: generic[1]!, part: PART_WORDS[generic[2]!.toUpperCase()]!, generic: true };
   return undefined;
 }
+
+/**
+ * A block of any name (`data.metadataConnection.host`): a connection only when the same block also
+ * says `sslmode` (see SplitVariables.tlsBlocks): `smtp.host` + `smtp.port` is no database.
+ */
+const ANY_KEY_PATH = /^(.+\.)(host|hostname|port|user|username|database|dbname)$/;
+/** `block.sslmode`, `block.sslMode`, `block.ssl_mode`. */
+const SSLMODE_KEY = /^(.+\.)ssl[_-]?mode$/i;
 
 /** Collects the parts per unit while a file is extracted, then adds one connection per group. */
 export class SplitVariables {
   private readonly groups = new Map<string, Group>();
+  /** Blocks (unit and key-path stem) that hold an `sslmode` key: their host is a database's. */
+  private readonly tlsBlocks = new Set<string>();
   /** Units where another variable is a URL of another engine (`DATABASE_URL=mysql://…`). */
   private readonly otherEngine = new Set<string>();
 
   record(name: string, value: string | undefined, loc: ValueLocation, options: EmitOptions): void {
     if (!options.unit) return;
     if (value && OTHER_ENGINE_URL.test(value.trim())) this.otherEngine.add(options.unit.id);
+    const tls = SSLMODE_KEY.exec(name);
+    if (tls) this.tlsBlocks.add(`${options.unit.id}\u0000${tls[1]}`);
     const part = splitPart(name);
     if (!part) return;
     const key = `${options.unit.id}\u0000${part.stem}`;
     let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = { unit: options.unit, stem: part.stem, parts: {} }));
+    if (!group) this.groups.set(key, (group = { unit: options.unit, stem: part.stem, parts: {}, ...(part.generic ? { generic: true } : {}) }));
     // The last assignment wins, as in every env format.
     group.parts[part.part] = { name, value, loc, options };
   }
@@ -92,6 +108,7 @@ export class SplitVariables {
     for (const group of this.groups.values()) {
       const host = group.parts.host;
       if (!host?.value?.trim() || !isPostgres(group) || this.otherEngine.has(group.unit.id)) continue;
+      if (group.generic && !this.tlsBlocks.has(`${group.unit.id}\u0000${group.stem}`)) continue;
       // `DATABASE_HOST=localhost:3306`: the port is written into the host.
       const hostPort = /^([^:\[\]]+):(\d{2,5})$/.exec(host.value.trim());
       if (hostPort && OTHER_ENGINE_PORTS.has(hostPort[2]!)) continue;

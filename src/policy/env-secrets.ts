@@ -96,7 +96,8 @@ export function isDatabasePasswordName(name: string): boolean {
 
 /** `password`, `PASSWORD`, `pass`: a password of whatever the surrounding block connects to. */
 export function isBarePasswordName(name: string): boolean {
-  const w = words(name);
+  // A key path's last key (`data.metadataConnection.pass`): the block around it says whose.
+  const w = words(name.slice(name.lastIndexOf('.') + 1));
   return w.length === 1 && PASSWORD_WORDS.has(w[0]!);
 }
 

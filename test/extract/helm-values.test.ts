@@ -121,3 +121,28 @@ describe('Helm values overrides', () => {
     expect(lintSources([prod]).findings.map((f) => f.ruleId)).toEqual(['require-sslmode']);
   });
 });
+
+describe('Helm values blocks named for no database', () => {
+  it('are a connection when they say sslmode beside the host; `pass` is their password, `smtp.pass` is not', async () => {
+    const { lintSources } = await import('../../src/engine/lint.js');
+    const text = [
+      'data:',
+      '  metadataConnection:',
+      '    user: airflow',
+      '    pass: Xk9-vL2mQ7pR4tZ',
+      '    host: airflow-meta.cluster-c1x2y3.eu-west-1.rds.amazonaws.com',
+      '    port: 5432',
+      '    sslmode: disable',
+      'smtp:',
+      '  host: smtp.acme-corp.io',
+      '  port: 587',
+      '  pass: Xk9-vL2mQ7pR4tZ',
+      '',
+    ].join('\n');
+    const findings = lintSources([{ file: 'charts/airflow/values.yaml', text, git: { inGit: true, tracked: true, ignored: false } }]).findings;
+    expect(findings.map((f) => [f.ruleId, f.line])).toEqual([
+      ['no-plaintext-password', 4],
+      ['no-ssl-disabled', 7],
+    ]);
+  });
+});
