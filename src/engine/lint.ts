@@ -41,6 +41,17 @@ export interface LintOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * Diagnostics that mean a whole file was read but not scanned (a Helm template, a binary file, a
+ * file nested past the limits): such a file does not count among the files scanned.
+ */
+const WHOLE_FILE_UNSCANNED = /^(?:Helm template, not scanned|binary file .*not scanned|(?:YAML|JSON) nested more than .* not scanned|invalid (?:YAML|JSON)(?:, file not scanned|: .*))$/;
+
+/** How many of `read` files were scanned: those without a whole-file "not scanned" diagnostic. */
+export function scannedCount(read: number, diagnostics: readonly Diagnostic[]): number {
+  return read - new Set(diagnostics.filter((d) => WHOLE_FILE_UNSCANNED.test(d.message)).map((d) => d.file)).size;
+}
+
 export interface LintResult {
   findings: Finding[];
   /** Findings an inline comment suppressed (kept for SARIF and stats). */

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { discover } from '../discovery/walk.js';
 import { GREP_PATTERN, isPrefiltered, skippedSource, sourceMayHoldFacts } from '../extract/prefilter.js';
-import { Linter, type LintResult, type SourceInput } from './lint.js';
+import { Linter, scannedCount, type LintResult, type SourceInput } from './lint.js';
 import type { Rule } from './rule.js';
 
 export interface ScanOptions {
@@ -74,7 +74,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     return {
       ...result,
       diagnostics: [...diagnostics, ...result.diagnostics],
-      filesScanned,
+      filesScanned: scannedCount(filesScanned, result.diagnostics),
       durationMs: Math.round(performance.now() - started),
     };
   }

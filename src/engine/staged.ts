@@ -6,7 +6,7 @@ import type { Diagnostic } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { classifyPath } from '../discovery/kinds.js';
 import { ignoredPaths, listStaged, readBlobs, relativeToCwd } from '../discovery/staged.js';
-import { lintSources, type SourceInput } from './lint.js';
+import { lintSources, scannedCount, type SourceInput } from './lint.js';
 import type { Rule } from './rule.js';
 import type { ScanResult } from './scan.js';
 
@@ -70,7 +70,7 @@ export async function scanStaged(options: StagedScanOptions): Promise<ScanResult
   return {
     ...result,
     diagnostics: [...diagnostics, ...result.diagnostics],
-    filesScanned: sources.length,
+    filesScanned: scannedCount(sources.length, result.diagnostics),
     durationMs: Math.round(performance.now() - started),
   };
 }
