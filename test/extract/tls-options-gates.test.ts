@@ -36,3 +36,21 @@ describe('TLS options behind an environment variable (issue: env-gated escape ha
     expect(findings[0]!.message).toContain('applies only while `process.env.PG_SSL_ALLOW_SELF_SIGNED === "true"`');
   });
 });
+
+describe('TLS options assigned after the object is built (issue: property assignment)', () => {
+  it('are judged as if written inside it', () => {
+    const code = `import { Pool } from 'pg';
+const ssl: Record<string, unknown> = { ca: process.env.DB_CA };
+ssl.checkServerIdentity = () => undefined;
+ssl.rejectUnauthorized = false;
+export const pool = new Pool({ connectionString: process.env.DATABASE_URL, ssl });
+const smtp = { host: 'smtp.acme-corp.io', tls: {} };
+smtp.tls.rejectUnauthorized = false;
+`;
+    const findings = lintSources([{ file: 'src/db.ts', text: code }]).findings;
+    expect(findings.map((f) => [f.ruleId, f.line, f.severity])).toEqual([
+      ['no-reject-unauthorized', 3, 'warning'],
+      ['no-reject-unauthorized', 4, 'error'],
+    ]);
+  });
+});

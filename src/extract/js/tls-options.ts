@@ -226,6 +226,39 @@ function fact(node: Node, options: Record<string, TlsOption>, flow: Flow, enviro
   };
 }
 
+/** Options that code sets on an options object after building it. */
+const ASSIGNED_KEYS = new Set(['rejectUnauthorized', 'checkServerIdentity', 'minVersion', 'secureProtocol']);
+
+/**
+ * `ssl.checkServerIdentity = () => undefined`, `options.rejectUnauthorized = false`: an option
+ * assigned to an object literal of this file is judged as if written inside it.
+ */
+function onAssignment(node: TSESTree.AssignmentExpression, analysis: SourceAnalysis): void {
+  if (node.operator !== '=') return;
+  const left = unwrapTs(node.left as Node);
+  if (left.type !== 'MemberExpression' || left.computed || left.property.type !== 'Identifier' || !ASSIGNED_KEYS.has(left.property.name)) return;
+  const target = resolveNode(left.object as Node, analysis.resolver);
+  if (target?.type !== 'ObjectExpression') return;
+  const flow = flowOf(target, analysis);
+  if (!flow.api && !mayBePostgresTls(target, analysis)) return;
+  const { sink, resolver } = analysis;
+  const option: TlsOption = {
+    value: toLiteralValue(fold(node.right as Node, resolver)),
+    span: sink.span(node.range[0], node.range[1]),
+    valueSpan: sink.span(node.right.range[0], node.right.range[1]),
+  };
+  const fn = resolveNode(node.right as Node, resolver);
+  if (fn && (fn.type === 'ArrowFunctionExpression' || fn.type === 'FunctionExpression' || fn.type === 'FunctionDeclaration')) {
+    const returns = functionReturns(fn, resolver);
+    if (returns !== undefined) option.returns = returns;
+  }
+  const options: Record<string, TlsOption> = { [left.property.name]: option };
+  const host = hostBeside(target, analysis);
+  if (host) options.host = host;
+  analysis.sink.facts.push(fact(node, options, flow, environmentOf(flow, analysis), analysis));
+}
+
 export const tlsOptionHandlers: NodeHandlers = {
   ObjectExpression: onObject,
+  AssignmentExpression: onAssignment,
 };
