@@ -54,3 +54,18 @@ smtp.tls.rejectUnauthorized = false;
     ]);
   });
 });
+
+describe('TLS options built by a static method (issue: static class method)', () => {
+  it('reach the client that calls it, like a plain function', () => {
+    const code = `import { Pool } from 'pg';
+class Db {
+  static sslOptions() {
+    return { rejectUnauthorized: false };
+  }
+}
+export const pool = new Pool({ connectionString: process.env.DATABASE_URL, ssl: Db.sslOptions() });
+`;
+    const facts = extractSource({ file: 'src/db.ts', text: code }).facts.filter((f): f is TlsOptionsFact => f.kind === 'tls-options' && f.options.rejectUnauthorized !== undefined);
+    expect(facts.map((f) => [f.span.line, f.sink])).toEqual([[4, 'pg.Pool']]);
+  });
+});

@@ -170,6 +170,14 @@ class FlowSearch {
       }
       if (parent?.type === 'VariableDeclarator' && parent.init === holder) id = parent.id;
     }
+    const method = this.staticMethodCalls(fn);
+    if (method) {
+      for (const call of method) {
+        const found = this.follow(call, path, env, depth + 1);
+        if (found) return found;
+      }
+      return undefined;
+    }
     const variable = id && resolver.variableOf(id);
     if (!variable) return this.follow(fn, ['()', ...path], env, depth + 1);
     for (const read of resolver.readsOf(variable)) {
@@ -181,6 +189,27 @@ class FlowSearch {
       if (found) return found;
     }
     return undefined;
+  }
+
+  /**
+   * For a static method of a class declared in this file (`static sslOptions() { return {…} }`),
+   * the calls `Db.sslOptions()` of it; undefined for any other function.
+   */
+  private staticMethodCalls(fn: Node): Node[] | undefined {
+    const { parents, resolver } = this.analysis;
+    const definition = parents.of(fn);
+    if (definition?.type !== 'MethodDefinition' || !definition.static || definition.computed || definition.key.type !== 'Identifier') return undefined;
+    const name = definition.key.name;
+    const cls = parents.of(parents.of(definition) ?? definition);
+    if (!cls || (cls.type !== 'ClassDeclaration' && cls.type !== 'ClassExpression') || !cls.id) return undefined;
+    const calls: Node[] = [];
+    for (const read of resolver.variablesDeclaredBy(cls.id).flatMap((v) => resolver.readsOf(v))) {
+      const member = parents.of(read);
+      if (member?.type !== 'MemberExpression' || member.object !== read || member.computed || member.property.type !== 'Identifier' || member.property.name !== name) continue;
+      const call = parents.of(member);
+      if (call?.type === 'CallExpression' && call.callee === member) calls.push(call);
+    }
+    return calls;
   }
 
   /** A configuration file's export (`drizzle.config.ts`, `knexfile.js`). */

@@ -21,6 +21,8 @@ export interface Alias {
 export class Resolver {
   private references?: Map<Node, Reference>;
   private declarations?: Map<Node, Variable>;
+  /** Every variable an identifier declares: a class name binds one outside the class and one inside. */
+  private allDeclarations?: Map<Node, Variable[]>;
 
   constructor(
     private readonly program: TSESTree.Program,
@@ -31,13 +33,19 @@ export class Resolver {
     if (this.references) return;
     this.references = new Map();
     this.declarations = new Map();
+    this.allDeclarations = new Map();
     try {
       scopeManager ??= require('@typescript-eslint/scope-manager') as typeof ScopeManagerModule;
       // `lib: []`: the built-in globals are never the values sslguard follows, and declaring them costs time.
       const manager = scopeManager.analyze(this.program, { sourceType: this.script ? 'script' : 'module', lib: [], globalReturn: this.script });
       for (const scope of manager.scopes) {
         for (const reference of scope.references) this.references.set(reference.identifier, reference);
-        for (const variable of scope.variables) for (const id of variable.identifiers) this.declarations.set(id, variable);
+        for (const variable of scope.variables) {
+          for (const id of variable.identifiers) {
+            this.declarations.set(id, variable);
+            this.allDeclarations.set(id, [...(this.allDeclarations.get(id) ?? []), variable]);
+          }
+        }
       }
     } catch {
       // A tree the analyser rejects (allowInvalidAST) leaves every name unresolved: callers fall back to names as written.
@@ -74,6 +82,12 @@ export class Resolver {
     if (declarator.id === def.name) return { init: declarator.init, path: [] };
     const path = patternPath(declarator.id, def.name as Node);
     return path ? { init: declarator.init, path } : undefined;
+  }
+
+  /** Every variable `id` declares (a class name: the one outside the class and the one inside). */
+  variablesDeclaredBy(id: Node): Variable[] {
+    this.index();
+    return this.allDeclarations!.get(id) ?? [];
   }
 
   /** Identifiers that read the variable. */
