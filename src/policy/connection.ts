@@ -313,7 +313,8 @@ export function fileTlsOptions(facts: FactSet, file: string): TlsOptionsFact[] {
 /** TLS options that turn TLS on: `ssl` set and not false, `rejectUnauthorized: true`, or a `ca`. */
 function setsTls(t: TlsOptionsFact): boolean {
   const o = t.options;
-  return (o.ssl !== undefined && !isFalseLiteral(o.ssl.value)) || o.rejectUnauthorized?.value === true || o.ca !== undefined;
+  // `ssl: undefined` (or null) gives node-postgres no TLS options: the URL decides.
+  return (o.ssl !== undefined && o.ssl.value !== null && !isFalseLiteral(o.ssl.value)) || o.rejectUnauthorized?.value === true || o.ca !== undefined;
 }
 
 /**

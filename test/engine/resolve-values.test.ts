@@ -301,3 +301,19 @@ describe('code: process.env.NAME handed to a driver', () => {
     expect(trace(f)?.map((t) => t.split(' ')[0])).toEqual([`.env:1:14-1:${end}`, 'docker-compose.yml:5:21-5:36', 'api/src/db.ts:4:21-4:45']);
   });
 });
+
+describe('an escape hatch gated by a variable (issue: env-gated escape hatches)', () => {
+  it('is judged by what runs while the variable is unset: `ssl: undefined`, so node-postgres connects in plaintext', () => {
+    const code = `import { Pool } from 'pg';
+export const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  ssl: process.env.PG_SSL_ALLOW_SELF_SIGNED === "true" ? { rejectUnauthorized: false } : undefined,
+});
+`;
+    const result = lintSources([{ file: '.env', text: 'DATABASE_URL=postgresql://app@db.acme-corp.io:5432/app\n' }, { file: 'src/db.ts', text: code }]);
+    expect(result.findings.map((f) => [f.ruleId, f.file, f.severity, f.effectiveTls])).toEqual([
+      ['require-sslmode', '.env', 'error', 'plaintext'],
+      ['no-reject-unauthorized', 'src/db.ts', 'warning', undefined],
+    ]);
+  });
+});

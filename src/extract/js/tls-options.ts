@@ -26,8 +26,10 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
 
 function optionOf(property: TSESTree.Property, analysis: SourceAnalysis): TlsOption {
   const { sink, resolver } = analysis;
+  // `ssl: process.env.ALLOW_SELF_SIGNED === 'true' ? {…} : undefined`: what runs while the variable is unset.
+  const unsetSide = property.kind === 'init' && !property.method ? unsetSideOf(property.value as Node, analysis) : undefined;
   const option: TlsOption = {
-    value: property.method || property.kind !== 'init' ? { unknown: true } : toLiteralValue(fold(property.value, resolver)),
+    value: property.method || property.kind !== 'init' ? { unknown: true } : toLiteralValue(fold((unsetSide ?? property.value) as Node, resolver)),
     span: sink.span(property.range[0], property.range[1]),
     valueSpan: sink.span(property.value.range[0], property.value.range[1]),
   };
@@ -140,6 +142,17 @@ function optInGate(node: Node, analysis: SourceAnalysis): string | undefined {
 function isEnvRead(node: Node): boolean {
   const n = unwrapTs(node);
   return n.type === 'MemberExpression' && /^process\.env\.|^import\.meta\.env\./.test(dottedName(n) ?? '');
+}
+
+/** The side of `process.env.X === 'v' ? a : b` (or `process.env.X && a`) that runs while X is unset. */
+function unsetSideOf(value: Node, analysis: SourceAnalysis): Node | undefined {
+  const v = unwrapTs(value);
+  // A test of the environment (`NODE_ENV === 'production'`) has its sides judged apart instead.
+  if (v.type === 'ConditionalExpression' && !branchEnvironment(v, v.consequent as Node, analysis)) {
+    const test = envComparison(v.test as Node);
+    return test ? ((test.equal ? v.alternate : v.consequent) as Node) : undefined;
+  }
+  return undefined;
 }
 
 /** `process.env.X === 'v'` (equal) or `!==` (not equal), either side. */
