@@ -286,3 +286,20 @@ new https.Agent({ checkServerIdentity: (host, cert) => (cert.subject.CN === host
     expect(facts.map((f) => f.options.checkServerIdentity!.returns)).toEqual([null, null, null, null, undefined, undefined, undefined]);
   });
 });
+
+describe('Sequelize through sequelize-typescript and the sequelize-cli config (issue: unknown sinks)', () => {
+  it('name the client and judge the options', () => {
+    const ts = `import { Sequelize } from 'sequelize-typescript';
+export const sequelize = new Sequelize(process.env.DATABASE_URL!, { dialect: 'postgres', dialectOptions: { ssl: { require: true, rejectUnauthorized: false } } });
+`;
+    const cli = `module.exports = {
+  development: { dialect: 'postgres', host: '127.0.0.1' },
+  production: { use_env_variable: 'DATABASE_URL', dialect: 'postgres', dialectOptions: { ssl: { require: true, rejectUnauthorized: false } } },
+};
+`;
+    const viaTs = extractSource({ file: 'src/db.ts', text: ts }).facts.filter((f): f is TlsOptionsFact => f.kind === 'tls-options' && f.options.rejectUnauthorized !== undefined);
+    expect(viaTs.map((f) => [f.sink, f.driver])).toEqual([['Sequelize', 'pg']]);
+    const viaCli = extractSource({ file: 'config/database.js', text: cli }).facts.filter((f): f is TlsOptionsFact => f.kind === 'tls-options' && f.options.rejectUnauthorized !== undefined);
+    expect(viaCli.map((f) => [f.sink, f.environment.name])).toEqual([['Sequelize', 'production']]);
+  });
+});
