@@ -319,3 +319,12 @@ describe('extractSource: committed bundles (a held-out corpus repository)', () =
     ]) expect(extractSource({ file: 'netlify/functions/api.js', text })).toEqual({ facts: [], diagnostics: [] });
   });
 });
+
+describe('extractSource: a URL for a deployed environment with a host only the run knows (issue 20)', () => {
+  it('is judged by the environment the code names', async () => {
+    const { lintSources } = await import('../../src/engine/lint.js');
+    const text = "const host = process.env.DB_HOST;\nexport const DATABASE_URL = process.env.NODE_ENV === 'production' ? `postgresql://app@${host}:5432/app?sslmode=require` : 'postgres://localhost/app';\n";
+    const findings = lintSources([{ file: 'src/config.ts', text }]).findings;
+    expect(findings.map((f) => [f.ruleId, f.environment, f.severity])).toEqual([['require-verify-full', 'production', 'error']]);
+  });
+});

@@ -11,7 +11,8 @@ import { environmentOfVariable, pickEnvironment } from '../../policy/environment
 export function holderName(node: Node, analysis: SourceAnalysis): string | undefined {
   let current = node;
   let parent = analysis.parents.of(current);
-  while (parent && TS_WRAPPERS.has(parent.type)) {
+  // Through wrappers and the sides of a choice: `const DATABASE_URL = prod ? a : b`, `env.X || a`.
+  while (parent && (TS_WRAPPERS.has(parent.type) || (parent.type === 'ConditionalExpression' && parent.test !== current) || parent.type === 'LogicalExpression')) {
     current = parent;
     parent = analysis.parents.of(current);
   }
@@ -39,7 +40,8 @@ export function holderName(node: Node, analysis: SourceAnalysis): string | undef
 function exported(node: Node, analysis: SourceAnalysis): boolean {
   let current: Node = node;
   for (let parent = analysis.parents.of(current); parent; current = parent, parent = analysis.parents.of(current)) {
-    if (TS_WRAPPERS.has(parent.type) || parent.type === 'ObjectExpression' || parent.type === 'ArrayExpression') continue;
+    if (TS_WRAPPERS.has(parent.type) || parent.type === 'ObjectExpression' || parent.type === 'ArrayExpression' || parent.type === 'LogicalExpression') continue;
+    if (parent.type === 'ConditionalExpression' && parent.test !== current) continue;
     if (parent.type === 'Property' && parent.value === current) continue;
     if (parent.type === 'ExportDefaultDeclaration') return true;
     if (parent.type === 'VariableDeclarator' && parent.init === current) {
