@@ -55,6 +55,9 @@ export default defineRule({
       flagWithoutConnection:
         '{{written}} in {{environment}} turns TLS off for the Postgres connections of {{scope}}: {{consequence}}. ' +
         "Set {{name}}=true (the client then verifies the server against the system's CAs) or pass the server's CA.",
+      tlsOptionFallback:
+        '`{{call}}` ends in `return false`, so every mode it does not recognise (an unset or misspelt one) gives `ssl: false`, which turns TLS off for this client in {{environment}}: {{consequence}}. ' +
+        'Make its last case verified TLS (`{ rejectUnauthorized: true }`), or throw on a mode it does not know.',
       tlsOption:
         '`ssl: false` turns TLS off for this client in {{environment}}: {{consequence}}. ' +
         "Pass the server's CA instead: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }` (node-postgres then verifies the certificate and host name).",
@@ -180,7 +183,9 @@ export default defineRule({
       const environment = describeEnvironment(t.environment);
       for (const weak of weakTls(t)) {
         const consequence = weak.how === 'off' ? PLAINTEXT : OPTIONAL;
-        if (weak.written === 'ssl: false') {
+        if (weak.written === 'ssl: false' && weak.option.fallbackOf) {
+          ctx.report({ fact: t, span: weak.option.span, messageId: 'tlsOptionFallback', data: { call: weak.option.fallbackOf, environment, consequence } });
+        } else if (weak.written === 'ssl: false') {
           ctx.report({ fact: t, span: weak.option.span, messageId: 'tlsOption', data: { environment, consequence } });
         } else if (t.driver === 'deno-postgres') {
           const effect = weak.how === 'off' ? 'turns TLS off' : 'lets the connection fall back to plaintext';

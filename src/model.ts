@@ -289,6 +289,8 @@ export interface TlsOption {
    * unset X never reaches. The test as written (`PG_SSL_ALLOW_SELF_SIGNED === "true"`).
    */
   onlyWhen?: string;
+  /** Set when the value is the last `return` of a function of this file (`ssl: toPgSsl(mode)`): the call as written. */
+  fallbackOf?: string;
 }
 
 /** An object literal in code that carries TLS options (`{ rejectUnauthorized: false }`, `{ ssl: false }`). */

@@ -69,3 +69,19 @@ export const pool = new Pool({ connectionString: process.env.DATABASE_URL, ssl: 
     expect(facts.map((f) => [f.span.line, f.sink])).toEqual([[4, 'pg.Pool']]);
   });
 });
+
+describe('ssl from a function that ends in `return false` (issue 20: computed ssl: false)', () => {
+  it('is plaintext for every mode the function does not recognise; a local host may', () => {
+    const code = (host: string) => `import { Pool } from 'pg';
+function toPgSsl(mode: string | undefined) {
+  if (mode === 'verify-full') return { rejectUnauthorized: true };
+  return false;
+}
+export const pool = new Pool({ host: '${host}', ssl: toPgSsl(process.env.PGSSLMODE) });
+`;
+    const remote = lintSources([{ file: 'src/db.ts', text: code('db.acme-corp.io') }]).findings;
+    expect(remote.map((f) => [f.ruleId, f.line, f.severity])).toEqual([['no-ssl-disabled', 6, 'error']]);
+    expect(remote[0]!.message).toContain('`toPgSsl(process.env.PGSSLMODE)` ends in `return false`');
+    expect(lintSources([{ file: 'src/db.ts', text: code('localhost') }]).findings).toEqual([]);
+  });
+});

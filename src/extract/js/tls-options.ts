@@ -68,6 +68,7 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
     if (!isKnown(option.value) && property.kind === 'init' && !property.method) sides.push({ name, property });
   }
   if (Object.keys(options).length === 0) return;
+  const fallback = options.ssl && !isKnown(options.ssl.value) ? sslFallback(node, analysis) : undefined;
   const host = hostBeside(node, analysis);
   if (host && !options.host) options.host = host;
   const environment = environmentOf(flow, analysis);
@@ -81,6 +82,8 @@ function onObject(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): vo
   const gate = optInGate(node, analysis);
   if (gate) for (const option of Object.values(options)) if (option !== options.host) option.onlyWhen = gate;
   push(fact(node, options, flow, environment, analysis));
+  // `ssl: toPgSsl(mode)` where toPgSsl ends in `return false`: what any mode it does not know gives.
+  if (fallback) push(fact(fallback.property, { ssl: fallback.option, ...(host ? { host } : {}) }, flow, environment, analysis));
 
   for (const { name, property } of sides) {
     const branches = valueBranches(property.value as Node, analysis);
@@ -142,6 +145,26 @@ function optInGate(node: Node, analysis: SourceAnalysis): string | undefined {
 function isEnvRead(node: Node): boolean {
   const n = unwrapTs(node);
   return n.type === 'MemberExpression' && /^process\.env\.|^import\.meta\.env\./.test(dottedName(n) ?? '');
+}
+
+/**
+ * The `ssl` property of `node` when its value calls a function of this file whose last statement
+ * returns `false`: the value of every mode the function does not recognise, with the call as written.
+ */
+function sslFallback(node: TSESTree.ObjectExpression, analysis: SourceAnalysis): { property: TSESTree.Property; option: TlsOption } | undefined {
+  const property = node.properties.find((p): p is TSESTree.Property => p.type === 'Property' && propertyKeyName(p) === 'ssl');
+  const call = property && unwrapTs(property.value as Node);
+  if (!property || call?.type !== 'CallExpression') return undefined;
+  const fn = resolveNode(call.callee as Node, analysis.resolver);
+  if (!fn || (fn.type !== 'FunctionDeclaration' && fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') || fn.body.type !== 'BlockStatement') return undefined;
+  const last = fn.body.body.at(-1);
+  if (last?.type !== 'ReturnStatement' || !last.argument || fold(last.argument as Node, analysis.resolver) !== false) return undefined;
+  const { sink } = analysis;
+  const text = sink.text.slice(call.range[0], call.range[1]);
+  return {
+    property,
+    option: { value: false, span: sink.span(property.range[0], property.range[1]), valueSpan: sink.span(call.range[0], call.range[1]), fallbackOf: text.length > 60 ? `${text.slice(0, 57)}…` : text },
+  };
 }
 
 /** The side of `process.env.X === 'v' ? a : b` (or `process.env.X && a`) that runs while X is unset. */
