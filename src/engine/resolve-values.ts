@@ -293,9 +293,13 @@ class ValueResolver {
   }
 
   private resolveCode(pool: Fact[], uses: readonly ValueUse[]): Fact[] {
+    // A compose service runs this repository's code only when it is built from it (`build:`); a
+    // service that runs an image (`electricsql/electric`) reads its variables with that image's client.
+    const built = new Set(this.input.links.filter((l) => l.inherits.kind === 'dockerfile-stage').map((l) => l.unit.id));
     const byVariable = new Map<string, ConnectionFact[]>();
     for (const f of pool) {
       if (f.kind !== 'connection' || f.variable === undefined || f.format === 'source' || f.format === 'prisma') continue;
+      if (f.format === 'compose' && f.unit?.kind === 'compose-service' && !built.has(f.unit.id)) continue;
       // A template (`.env.example`) is what people copy into `.env`: judged with the code and the
       // client that read the variable, like the `.env` it becomes (the git rules still see a template).
       // Code gets values from the files dotenv, Next.js, Vite and Prisma load (`.env`, `.env.*`), not

@@ -317,3 +317,16 @@ export const pool = new Pool({
     ]);
   });
 });
+
+describe('compose values and the code of the repository (issue 20: compose overlays)', () => {
+  it('pair only where the service is built from the repository: an image reads its variables with its own client', () => {
+    const schema = { file: 'prisma/schema.prisma', text: 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n' };
+    const url = 'postgresql://app@orders.cluster-c1x2y3.eu-west-1.rds.amazonaws.com:5432/app?sslmode=verify-full&sslrootcert=/etc/ssl/rds.pem';
+    const compose = (service: string) => ({ file: 'docker-compose.yml', text: `services:\n  sync:\n${service}    environment:\n      DATABASE_URL: ${url}\n` });
+    const image = lintSources([schema, compose('    image: electricsql/electric:1.0\n')]).findings;
+    expect(image.filter((f) => f.ruleId === 'prisma-ssl')).toEqual([]);
+    const dockerfile = { file: 'Dockerfile', text: 'FROM node:20\nCOPY . .\nCMD ["node", "server.js"]\n' };
+    const built = lintSources([schema, dockerfile, compose('    build: .\n')]).findings;
+    expect(built.map((f) => [f.ruleId, f.consumer])).toEqual([['prisma-ssl', 'prisma']]);
+  });
+});
