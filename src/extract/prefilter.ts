@@ -7,15 +7,12 @@
 import type { Diagnostic } from '../model.js';
 import type { PathKind } from '../discovery/kinds.js';
 import { inspectBytes } from '../text/decode.js';
-import { SOURCE_TRIGGER_PATTERN } from './source.js';
+import { escapeRegExp, SOURCE_TRIGGER_PATTERN } from './source.js';
 import type { ExtractResult } from './sink.js';
 
 /** Inline PEM certificates are looked for in every text file (a superset of the exact marker). */
 const PEM_MARKER = '-----BEGIN';
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * One alternation over a latin1 view of the bytes: several times faster than one `Buffer.indexOf`

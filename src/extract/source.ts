@@ -64,7 +64,8 @@ const PROCESS_TLS = /NODE_TLS_REJECT_UNAUTHORIZED|PGSSL/;
 /** What bundlers write into their output: esbuild's interop helpers and module comments, webpack's runtime. */
 const BUNDLE_MARKER = /\b__toESM\(|\b__commonJS\(|\b__webpack_require__\b|^\/\/ node_modules\//m;
 
-function escapeRegExp(text: string): string {
+/** `text` as a regular expression that matches it literally. */
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -13,7 +13,7 @@ const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PWD|PASS|SECRET|SECRET_KEY|TOKEN|
 /** Stock values of development set-ups: a database on the same machine or compose network uses them, they protect nothing. */
 const STOCK = /^(?:postgres|postgresql|root|admin|administrator|password|pass|secret|test|tests|testing|dev|development|local|localhost|example|sample|default|demo|user|guest|changeme|change-me|changeit|true|false|yes|no|on|off|none|null|undefined|\d{1,6})$/i;
 
-/** Why the value of `name` looks like a real secret, or undefined. */
+/** Whether the value of a secret-named variable looks like a real secret (not a placeholder, stock value or phrase). */
 function secretValue(name: string, value: string): boolean {
   const v = value.trim();
   if (!SECRET_NAME.test(name) || v.length < 6 || isPlaceholder(v) || STOCK.test(v)) return false;
@@ -75,8 +75,11 @@ function words(name: string): string[] {
 }
 
 const DATABASE_WORDS = new Set(['pg', 'postgres', 'postgresql', 'psql', 'db', 'database', 'databases', 'supabase', 'neon', 'rds', 'aurora', 'pgbouncer', 'timescale', 'externaldatabase', 'datasource']);
-const OTHER_SERVICES = new Set(['mysql', 'mariadb', 'mongo', 'mongodb', 'redis', 'clickhouse', 'smtp', 'mail', 'email', 'rabbitmq', 'amqp', 'minio', 's3', 'registry', 'keycloak', 'ldap', 'elastic', 'elasticsearch', 'kibana', 'grafana', 'kafka', 'dashboard', 'admin', 'ui', 'web', 'user', 'users', 'root']);
+/** Databases that are not Postgres: `MYSQL_DB_PASSWORD` is theirs. */
+const OTHER_DATABASES = new Set(['mysql', 'mariadb', 'mongo', 'mongodb', 'redis', 'clickhouse']);
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass']);
+/** A database word glued to the password word: `PGPASSWORD`, `DBPASS`. */
+const GLUED_PASSWORD = /^(?:pg|db|postgres)pass(?:word)?$/;
 
 /**
  * A Postgres password by its name: it ends in a password word and names a database (`DB_PASSWORD`,
@@ -84,14 +87,13 @@ const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass']);
  * (`SMTP_PASSWORD`, `MINIO_ROOT_PASSWORD`) nor a flag (`PASSWORD_RESET_DISABLED`).
  */
 export function isDatabasePasswordName(name: string): boolean {
-  if (/^pgpass(word)?$/i.test(name)) return true;
   const w = words(name);
   const last = w[w.length - 1];
-  if (last === undefined || !(PASSWORD_WORDS.has(last) || /^(?:pg|db|postgres)pass(?:word)?$/.test(last))) return false;
-  if (/^(?:pg|db|postgres)pass(?:word)?$/.test(last)) return true;
+  if (last === undefined) return false;
+  if (GLUED_PASSWORD.test(last)) return true;
+  if (!PASSWORD_WORDS.has(last)) return false;
   const before = w.slice(0, -1);
-  if (before.some((x) => OTHER_SERVICES.has(x))) return before.some((x) => DATABASE_WORDS.has(x)) && !before.some((x) => x === 'mysql' || x === 'mariadb' || x === 'mongo' || x === 'mongodb' || x === 'redis' || x === 'clickhouse');
-  return before.some((x) => DATABASE_WORDS.has(x));
+  return before.some((x) => DATABASE_WORDS.has(x)) && !before.some((x) => OTHER_DATABASES.has(x));
 }
 
 /** `password`, `PASSWORD`, `pass`: a password of whatever the surrounding block connects to. */

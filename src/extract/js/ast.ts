@@ -180,8 +180,7 @@ export function nestingDepthBound(text: string): number {
         continue;
       case 0x2f: { // /
         const next = text.charCodeAt(i + 1);
-        if (next === 0x2f) { i = lineEnd(text, i) - 1; continue; }
-        if (next === 0x2a) { const end = text.indexOf('*/', i + 2); i = end < 0 ? n : end + 1; continue; }
+        if (next === 0x2f || next === 0x2a) { i = commentEnd(text, i) - 1; continue; }
         if (regexAllowed) { i = skipRegex(text, i); regexAllowed = false; continue; }
         nest();
         regexAllowed = true;
@@ -255,9 +254,14 @@ function isWordChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c > 0x7f;
 }
 
-function lineEnd(text: string, i: number): number {
-  const nl = text.indexOf('\n', i);
-  return nl < 0 ? text.length : nl;
+/** Where the comment starting at `i` ends: a line comment at its line break, a block comment just after its closing star and slash. */
+function commentEnd(text: string, i: number): number {
+  if (text.charCodeAt(i + 1) === 0x2f) {
+    const nl = text.indexOf('\n', i);
+    return nl < 0 ? text.length : nl;
+  }
+  const close = text.indexOf('*/', i + 2);
+  return close < 0 ? text.length : close + 2;
 }
 
 function skipQuoted(text: string, i: number, quote: number): number {
@@ -339,12 +343,7 @@ export function matchesOutsideComments(text: string, pattern: RegExp): boolean {
     if (c === 0x2f && (text.charCodeAt(i + 1) === 0x2f || text.charCodeAt(i + 1) === 0x2a)) {
       // Matches before the comment are in code.
       if (next < positions.length && positions[next]! < i) return true;
-      let end: number;
-      if (text.charCodeAt(i + 1) === 0x2f) end = lineEnd(text, i);
-      else {
-        const close = text.indexOf('*/', i + 2);
-        end = close < 0 ? n : close + 2;
-      }
+      const end = commentEnd(text, i);
       passCommentUntil(end);
       i = end;
       continue;
