@@ -1,4 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import { parseSync } from 'oxc-parser';
+import { matchesOutsideComments } from '../../src/extract/js/ast.js';
 import { extractSource, hasSourceTriggers, SOURCE_TRIGGERS } from '../../src/extract/source.js';
 import type { ConnectionFact, Fact, SettingFact, Span, TlsOptionsFact } from '../../src/model.js';
 
@@ -308,6 +311,27 @@ describe('extractSource: what makes a file worth parsing', () => {
     ]) {
       expect(extractSource({ file: 'src/db.ts', text }).facts.length, text).toBeGreaterThan(0);
     }
+  });
+
+  it('the comment scan agrees with the parser: a match counts unless it lies inside a comment oxc reports', () => {
+    // The oracle: oxc's own comment list for sources it parses without errors. The fragments pump
+    // the scanner's stop rules: a match before, inside and after comments, strings, templates and regexes.
+    const frags = ['ssl', 'postgres://', ' ', '\n', '// c\n', '/* c */', '/* ssl */', '// ssl\n', '"ssl"', "'//'", '`a${b}ssl`', '`/*`', '{', '}', 'x = /\\/\\//g;', 'a = b / c;', 'f(x);'];
+    const TRIGGER = /postgres:\/\/|ssl/g;
+    let both = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...frags), { maxLength: 24 }), (parts) => {
+        const text = parts.join('');
+        const parsed = parseSync('t.ts', text);
+        fc.pre(parsed.errors.length === 0);
+        const inComment = (at: number) => parsed.comments.some((c) => c.start <= at && at < c.end);
+        const expected = [...text.matchAll(new RegExp(TRIGGER))].some((m) => !inComment(m.index));
+        if (expected) both++;
+        expect(matchesOutsideComments(text, TRIGGER), JSON.stringify(text)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(both).toBeGreaterThan(0);
   });
 });
 

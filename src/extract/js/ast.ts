@@ -316,18 +316,15 @@ function regexMayStart(text: string, at: number): boolean {
  * regular expressions and comments, and only when the text matches at all.
  */
 export function matchesOutsideComments(text: string, pattern: RegExp): boolean {
-  const positions: number[] = [];
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    positions.push(m.index);
-    if (m[0].length === 0) pattern.lastIndex++;
-  }
-  if (positions.length === 0) return false;
-  // Index of the first match not yet passed; matches inside a comment are passed over.
-  let next = 0;
-  const passCommentUntil = (end: number): void => {
-    while (next < positions.length && positions[next]! < end) next++;
+  // The first match not known to be inside a comment; the scan stops as soon as it passes one (a
+  // match in code or in a string literal counts) or runs out of comments before it.
+  const find = (from: number): number => {
+    pattern.lastIndex = from;
+    const m = pattern.exec(text);
+    return m ? m.index : -1;
   };
+  let match = find(0);
+  if (match < 0) return false;
   const templates: number[] = [];
   let depth = 0;
   const n = text.length;
@@ -335,16 +332,21 @@ export function matchesOutsideComments(text: string, pattern: RegExp): boolean {
   const special = /[/'"`{}]/g;
   let i = 0;
   while (i < n) {
+    if (match < i) return true;
     special.lastIndex = i;
     const m = special.exec(text);
-    if (!m) break;
+    // No comment can follow: the match is in code.
+    if (!m) return true;
     i = m.index;
+    if (match < i) return true;
     const c = text.charCodeAt(i);
     if (c === 0x2f && (text.charCodeAt(i + 1) === 0x2f || text.charCodeAt(i + 1) === 0x2a)) {
-      // Matches before the comment are in code.
-      if (next < positions.length && positions[next]! < i) return true;
       const end = commentEnd(text, i);
-      passCommentUntil(end);
+      // The match is inside this comment (it starts at or after the comment's start): look for the next one after it.
+      if (match < end) {
+        match = find(end);
+        if (match < 0) return false;
+      }
       i = end;
       continue;
     }
@@ -363,5 +365,5 @@ export function matchesOutsideComments(text: string, pattern: RegExp): boolean {
       i++;
     }
   }
-  return next < positions.length;
+  return match < n;
 }
