@@ -428,10 +428,10 @@ class Discovery {
     const rootRel = this.rel(root.abs);
     const repositoryRoot = this.rel(state.root);
     const absPrefix = root.abs.endsWith(path.sep) ? root.abs : root.abs + path.sep;
-    // Git's search runs while git lists and classification waits for it: what the filter leaves
-    // out never becomes a file object, and the CPU goes to git and the parse worker meanwhile.
-    const filter = this.options.contentFilter;
-    const unmatched = filter && state.contentScan ? await state.contentScan : undefined;
+    // Git's search runs while git lists: meanwhile every listed path is classified and its
+    // directory resolved (the per-file CPU work), and only then is the search awaited. What the
+    // filter leaves out never becomes a file object.
+    const listed: Array<{ relToGit: string; relToRoot: string; rel: string; abs: string; kinds: PathKind[]; indexRegular: boolean }> = [];
     for (const relToGit of state.committable) {
       if (prefix !== '' && !relToGit.startsWith(`${prefix}/`)) continue;
       const relToRoot = prefix === '' ? relToGit : relToGit.slice(prefix.length + 1);
@@ -439,11 +439,17 @@ class Discovery {
       const rel = rootRel === '.' ? relToRoot : `${rootRel}/${relToRoot}`;
       const kinds = classifyPath(rel);
       if (kinds.length === 0) continue;
-      const indexRegular = state.isRegularInIndex?.(relToGit) ?? false;
+      const abs = absPrefix + (path.sep === '/' ? relToRoot : relToRoot.split('/').join(path.sep));
+      this.realDirectory(path.dirname(abs));
+      listed.push({ relToGit, relToRoot, rel, abs, kinds, indexRegular: state.isRegularInIndex?.(relToGit) ?? false });
+    }
+    const filter = this.options.contentFilter;
+    const unmatched = filter && state.contentScan ? await state.contentScan : undefined;
+    for (const { relToGit, relToRoot, rel, abs, kinds, indexRegular } of listed) {
       // Left out (see `consider`): git's state of it is never looked at.
       const leftOut = indexRegular && unmatched !== undefined && filter!.appliesTo(kinds) && unmatched(relToGit);
       this.consider({
-        abs: absPrefix + (path.sep === '/' ? relToRoot : relToRoot.split('/').join(path.sep)),
+        abs,
         rel,
         kinds,
         explicit: false,

@@ -90,7 +90,27 @@ function extractScript(ctx: ScriptContext): void {
   flush();
 }
 
+/**
+ * Whether no script can yield a fact: a fact needs an assignment or a DSN (`=`) or a URL (`://`).
+ * Most package.json files of a monorepo have none; the native JSON.parse answers that for them
+ * without the located parse (undefined when the file is not plain JSON: then the full read decides).
+ */
+function scriptsAreInert(text: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return false;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return false;
+  const scripts = (parsed as { scripts?: unknown }).scripts;
+  if (scripts === undefined) return true;
+  if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts)) return false;
+  return Object.values(scripts).every((s) => typeof s !== 'string' || (!s.includes('=') && !s.includes('://')));
+}
+
 export const extractPackageJson: Extractor = (input) => {
+  if (scriptsAreInert(input.text)) return { facts: [], diagnostics: [] };
   const sink = new FactSink(input, 'package-json');
   const root = parseJsonc(sink);
   for (const script of properties(property(root, 'scripts'))) {
