@@ -217,6 +217,11 @@ export interface ConnectionFact extends FactBase {
   params: Record<string, ParamValue>;
   /** The variable or key that holds the string, if any (`DATABASE_URL`). */
   variable?: string;
+  /**
+   * Code assigns the string to `process.env[variable]` (`process.env.DATABASE_URL = "postgres://…"`):
+   * the code of the same program that reads the variable is its client, as it is of a `.env` line.
+   */
+  processEnv?: true;
   /** The program that will read this string, when known (`node-postgres`, `libpq`, `mcp:@modelcontextprotocol/server-postgres`). */
   consumer?: string;
   /**

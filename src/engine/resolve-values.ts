@@ -298,7 +298,8 @@ class ValueResolver {
     const built = new Set(this.input.links.filter((l) => l.inherits.kind === 'dockerfile-stage').map((l) => l.unit.id));
     const byVariable = new Map<string, ConnectionFact[]>();
     for (const f of pool) {
-      if (f.kind !== 'connection' || f.variable === undefined || f.format === 'source' || f.format === 'prisma') continue;
+      // In code only a value put into the process's environment reaches another reader of the variable.
+      if (f.kind !== 'connection' || f.variable === undefined || (f.format === 'source' && !f.processEnv) || f.format === 'prisma') continue;
       if (f.format === 'compose' && f.unit?.kind === 'compose-service' && !built.has(f.unit.id)) continue;
       // A template (`.env.example`) is what people copy into `.env`: judged with the code and the
       // client that read the variable, like the `.env` it becomes (the git rules still see a template).

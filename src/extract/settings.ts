@@ -19,8 +19,19 @@ const CATEGORIES: Array<[RegExp, SettingCategory]> = [
   [/PASSWORD|PASSWD|(^|_)PWD$/i, 'password'],
 ];
 
+/**
+ * A word of the name that names another service (`SMTP_REJECT_UNAUTHORIZED` is nodemailer's switch,
+ * `REDIS_SSL_MODE` a Redis client's, `MYSQL_SSL_CA` MySQL's): not a Postgres client's TLS setting.
+ */
+const OTHER_SERVICE_WORD = /(?:^|_)(?:SMTP|MAIL|MAILER|EMAIL|IMAP|POP3|REDIS|VALKEY|KAFKA|AMQP|RABBIT|RABBITMQ|MQTT|NATS|MONGO|MONGODB|MYSQL|MARIADB|MSSQL|LDAP|ELASTIC|ELASTICSEARCH|OPENSEARCH|CLICKHOUSE|CASSANDRA|MINIO|S3)(?:_|$)/i;
+
 export function settingCategory(name: string): SettingCategory | undefined {
-  for (const [re, category] of CATEGORIES) if (re.test(name)) return category;
+  for (const [re, category] of CATEGORIES) {
+    if (!re.test(name)) continue;
+    // NODE_TLS_REJECT_UNAUTHORIZED is every client's; whose a password is, is the password rules' question.
+    if (category !== 'node-tls-reject-unauthorized' && category !== 'password' && OTHER_SERVICE_WORD.test(name)) return undefined;
+    return category;
+  }
   return undefined;
 }
 

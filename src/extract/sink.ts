@@ -72,12 +72,15 @@ export interface EmitOptions {
   consumer?: string;
   /** Name of the variable or key holding the value. */
   variable?: string;
+  /** The value is assigned to `process.env[variable]` in code (see ConnectionFact.processEnv). */
+  processEnv?: true;
   /** Classify an assignment as this setting instead of by its name (keys of structured config: `ssl.rejectUnauthorized`). */
   category?: SettingCategory;
 }
 
 /** Formats whose values run on a container network (see ClassifyOptions.containerNetwork). */
-const CONTAINER_FORMATS: ReadonlySet<FileFormat> = new Set(['compose', 'env', 'dockerfile', 'workflow']);
+// Source code too: a single-label host there (`dokploy-postgres`) is a service name on the network the code is deployed in.
+const CONTAINER_FORMATS: ReadonlySet<FileFormat> = new Set(['compose', 'env', 'dockerfile', 'workflow', 'source']);
 
 /**
  * Collects facts and diagnostics for one file. Extractors only find *where* values are; turning a
@@ -271,6 +274,7 @@ export class FactSink {
         : { present: false, placeholder: false },
       params,
       ...(options.variable ? { variable: options.variable } : {}),
+      ...(options.processEnv ? { processEnv: true as const } : {}),
       ...(options.consumer ? { consumer: options.consumer } : {}),
     };
     const sslmode = param('sslmode');

@@ -36,6 +36,7 @@ export const SOURCE_TRIGGERS = [
   '-postgres',
   'pg-pool',
   'pg-promise',
+  'connect-pg-simple',
   'adapter-pg',
   '@neondatabase',
   'slonik',
@@ -58,7 +59,7 @@ export const SOURCE_TRIGGERS = [
 
 /** A Postgres client or ORM module named in the file (import, require, Deno URL). */
 const CLIENT_MODULE =
-  /(['"])(?:pg|postgres|pg-pool|pg-promise|pg-native|knex|sequelize|sequelize-typescript|@sequelize\/core|typeorm|@nestjs\/typeorm|@prisma\/client|@prisma\/adapter-pg|@mikro-orm\/[\w-]+|kysely|slonik|@neondatabase\/serverless|@vercel\/postgres|drizzle-orm\/[\w-]+|drizzle-kit)\1|deno\.land\/x\/postgres|@db\/postgres/;
+  /(['"])(?:pg|postgres|pg-pool|pg-promise|pg-native|connect-pg-simple|knex|sequelize|sequelize-typescript|@sequelize\/core|typeorm|@nestjs\/typeorm|@prisma\/client|@prisma\/adapter-pg|@mikro-orm\/[\w-]+|kysely|slonik|@neondatabase\/serverless|@vercel\/postgres|drizzle-orm\/[\w-]+|drizzle-kit)\1|deno\.land\/x\/postgres|@db\/postgres/;
 
 const PROCESS_TLS = /NODE_TLS_REJECT_UNAUTHORIZED|PGSSL/;
 /** What bundlers write into their output: esbuild's interop helpers and module comments, webpack's runtime. */

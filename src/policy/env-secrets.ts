@@ -13,10 +13,32 @@ const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PWD|PASS|SECRET|SECRET_KEY|TOKEN|
 /** Stock values of development set-ups: a database on the same machine or compose network uses them, they protect nothing. */
 const STOCK = /^(?:postgres|postgresql|root|admin|administrator|password|pass|secret|test|tests|testing|dev|development|local|localhost|example|sample|default|demo|user|guest|changeme|change-me|changeit|true|false|yes|no|on|off|none|null|undefined|\d{1,6})$/i;
 
-/** Whether the value of a secret-named variable looks like a real secret (not a placeholder, stock value or phrase). */
+/**
+ * A value typed as a dummy: runs of consecutive characters (`1234567890abcdef…`, `abcdef123456`)
+ * or of one character repeated (`xxxxxxxx`) make up nearly all of it. Test env files and fixtures
+ * are full of them; a generated secret almost never has a run of four.
+ */
+export function looksLikeDummy(value: string): boolean {
+  const s = value.toLowerCase();
+  let covered = 0;
+  for (let i = 0; i < s.length; ) {
+    let j = i + 1;
+    for (; j < s.length; j++) {
+      const a = s.charCodeAt(j - 1);
+      const b = s.charCodeAt(j);
+      // Ascending (`a`→`b`, `9`→`0` in 1234567890) or repeated.
+      if (!(b === a + 1 || b === a || (a === 0x39 && b === 0x30))) break;
+    }
+    if (j - i >= 4) covered += j - i;
+    i = j;
+  }
+  return covered >= s.length * 0.9;
+}
+
+/** Whether the value of a secret-named variable looks like a real secret (not a placeholder, stock value, dummy or phrase). */
 function secretValue(name: string, value: string): boolean {
   const v = value.trim();
-  if (!SECRET_NAME.test(name) || v.length < 6 || isPlaceholder(v) || STOCK.test(v)) return false;
+  if (!SECRET_NAME.test(name) || v.length < 6 || isPlaceholder(v) || STOCK.test(v) || looksLikeDummy(v)) return false;
   // A phrase telling the reader what to write (`your-super-secret-and-long-postgres-password`).
   if (/^[a-z]+(?:[-_][a-z]+){2,}$/.test(v)) return false;
   return true;
@@ -60,7 +82,7 @@ export function envSecretOf(text: string): string | undefined {
  */
 export function looksGenerated(value: string): boolean {
   const v = value.trim();
-  if (v.length < 10 || isPlaceholder(v)) return false;
+  if (v.length < 10 || isPlaceholder(v) || looksLikeDummy(v)) return false;
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(v)).length;
   return kinds >= 3;
 }

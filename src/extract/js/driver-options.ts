@@ -12,7 +12,7 @@ import { isPlaceholder } from '../../connection/placeholder.js';
 import { looksGenerated } from '../../policy/env-secrets.js';
 
 /** Keys that hand the driver its TLS or a connection string: the object is then read by other handlers. */
-const DECIDED_ELSEWHERE = new Set(['ssl', 'tls', 'connectionString', 'url', 'uri', 'connection']);
+const DECIDED_ELSEWHERE = new Set(['ssl', 'tls', 'connectionString', 'conString', 'url', 'uri', 'connection']);
 const PARTS: Record<string, 'host' | 'port' | 'user' | 'password' | 'dbname'> = {
   host: 'host',
   hostname: 'host',

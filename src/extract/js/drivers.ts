@@ -65,6 +65,8 @@ const MODULES: Record<string, Record<string, DriverApi>> = {
   pg: { Pool: pg('pg.Pool'), Client: pg('pg.Client'), 'native.Pool': pg('pg.Pool'), 'native.Client': pg('pg.Client') },
   'pg-pool': { '': pg('pg.Pool') },
   'pg-promise': { '()': pg('pg-promise') },
+  // express-session's Postgres store: `new (connectPgSimple(session))({ conString, conObject })` opens a pg Pool.
+  'connect-pg-simple': { '()': pg('connect-pg-simple') },
   postgres: { '': POSTGRES_JS },
   slonik: { createPool: SLONIK, createConnection: SLONIK },
   kysely: { PostgresDialect: pg('kysely.PostgresDialect') },

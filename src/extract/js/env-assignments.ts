@@ -28,7 +28,7 @@ function emitEnv(name: string, range: { start: number; end: number }, valueNode:
   }
   // `if (process.env.NODE_ENV !== 'production') process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'` runs outside production only.
   const environment = enclosingEnvironment(valueNode, analysis);
-  analysis.sink.assignment(name, range, value, loc, { unit: analysis.unit, ...(environment ? { environment } : {}) });
+  analysis.sink.assignment(name, range, value, loc, { unit: analysis.unit, processEnv: true, ...(environment ? { environment } : {}) });
 }
 
 function onAssignment(node: TSESTree.AssignmentExpression, analysis: SourceAnalysis): void {

@@ -9,7 +9,8 @@ import { flowOf } from './receivers.js';
 import { unwrapTs } from './fold.js';
 
 /** Where in a driver's configuration a connection string goes (the argument itself: an empty path). */
-const CONNECTION_STRING_KEYS = new Set(['connectionString', 'url', 'uri', 'connection', 'databaseUrl', 'datasourceUrl', 'dsn']);
+// `conString`: connect-pg-simple's.
+const CONNECTION_STRING_KEYS = new Set(['connectionString', 'conString', 'url', 'uri', 'connection', 'databaseUrl', 'datasourceUrl', 'dsn']);
 
 function onMember(node: TSESTree.MemberExpression, analysis: SourceAnalysis): void {
   // process.env.X and import.meta.env.X (Vite, Astro).
