@@ -64,6 +64,20 @@ function tokenize(text: string, sink: FactSink): Token[] {
   return tokens;
 }
 
+/** Whether the datasource block starting at token `from` names a provider other than Postgres (`provider = env(…)`: unknown, judged). */
+function otherProvider(tokens: readonly Token[], from: number): boolean {
+  let depth = 1;
+  for (let j = from; j < tokens.length && depth > 0; j++) {
+    const t = tokens[j]!;
+    if (t.text === '{') depth++;
+    else if (t.text === '}') depth--;
+    else if (depth === 1 && t.text === 'provider' && tokens[j + 1]?.text === '=' && tokens[j + 2]?.kind === 'string') {
+      return !['postgresql', 'postgres', 'cockroachdb'].includes(tokens[j + 2]!.value);
+    }
+  }
+  return false;
+}
+
 export const extractPrisma: Extractor = (input) => {
   const sink = new FactSink(input, 'prisma');
   const unit = unitOf(input.file, 'source-file', input.file);
@@ -73,11 +87,14 @@ export const extractPrisma: Extractor = (input) => {
     if (tokens[i]!.text !== 'datasource' || tokens[i + 1]?.kind !== 'word' || tokens[i + 2]?.text !== '{') continue;
     let j = i + 3;
     let depth = 1;
+    // `provider = "sqlite"` (or mysql, sqlserver, mongodb): not a Postgres datasource, nothing in it is judged.
+    const other = otherProvider(tokens, j);
     for (; j < tokens.length && depth > 0; j++) {
       const t = tokens[j]!;
       if (t.text === '{') depth++;
       else if (t.text === '}') depth--;
       // `key = "value"`; `env("X")` and other expressions are not literals.
+      else if (other) continue;
       else if (depth === 1 && t.kind === 'word' && tokens[j + 1]?.text === '=' && tokens[j + 2]?.kind === 'string') {
         const value = tokens[j + 2]!;
         sink.value(value.value, locateValue(input.text, value.start, value.end, value.value), { unit, consumer: PRISMA_CONSUMER, variable: t.text });

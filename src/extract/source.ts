@@ -61,7 +61,8 @@ export const SOURCE_TRIGGERS = [
 const CLIENT_MODULE =
   /(['"])(?:pg|postgres|pg-pool|pg-promise|pg-native|connect-pg-simple|knex|sequelize|sequelize-typescript|@sequelize\/core|typeorm|@nestjs\/typeorm|@prisma\/client|@prisma\/adapter-pg|@mikro-orm\/[\w-]+|kysely|slonik|@neondatabase\/serverless|@vercel\/postgres|drizzle-orm\/[\w-]+|drizzle-kit)\1|deno\.land\/x\/postgres|@db\/postgres/;
 
-const PROCESS_TLS = /NODE_TLS_REJECT_UNAUTHORIZED|PGSSL/;
+// A test script that hands a connection string to the processes it starts (`process.env.DATABASE_URL = 'postgres://…'`).
+const PROCESS_ENV = /NODE_TLS_REJECT_UNAUTHORIZED|PGSSL|process\.env\.\w+\s*=\s*[`'"]postgres(?:ql)?:\/\//;
 /** What bundlers write into their output: esbuild's interop helpers and module comments, webpack's runtime. */
 const BUNDLE_MARKER = /\b__toESM\(|\b__commonJS\(|\b__webpack_require__\b|^\/\/ node_modules\//m;
 
@@ -110,7 +111,7 @@ export const extractSource: Extractor = (input) => {
   if (BUNDLE_MARKER.test(input.text)) return sink.result();
   // Test code is judged only where it opens a connection (without a Postgres client it cannot) or
   // turns TLS off for the whole process (`process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'` in a seed script).
-  if (sink.testCode && !CLIENT_MODULE.test(input.text) && !PROCESS_TLS.test(input.text)) return sink.result();
+  if (sink.testCode && !CLIENT_MODULE.test(input.text) && !PROCESS_ENV.test(input.text)) return sink.result();
   // The ESLint plugin hands over the tree ESLint parsed; the CLI parses here.
   const parsed: ParseOutcome = input.program ? { ok: true, program: input.program } : parseSource(input.text, input.file);
   if (!parsed.ok) {

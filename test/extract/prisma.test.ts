@@ -78,3 +78,19 @@ describe('Prisma certificate paths', () => {
     expect(env.findings.map((f) => f.ruleId)).toContain('absolute-cert-path');
   });
 });
+
+describe('extractPrisma: datasources of other databases', () => {
+  it('a SQLite, MySQL or SQL Server datasource is not judged, and its env("DATABASE_URL") reads nothing as Postgres', () => {
+    for (const provider of ['sqlite', 'mysql', 'sqlserver']) {
+      const text = `datasource db {\n  provider = "${provider}"\n  url      = env("DATABASE_URL")\n  directUrl = "postgresql://u:Zq8vN2xLr5TwKp3m@db.acme-corp.io/x?sslmode=disable"\n}\n`;
+      expect(extractPrisma({ file: 'prisma/schema.prisma', text }), provider).toEqual({ facts: [], diagnostics: [] });
+    }
+  });
+
+  it('a Postgres (or CockroachDB) datasource, or one whose provider comes from env(), is', () => {
+    for (const provider of ['"postgresql"', '"cockroachdb"', 'env("DB_PROVIDER")']) {
+      const text = `datasource db {\n  provider = ${provider}\n  url      = env("DATABASE_URL")\n}\n`;
+      expect(extractPrisma({ file: 'prisma/schema.prisma', text }).uses?.length, provider).toBe(1);
+    }
+  });
+});

@@ -155,7 +155,14 @@ function importedModules(text: string): string[] {
 /** Whether a file uses a non-Postgres client (mysql2, ioredis, nodemailer, …) and no Postgres driver. */
 export function usesOnlyOtherClients(text: string): boolean {
   const modules = importedModules(text);
-  return modules.some((m) => NOT_POSTGRES.test(m)) && !modules.some((m) => Object.hasOwn(MODULES, m) || /^(?:pg|postgres|@prisma\/adapter-pg|drizzle-orm\/.*postgres.*|@neondatabase\/.*|@vercel\/postgres)$/.test(m));
+  return modules.some((m) => NOT_POSTGRES.test(m)) && !modules.some(isDatabaseModule);
+}
+
+/** A module of a Postgres driver or ORM (Node's own `https`, `tls` and undici are not: a MySQL script fetches over https too). */
+function isDatabaseModule(m: string): boolean {
+  const table = Object.hasOwn(MODULES, m) ? MODULES[m] : undefined;
+  if (table) return Object.values(table).some((api) => !api.driver.startsWith('node:') && api.driver !== 'undici');
+  return /^(?:pg|postgres|@prisma\/adapter-pg|drizzle-orm\/.*postgres.*|@neondatabase\/.*|@vercel\/postgres)$/.test(m);
 }
 
 export function apiOfConfigFile(file: string): { api: DriverApi; environmentKeys: boolean } | undefined {
