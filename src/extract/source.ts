@@ -11,6 +11,7 @@ import { envAssignmentHandlers } from './js/env-assignments.js';
 import { envReadHandlers } from './js/env-reads.js';
 import { driverOptionHandlers } from './js/driver-options.js';
 import { Resolver } from './js/scope.js';
+import { literalAlternation } from '../text/literal-alternation.js';
 
 export { parserLoaded } from './js/ast.js';
 
@@ -71,12 +72,15 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Triggers that count only where a word starts. */
+const WORD_START_TRIGGERS = new Set(['ssl', 'SSL']);
+
 /**
- * The triggers as one regular expression, valid in JavaScript and in PCRE (git grep -P): `ssl` and
+ * The triggers as one regular expression (factored by prefix: see `literalAlternation`), valid in JavaScript and in PCRE (git grep -P): `ssl` and
  * `SSL` only where a word starts (`DB_SSL`, `ssl:`, `.SSL_MODE`), not inside base64 or identifiers
  * (`…AAAssl…`, `isSSL`); `PGSSL` is a trigger of its own.
  */
-export const SOURCE_TRIGGER_PATTERN = SOURCE_TRIGGERS.map((t) => (t === 'ssl' || t === 'SSL' ? `(?<![A-Za-z0-9])${t}` : escapeRegExp(t))).join('|');
+export const SOURCE_TRIGGER_PATTERN = `${literalAlternation(SOURCE_TRIGGERS.filter((t) => !WORD_START_TRIGGERS.has(t)))}|(?<![A-Za-z0-9])(?:${[...WORD_START_TRIGGERS].join('|')})`;
 const TRIGGER = new RegExp(SOURCE_TRIGGER_PATTERN);
 const TRIGGER_ALL = new RegExp(SOURCE_TRIGGER_PATTERN, 'g');
 
