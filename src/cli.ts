@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Finding, Severity } from './model.js';
 import { loadConfig, mergeRuleOverrides, ConfigError } from './config/load.js';
@@ -15,6 +14,8 @@ import { formatSarif } from './report/sarif.js';
 import { formatGithub } from './report/github.js';
 import { buildReport, type Report, type Reporter } from './report/types.js';
 import { toolVersion } from './version.js';
+import { FileAccessError, writeNamedFile } from './files/access.js';
+import { workingBoundary } from './files/boundary.js';
 
 const REPORTERS: Record<string, Reporter> = { stylish: formatStylish, json: formatJson, sarif: formatSarif, github: formatGithub };
 
@@ -89,6 +90,19 @@ function baselineSummary(entries: readonly { file: string; count: number }[]): s
   const findings = entries.reduce((n, e) => n + e.count, 0);
   const files = new Set(entries.map((e) => e.file)).size;
   return `${findings} finding${findings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`;
+}
+
+/**
+ * `--output FILE`: a link there (committed by the repository to point at a file of the user's) is
+ * refused, not written through; see files/access.ts.
+ */
+function writeOutput(cwd: string, file: string, text: string): void {
+  try {
+    writeNamedFile(resolve(cwd, file), text, { boundary: workingBoundary(cwd) });
+  } catch (error) {
+    if (error instanceof FileAccessError) throw new UsageError(`--output ${file}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Runs the CLI and returns the exit code (never calls process.exit, so tests can run it in-process). */
@@ -167,7 +181,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       const { printConfig } = await import('./config/print-config.js');
       const printed = printConfig({ cwd: io.cwd, file: values['print-config'], config, ...(loaded.file ? { configFile: loaded.file } : {}) });
       const text = JSON.stringify(printed, null, 2) + '\n';
-      if (values.output) writeFileSync(resolve(io.cwd, values.output), text);
+      if (values.output) writeOutput(io.cwd, values.output, text);
       else io.stdout(text);
       return 0;
     }
@@ -196,7 +210,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const report: Report = buildReport(result, fresh, { shown, ...(readFrom || writeTo ? { baselined } : {}) });
     const color = !values['no-color'] && !values.output && (values.color || (io.isTTY && !('NO_COLOR' in io.env)));
     const text = reporter(report, { color, version: toolVersion(), rules: rules.map((r) => r.meta) });
-    if (values.output) writeFileSync(resolve(io.cwd, values.output), text);
+    if (values.output) writeOutput(io.cwd, values.output, text);
     else io.stdout(text);
     const threshold: Severity[] = failOn === 'warning' ? ['error', 'warning'] : ['error'];
     return fresh.some((f) => threshold.includes(f.severity)) ? 1 : 0;

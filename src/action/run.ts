@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Finding } from '../model.js';
@@ -13,6 +12,8 @@ import { formatSarif } from '../report/sarif.js';
 import { diagnosticAnnotation, findingAnnotation } from '../report/github.js';
 import { workflowCommand } from '../report/workflow-commands.js';
 import { toolVersion } from '../version.js';
+import { FileAccessError, writeNamedFile } from '../files/access.js';
+import { workingBoundary } from '../files/boundary.js';
 import { ANNOTATION_LIMIT, buildSummary, type AnnotationCounts } from './summary.js';
 import { appendOutput, appendSummary } from './workflow-files.js';
 
@@ -114,9 +115,14 @@ export async function runAction(io: ActionIo): Promise<number> {
     }
 
     if (inputs.sarifFile) {
-      const target = path.resolve(workspace, inputs.sarifFile);
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, formatSarif(report, options));
+      // The workspace is the pull request's checkout: a link it committed at this path is refused,
+      // not written through (see files/access.ts).
+      try {
+        writeNamedFile(path.resolve(workspace, inputs.sarifFile), formatSarif(report, options), { boundary: workingBoundary(workspace), mkdir: true });
+      } catch (error) {
+        if (error instanceof FileAccessError) throw new InputError(`input \`sarif-file\` ${inputs.sarifFile}: ${error.message}`);
+        throw error;
+      }
     }
 
     if (env.GITHUB_STEP_SUMMARY) {

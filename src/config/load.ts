@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type * as Yaml from 'yaml';
@@ -8,6 +7,9 @@ import { DEFAULT_CONFIG, POLICY_MODES, type PolicyMode, type ResolvedConfig } fr
 import { SourceText } from '../text/source.js';
 import { excessiveJsonNestingOffset, MAX_JSON_NESTING } from '../extract/jsonc.js';
 import { excessiveNestingOffset, MAX_NESTING } from '../extract/yaml.js';
+import { maskSecrets } from '../connection/mask.js';
+import { FileAccessError, readNamedFile } from '../files/access.js';
+import { workingBoundary, type Boundary } from '../files/boundary.js';
 
 const require = createRequire(import.meta.url);
 let yamlModule: typeof Yaml | undefined;
@@ -22,6 +24,12 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * A configuration is a few hundred bytes; a config file (or package.json) above this is refused
+ * unread, as is anything that is not a regular file (a FIFO, `/dev/zero`).
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** Looked up in this order in the working directory when no `--config` is given. */
 export const CONFIG_FILE_NAMES = ['.sslguard.json', '.sslguard.yaml', '.sslguard.yml'] as const;
@@ -62,19 +70,21 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
  */
 export function loadConfigSync(options: LoadConfigOptions): LoadedConfig {
   const { cwd, configFile, knownRuleIds } = options;
+  // The files are the repository's: a link may not lead them out of it (see files/boundary.ts).
+  const boundary = workingBoundary(cwd);
   if (configFile !== undefined) {
     const path = isAbsolute(configFile) ? configFile : resolve(cwd, configFile);
-    const text = readText(path);
+    const text = readText(path, configFile, boundary);
     if (text === undefined) throw new ConfigError(`${configFile}: config file not found`);
     return { config: parseConfigText(text, path, displayName(cwd, path), knownRuleIds), file: path };
   }
   for (const name of CONFIG_FILE_NAMES) {
     const path = resolve(cwd, name);
-    const text = readText(path);
+    const text = readText(path, name, boundary);
     if (text !== undefined) return { config: parseConfigText(text, path, name, knownRuleIds), file: path };
   }
   const pkgPath = resolve(cwd, 'package.json');
-  const pkgText = readText(pkgPath);
+  const pkgText = readText(pkgPath, 'package.json', boundary);
   if (pkgText !== undefined) {
     // A broken package.json is only sslguard's business when it is meant to configure sslguard;
     // otherwise the scan proceeds with defaults (and other tools will complain about it).
@@ -101,13 +111,15 @@ export function displayName(cwd: string, path: string): string {
   return rel && !outside ? rel.split('\\').join('/') : path;
 }
 
-function readText(path: string): string | undefined {
+function readText(path: string, name: string, boundary: Boundary): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readNamedFile(path, { maxBytes: MAX_CONFIG_BYTES, boundary }).toString('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new ConfigError(`${path}: cannot read config file (${code ?? (e as Error).message})`);
+    if (e instanceof FileAccessError) {
+      if (e.code === 'ENOENT') return undefined;
+      throw new ConfigError(`${name}: config file ${e.message}`);
+    }
+    throw e;
   }
 }
 
@@ -143,17 +155,23 @@ function parseYaml(text: string, name: string): unknown {
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const { line, column } = new SourceText(text).position(first.pos[0]);
-    throw new ConfigError(`${name}:${line}:${column}: invalid YAML (${first.message.split('\n')[0]})`);
+    throw new ConfigError(`${name}:${line}:${column}: invalid YAML (${excerptOfMessage(first.message.split('\n')[0]!)})`);
   }
   let value: unknown;
   try {
     value = doc.toJS();
   } catch (e) {
     // yaml refuses to expand an alias bomb ("billion laughs") with a ReferenceError.
-    throw new ConfigError(`${name}: invalid YAML (${(e as Error).message})`);
+    throw new ConfigError(`${name}: invalid YAML (${excerptOfMessage((e as Error).message)})`);
   }
   // An empty file (or one with only comments) means "defaults".
   return value === null || value === undefined ? {} : value;
+}
+
+/** A parser's message can quote the source (an alias name, a token): masked and cut like a value. */
+function excerptOfMessage(message: string): string {
+  const masked = maskSecrets(message);
+  return masked.length <= 120 ? masked : `${masked.slice(0, 110)}…`;
 }
 
 function tooDeep(text: string, name: string, offset: number, format: string, limit: number): ConfigError {
@@ -177,10 +195,24 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Longest text an error quotes from a config file; a longer string is cut to an excerpt. */
+const EXCERPT = 40;
+
+/**
+ * Text from a config file as an error quotes it: masked as findings are (a password in a value or
+ * key is never printed) and cut to a short excerpt, so that a file that is one long string (a
+ * link to someone's environment or key) is never repeated whole.
+ */
+export function excerpt(text: string): string {
+  const masked = maskSecrets(text);
+  if (masked.length <= EXCERPT) return JSON.stringify(masked);
+  return `${JSON.stringify(masked.slice(0, EXCERPT - 10)).slice(0, -1)}…" (${text.length} characters)`;
+}
+
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'string') return `the string ${excerpt(v)}`;
   if (typeof v === 'object') return 'an object';
   return `${typeof v} ${String(v)}`;
 }
@@ -188,7 +220,7 @@ function describeValue(v: unknown): string {
 /** `rules.no-ssl-disabled`, `environments["k8s/prod/**"]`, `localHosts[2]`. */
 function keyPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
-  const part = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
+  const part = /^[A-Za-z_$][\w$-]*$/.test(key) && key.length <= EXCERPT ? key : excerpt(key);
   if (!parent) return part;
   return part.startsWith('"') ? `${parent}[${part}]` : `${parent}.${part}`;
 }
@@ -344,7 +376,7 @@ function stringList(
     if (typeof item !== 'string') return fail(itemPath, `must be a string, not ${describeValue(item)}`);
     if (item.trim() === '') return fail(itemPath, 'must not be empty');
     const problem = check?.(item);
-    if (problem) fail(itemPath, `${problem}, not ${JSON.stringify(item)}`);
+    if (problem) fail(itemPath, `${problem}, not ${excerpt(item)}`);
     return item;
   });
 }

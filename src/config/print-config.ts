@@ -1,12 +1,13 @@
 // `sslguard --print-config FILE`: the configuration a scan would use (defaults, the config file,
 // --rule flags) and how FILE's environment is inferred, with the minimum sslmode that follows.
 // Like ESLint's --print-config, the answer is JSON; its `config` part is itself a valid config.
-import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { EnvironmentInfo, EnvironmentName, Fact, SeverityOrOff } from '../model.js';
 import { DEFAULT_POLICY, type PolicyMode, type ResolvedConfig } from './types.js';
 import { displayName } from './load.js';
 import { UsageError } from '../discovery/walk.js';
+import { FileAccessError, readNamedFile } from '../files/access.js';
+import { workingBoundary } from '../files/boundary.js';
 import { lintSources } from '../engine/lint.js';
 import { describeUnit } from '../policy/connection.js';
 import { environmentBasis, environmentOfPath, explainEnvironment } from '../policy/environment.js';
@@ -69,12 +70,12 @@ export function printConfig(options: PrintConfigOptions): PrintedConfig {
   const file = posixRelative(cwd, abs);
   let bytes: Uint8Array;
   try {
-    if (statSync(abs).isDirectory()) throw new UsageError(`--print-config ${options.file}: is a directory; name a file`);
-    bytes = readFileSync(abs);
+    // Like a scanned file: at most maxFileSize, and a link may not lead it out of the repository.
+    bytes = readNamedFile(abs, { maxBytes: config.maxFileSize, boundary: workingBoundary(cwd) });
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--print-config ${options.file}: ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot read (${code ?? (error as Error).message})`}`);
+    if (!(error instanceof FileAccessError)) throw error;
+    if (error.code === 'EISDIR') throw new UsageError(`--print-config ${options.file}: is a directory; name a file`);
+    throw new UsageError(`--print-config ${options.file}: ${error.message}`);
   }
 
   const report = (env: EnvironmentInfo): EnvironmentReport => ({

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathNeedsGitState } from './kinds.js';
+import { runGit as runGitCommand } from './git-command.js';
 
 // Git is asked, never emulated, inside a work tree: only git knows the full ignore stack (nested
 // .gitignore, .git/info/exclude, core.excludesFile) and the index. Every question is one git
@@ -20,30 +20,10 @@ interface GitRun {
   missing?: boolean;
 }
 
-function runGit(cwd: string, args: string[], input?: string): Promise<GitRun> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      'git',
-      // A repository's own config must not make a read-only listing start a program.
-      ['-c', 'core.fsmonitor=false', ...args],
-      // Untranslated messages, so the warnings parsed below read the same everywhere.
-      { cwd, maxBuffer: MAX_BUFFER, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C' } },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ stdout, stderr, code: 0 });
-        // execFile puts the exit status in `code` (a number) and spawn failures there as a string.
-        const code = (error as { code?: unknown }).code;
-        if (code === 'ENOENT') return resolve({ stdout, stderr, code: undefined, missing: true });
-        // An exit status is git's answer (1 is "no match" for grep and check-ignore), with git's own
-        // stderr; anything else (killed, output too large) has only the error's message to show.
-        resolve(typeof code === 'number' ? { stdout, stderr, code } : { stdout, stderr: stderr || error.message, code: undefined });
-      },
-    );
-    if (input !== undefined) {
-      // git may exit before reading all input (a fatal error); the broken pipe is reported by the exit status.
-      child.stdin?.on('error', () => undefined);
-      child.stdin?.end(input);
-    }
-  });
+async function runGit(cwd: string, args: string[], input?: string): Promise<GitRun> {
+  // Hardened (see git-command.ts): a repository's own config must not make a read-only listing start a program.
+  const run = await runGitCommand(cwd, args, { maxBuffer: MAX_BUFFER, ...(input !== undefined ? { input } : {}) });
+  return { stdout: run.stdout.toString('utf8'), stderr: run.stderr, code: run.code, ...(run.missing ? { missing: true } : {}) };
 }
 
 function splitZ(stdout: string): string[] {
@@ -279,7 +259,7 @@ function queryWorkTree(
 }
 
 /**
- * The arguments (after `git -c core.fsmonitor=false`) of `git grep` over the tracked files under
+ * The arguments (after the hardening options of git-command.ts) of `git grep` over the tracked files under
  * `pathspecs` (relative to where it runs; none for all), paths printed relative to the top level.
  * Configuration that would change what is searched or printed is overridden: `-P` over
  * grep.patternType, no submodules (submodule.recurse), no color. `npm run bench` times the same

@@ -1,36 +1,14 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { UsageError } from './walk.js';
+import { runGit, type GitResult } from './git-command.js';
 
 // What `git commit` is about to record: the staged blobs, read from the object database in one
 // batch. A fixed number of git processes whatever the number of files: rev-parse, diff, check-ignore,
 // cat-file --batch-check and cat-file --batch.
 
-interface GitOutput {
-  stdout: Buffer;
-  stderr: string;
-  code: number | null;
-  missing?: boolean;
-}
-
-function git(cwd: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<GitOutput> {
-  return new Promise((resolve) => {
-    const child = spawn('git', ['-c', 'core.fsmonitor=false', ...args], {
-      cwd,
-      // Untranslated messages.
-      env: { ...process.env, LC_ALL: 'C', LANGUAGE: 'C', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => resolve({ stdout: Buffer.alloc(0), stderr: error.message, code: null, missing: error.code === 'ENOENT' }));
-    child.on('close', (code) => resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), code }));
-    // git may exit before reading all input (a fatal error); its exit status reports that.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
+function git(cwd: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<GitResult> {
+  // Hardened (see git-command.ts): nothing the repository's config names runs, no remote is reached.
+  return runGit(cwd, args, { env, ...(input !== undefined ? { input } : {}) });
 }
 
 function firstLine(text: string): string {
@@ -65,7 +43,7 @@ export async function listStaged(cwd: string, paths: readonly string[]): Promise
   const root = top.stdout.toString('utf8').trim();
   // --raw gives each staged blob's id, so no process per file is needed to find the content.
   // Paths given on the command line are paths, never globs or pathspec magic.
-  const diff = await git(cwd, ['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMR', '--', ...(paths.length ? paths : ['.'])], undefined, { GIT_LITERAL_PATHSPECS: '1' });
+  const diff = await git(cwd, ['diff', '--cached', '--no-ext-diff', '--no-textconv', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMR', '--', ...(paths.length ? paths : ['.'])], undefined, { GIT_LITERAL_PATHSPECS: '1' });
   if (diff.code !== 0) throw new UsageError(`git diff --cached failed: ${firstLine(diff.stderr)}`);
   const fields = diff.stdout.toString('utf8').split('\0');
   const files: StagedEntry[] = [];

@@ -6,6 +6,7 @@ import type ignoreFactory from 'ignore';
 import type { Diagnostic } from '../model.js';
 import { classifyPath, pathNeedsGitState, SOURCE_SUFFIX, type PathKind } from './kinds.js';
 import { findRepositoryCandidate, openRepository, type GitState } from './git.js';
+import { namedInside, resolvesInside, workingBoundary, type Boundary } from '../files/boundary.js';
 
 const require = createRequire(import.meta.url);
 
@@ -621,7 +622,20 @@ async function resolveNamedPath(cwd: string, named: string): Promise<NamedPath> 
 export async function discover(paths: string[], options: DiscoverOptions): Promise<DiscoveryResult> {
   const cwd = path.resolve(options.cwd);
   const discovery = new Discovery(cwd, options);
-  const named = await Promise.all((paths.length > 0 ? paths : ['.']).map((p) => resolveNamedPath(cwd, p)));
+  const resolved = await Promise.all((paths.length > 0 ? paths : ['.']).map((p) => resolveNamedPath(cwd, p)));
+  // A path named inside the working directory or its repository is the repository's: a linked
+  // directory on the way may not lead it out of both (see files/boundary.ts). A path named outside
+  // both is the user's own choice.
+  const boundary: Boundary = workingBoundary(cwd);
+  const named: NamedPath[] = [];
+  for (const item of resolved) {
+    const real = item.isDirectory ? item.realDir : path.join(item.realDir, path.basename(item.abs));
+    if (namedInside(boundary, item.abs) && !resolvesInside(boundary, item.realDir)) {
+      discovery.diagnostic(item.abs, `symbolic link points outside the working directory and its repository (to ${real}), not followed`);
+    } else {
+      named.push(item);
+    }
+  }
 
   // One git process per repository, however many paths fall inside it.
   const candidateCache = new Map<string, string | null>();

@@ -1,4 +1,3 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as JsoncParser from 'jsonc-parser';
@@ -6,6 +5,8 @@ import type { Finding } from '../model.js';
 import { maskSecrets } from '../connection/mask.js';
 import { SourceText } from '../text/source.js';
 import { FINGERPRINT_VERSION } from './fingerprint.js';
+import { FileAccessError, readNamedFile, replaceNamedFile } from '../files/access.js';
+import { workingBoundary, type Boundary } from '../files/boundary.js';
 
 // Baselines for repositories that already have findings (like ESLint's eslint-suppressions.json
 // and gitleaks' baseline): `--write-baseline FILE` records today's findings, `--baseline FILE`
@@ -13,6 +14,9 @@ import { FINGERPRINT_VERSION } from './fingerprint.js';
 // line moves and holds no secret), with the number of identical findings it covers and the masked
 // message for whoever reviews the file in a pull request. Nothing else: no line numbers, so the
 // file changes only when findings come or go.
+
+/** A baseline of 38,000 findings is about 7 MB; anything far larger is not one, and is not read. */
+export const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 
 /** Bump when the file's shape changes; a reader refuses versions it does not know. */
 export const BASELINE_VERSION = 1;
@@ -58,6 +62,11 @@ export class BaselineLocation {
   ) {
     this.abs = path.resolve(cwd, display);
     this.dir = path.dirname(this.abs);
+  }
+
+  /** Where a link at or above the file may lead (see files/boundary.ts). */
+  boundary(): Boundary {
+    return workingBoundary(this.cwd);
   }
 
   /** A finding's path (POSIX, relative to the working directory) as the baseline records it. */
@@ -199,25 +208,28 @@ export function parseBaseline(text: string, display: string): Baseline {
 export function readBaseline(location: BaselineLocation): Baseline {
   let text: string;
   try {
-    text = readFileSync(location.abs, 'utf8');
+    text = readNamedFile(location.abs, { maxBytes: MAX_BASELINE_BYTES, boundary: location.boundary() }).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new BaselineError(`baseline file ${location.display} does not exist; create it with --write-baseline ${location.display}`);
-    if (code === 'EISDIR') throw new BaselineError(`baseline file ${location.display} is a directory`);
-    throw new BaselineError(`cannot read baseline file ${location.display}: ${code ?? (error as Error).message}`);
+    if (!(error instanceof FileAccessError)) throw error;
+    if (error.code === 'ENOENT') throw new BaselineError(`baseline file ${location.display} does not exist; create it with --write-baseline ${location.display}`);
+    if (error.code === 'EISDIR') throw new BaselineError(`baseline file ${location.display} is a directory`);
+    if (error.system) throw new BaselineError(`cannot read baseline file ${location.display}: ${error.code}`);
+    throw new BaselineError(`baseline file ${location.display} ${error.message}`);
   }
   return parseBaseline(text, location.display);
 }
 
-/** Written beside the target and renamed over it, so an interrupted run never leaves half a baseline. */
+/**
+ * Written beside the target under an unpredictable name, created exclusively, and renamed over it:
+ * an interrupted run never leaves half a baseline, and a link the repository planted at the target
+ * or at a temporary name is never written through.
+ */
 export function writeBaseline(location: BaselineLocation, baseline: Baseline): void {
-  const temporary = `${location.abs}.${process.pid}.tmp`;
   try {
-    mkdirSync(path.dirname(location.abs), { recursive: true });
-    writeFileSync(temporary, formatBaseline(baseline));
-    renameSync(temporary, location.abs);
+    replaceNamedFile(location.abs, formatBaseline(baseline), { boundary: location.boundary(), mkdir: true });
   } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new BaselineError(`cannot write baseline file ${location.display}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    if (!(error instanceof FileAccessError)) throw error;
+    if (error.system) throw new BaselineError(`cannot write baseline file ${location.display}: ${error.code}`);
+    throw new BaselineError(`baseline file ${location.display} ${error.message}`);
   }
 }

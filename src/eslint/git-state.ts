@@ -1,8 +1,8 @@
 // Git's view of one file, asked synchronously (ESLint rules cannot wait). Only env files need it:
 // a password in a `.env` that git ignores stays on the machine, which is what the CLI decides from
 // its own `git ls-files`. Two git processes per such file and lint run; source files never ask.
-import { spawnSync } from 'node:child_process';
 import { basename, dirname } from 'node:path';
+import { runGitStatusSync } from '../discovery/git-command.js';
 
 export interface FileGitState {
   inGit: boolean;
@@ -11,9 +11,8 @@ export interface FileGitState {
 }
 
 function git(cwd: string, args: string[]): number | undefined {
-  // A repository's own config must not make a read-only question start a program (as in discovery/git.ts).
-  const run = spawnSync('git', ['-c', 'core.fsmonitor=false', ...args], { cwd, stdio: 'ignore', timeout: 10_000 });
-  return run.error ? undefined : (run.status ?? undefined);
+  // Hardened like every git run (see discovery/git-command.ts).
+  return runGitStatusSync(cwd, args, 10_000);
 }
 
 /** Tracked (in the index) and ignored (matched by .gitignore, tracked or not), or outside any work tree. */

@@ -4,13 +4,12 @@
 // gets a diagnostic or a correct result, with its position right whatever the encoding or line
 // ending; the exit code stays 1 for findings (2 is for usage and config problems only).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'bin', 'sslguard.js');
 const URL = 'postgresql://agent@db.abcd1234.supabase.co:5432/postgres?sslmode=disable';
 const LONG_LINE_PADDING = 'var a="' + 'x'.repeat(100_000 - 100) + '";';
 /** Column of `disable` in the bundled line. */
@@ -24,6 +23,50 @@ const OUTSIDE_SECRET = 'S3outsideTheTree';
  */
 const asRoot = process.getuid?.() === 0;
 
+/**
+ * What `nobody` runs: the checkout itself may lie under a directory only its owner can enter (a
+ * private home, a mode-700 temporary directory), so as root the built CLI is installed into the
+ * test's own directory, which `nobody` can read: bin/, dist/ and package.json copied, node_modules
+ * hard-linked where the file system allows (copied where it does not), and Node itself when
+ * `nobody` cannot run it where it is.
+ */
+let bin = join(root, 'bin', 'sslguard.js');
+let node = process.execPath;
+
+function linkTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  chmodSync(to, 0o755);
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
+    if (entry.isDirectory()) linkTree(source, target);
+    else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
+    else {
+      try {
+        linkSync(source, target);
+      } catch {
+        copyFileSync(source, target);
+      }
+    }
+  }
+}
+
+function installForNobody(dir: string): void {
+  if (!existsSync(join(root, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test builds first)');
+  mkdirSync(dir);
+  chmodSync(dir, 0o755);
+  for (const name of ['bin', 'dist', 'package.json']) cpSync(join(root, name), join(dir, name), { recursive: true, preserveTimestamps: true });
+  linkTree(join(root, 'node_modules'), join(dir, 'node_modules'));
+  bin = join(dir, 'bin', 'sslguard.js');
+  const probe = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', node, '-e', '0']);
+  if (probe.error) throw new Error(`setpriv not found: apt-get install -y util-linux (${probe.error.message})`);
+  if (probe.status !== 0) {
+    node = join(dir, 'node');
+    copyFileSync(process.execPath, node);
+    chmodSync(node, 0o755);
+  }
+}
+
 function runCli(args: string[], cwd: string) {
   if (!existsSync(join(root, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test builds first)');
   const env = {
@@ -36,7 +79,7 @@ function runCli(args: string[], cwd: string) {
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_CONFIG_NOSYSTEM: '1',
   };
-  const command = asRoot ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, ...args]] : [process.execPath, [bin, ...args]];
+  const command = asRoot ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', node, bin, ...args]] : [process.execPath, [bin, ...args]];
   const r = spawnSync(command[0] as string, command[1] as string[], { cwd, encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -88,8 +131,9 @@ function buildTree(dir: string, outside: string, git: boolean): void {
 
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'sslguard-bad-input-'));
-  // `nobody` must be able to reach the trees.
+  // `nobody` must be able to reach the trees and the CLI.
   chmodSync(base, 0o755);
+  if (asRoot) installForNobody(join(base, 'install'));
   const outside = join(base, 'outside-the-tree');
   mkdirSync(outside);
   writeFileSync(join(outside, 'secret.env'), `DATABASE_URL=postgresql://app:${OUTSIDE_SECRET}@db.abcd1234.supabase.co/postgres?sslmode=disable\n`);
