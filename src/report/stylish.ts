@@ -42,8 +42,8 @@ export const formatStylish: Reporter = (report, options) => {
       // `skipped` only where something was left unread; a note about a part of a file read otherwise.
       rows.push([d.line !== undefined ? `${d.line}:${d.column ?? 1}` : '-', s.dim(SKIPPED.test(d.message) ? 'skipped' : 'note'), d.message, '', []]);
     }
-    const posWidth = Math.max(...rows.map((r) => r[0].length));
-    const sevWidth = Math.max(...rows.map((r) => visibleLength(r[1])));
+    const posWidth = rows.reduce((width, r) => Math.max(width, r[0].length), -Infinity);
+    const sevWidth = rows.reduce((width, r) => Math.max(width, visibleLength(r[1])), -Infinity);
     for (const [pos, sev, msg, rule, trace] of rows) {
       lines.push(`  ${s.dim(pos.padEnd(posWidth))}  ${sev}${' '.repeat(sevWidth - visibleLength(sev))}  ${msg}${rule ? `  ${rule}` : ''}`);
       for (const step of trace) lines.push(`  ${' '.repeat(posWidth)}  ${s.dim(step)}`);
