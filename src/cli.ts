@@ -14,6 +14,7 @@ import { formatStylish } from './report/stylish.js';
 import { formatSarif } from './report/sarif.js';
 import { formatGithub } from './report/github.js';
 import { buildReport, type Report, type Reporter } from './report/types.js';
+import { printable } from './report/printable.js';
 import { toolVersion } from './version.js';
 
 const REPORTERS: Record<string, Reporter> = { stylish: formatStylish, json: formatJson, sarif: formatSarif, github: formatGithub };
@@ -202,7 +203,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     return fresh.some((f) => threshold.includes(f.severity)) ? 1 : 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError || error instanceof BaselineError) {
-      io.stderr(`sslguard: ${error.message}\n`);
+      io.stderr(`sslguard: ${printable(error.message)}\n`);
       return 2;
     }
     throw error;
