@@ -64,9 +64,9 @@ describe('regular expressions on hostile files', () => {
   });
 
   it('an .env.example that starts with 200 kB of blank lines (quadratic: 100 kB took 25-43 s)', () => {
-    const dir = repository({ '.env.example': `${'\n'.repeat(200_000)}DATABASE_URL=postgres://app@${HOST}/db?sslmode=disable\n` });
+    const dir = repository({ '.env.example': `${'\n'.repeat(200_000)}# the blank lines end in no assignment\nDATABASE_URL=postgres://app@${HOST}/db?sslmode=disable\n` });
     const report = finished(dir);
-    expect(report.findings.map((f) => [f.ruleId, f.line])).toContainEqual(['no-ssl-disabled', 200_001]);
+    expect(report.findings.map((f) => [f.ruleId, f.line])).toContainEqual(['no-ssl-disabled', 200_002]);
   });
 
   it('variable names of 400 kB of `pg` (quadratic: 200 kB took 11.5 s)', () => {
