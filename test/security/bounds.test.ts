@@ -106,6 +106,12 @@ describe('many findings in one file', () => {
     expect(report.findings.filter((f) => f.ruleId === 'no-ssl-disabled')).toHaveLength(30_000);
   });
 
+  it('25,000 connections and 25,000 `PGSSLMODE=` lines in one .env (quadratic: 20,000 of each took 30 s and 3.6 GB)', () => {
+    const text = Array.from({ length: 25_000 }, (_, i) => `URL_${i}=postgres://u@db${i}.abcd1234.supabase.co/db\nPGSSLMODE=disable\n`).join('');
+    const report = finished(repository({ '.env': text }));
+    expect(report.findings.filter((f) => f.ruleId === 'no-ssl-disabled').length).toBeGreaterThanOrEqual(25_000);
+  });
+
   it('200,000 settings in one file (allowed by the command line) end the scan normally, not in a stack overflow', () => {
     const text = 'PGSSLMODE=disable\n'.repeat(200_000);
     const report = finished(repository({ '.env': text }), '--max-file-size', String(text.length));
