@@ -13,6 +13,7 @@ import { formatStylish } from './report/stylish.js';
 import { formatSarif } from './report/sarif.js';
 import { formatGithub } from './report/github.js';
 import { buildReport, type Report, type Reporter } from './report/types.js';
+import { printable } from './report/printable.js';
 import { toolVersion } from './version.js';
 import { FileAccessError, writeNamedFile } from './files/access.js';
 import { workingBoundary } from './files/boundary.js';
@@ -216,7 +217,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     return fresh.some((f) => threshold.includes(f.severity)) ? 1 : 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError || error instanceof BaselineError) {
-      io.stderr(`sslguard: ${error.message}\n`);
+      io.stderr(`sslguard: ${printable(error.message)}\n`);
       return 2;
     }
     throw error;

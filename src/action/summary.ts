@@ -2,6 +2,7 @@ import type { Diagnostic, Finding } from '../model.js';
 import type { Report } from '../report/types.js';
 import { ruleDocsUrl } from '../version.js';
 import { SUMMARY_LIMIT_BYTES } from './workflow-files.js';
+import { printable } from '../report/printable.js';
 
 /** GitHub shows at most this many annotations of each level per step. */
 export const ANNOTATION_LIMIT = 10;
@@ -21,14 +22,16 @@ export interface SummaryContext {
   blobUrl?: string;
 }
 
-/** Table cell text: pipes escaped, HTML neutralised (messages hold `<CA file>`), newlines as breaks. */
+/** Table cell text: pipes escaped, HTML neutralised (messages hold `<CA file>`), newlines as breaks, other controls as escapes. */
 export function cell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n|\r/g, '<br>');
+  return printable(
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/\|/g, '\\|')
+      .replace(/\r?\n|\r/g, '<br>'),
+  );
 }
 
 function code(text: string): string {

@@ -37,6 +37,9 @@ export const CONFIG_FILE_NAMES = ['.sslguard.json', '.sslguard.yaml', '.sslguard
 const SEVERITIES: readonly SeverityOrOff[] = ['off', 'warning', 'error'];
 const ENVIRONMENTS: readonly EnvironmentName[] = ['production', 'staging', 'development', 'unknown'];
 // `$schema` is what editors write into JSON files to get completion; it carries no settings.
+/** The largest `maxFileSize` a config file may set; only the command line (`--max-file-size`) goes higher. */
+export const MAX_CONFIG_FILE_SIZE = 8 * 1024 * 1024;
+
 const TOP_LEVEL_KEYS = ['rules', 'localHosts', 'environments', 'ignorePatterns', 'certExpiryDays', 'maxFileSize', 'policy', '$schema'] as const;
 /** sslmodes below `require`: valid libpq modes, but never a policy's minimum. */
 const BELOW_POLICY = ['disable', 'allow', 'prefer'];
@@ -329,6 +332,10 @@ export function validateConfig(
       case 'maxFileSize':
         if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
           fail(path, `must be a positive integer number of bytes, not ${describeValue(value)}`);
+        }
+        // A repository's own config must not make the scan of a 50 MB file its CI's problem.
+        if ((value as number) > MAX_CONFIG_FILE_SIZE) {
+          fail(path, `must be at most ${MAX_CONFIG_FILE_SIZE} (8 MiB) in a config file, not ${value as number}: pass --max-file-size on the command line to scan larger files`);
         }
         config.maxFileSize = value as number;
         break;

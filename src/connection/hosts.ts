@@ -36,11 +36,26 @@ const LOCAL_NAMES: ReadonlyMap<string, string> = new Map([
   ['host.docker.internal', 'the Docker host (`host.docker.internal`)'],
 ]);
 
+/**
+ * An IPv6 address without its zone (`fe80::1%eth0`). `replace(/%.*$/, '')` did this and rescanned
+ * the rest from every `%` of `%%%…` (quadratic).
+ */
+function withoutZone(address: string): string {
+  const percent = address.indexOf('%');
+  return percent < 0 ? address : address.slice(0, percent);
+}
+
+/** `{{ … }}` anywhere: `/\{\{[\s\S]*?\}\}/` rescanned the rest from every `{{` of `{{{{…` (quadratic). */
+function hasTemplateAction(text: string): boolean {
+  const open = text.indexOf('{{');
+  return open >= 0 && text.indexOf('}}', open + 2) >= 0;
+}
+
 export function classifyHost(host: string, opts: ClassifyOptions): HostClassification {
   if (opts.socket || host.trim() === '') return { class: 'local', reason: 'Unix-domain socket' };
   const raw = host.trim();
   // `[200z:db8::1234]` is no IPv6 address, and no placeholder either: libpq looks the text up as a host name.
-  if (/^\[[^\]]*:[^\]]*\]$/.test(raw) && !isIPv6Address(raw.slice(1, -1).replace(/%.*$/, ''))) {
+  if (/^\[[^\]:]*:[^\]]*\]$/.test(raw) && !isIPv6Address(withoutZone(raw.slice(1, -1)))) {
     return { class: 'remote', reason: `\`${raw}\` is not an IPv6 address: libpq resolves it as a host name` };
   }
   if (isReference(raw) && !isIPv6Address(raw.slice(1, -1))) {
@@ -49,7 +64,7 @@ export function classifyHost(host: string, opts: ClassifyOptions): HostClassific
   // A host built in code around an interpolation (`${region}.pooler.supabase.com`): only the run knows.
   if (raw.includes('${')) return { class: 'unknown', reason: `host is built from a value (\`${raw}\`)` };
   // Helm values name in-cluster services by template (`{{ .Release.Name }}-postgresql`): only the render knows.
-  if (/\{\{[\s\S]*?\}\}/.test(raw)) return { class: 'unknown', reason: `host is a template (\`${raw}\`)` };
+  if (hasTemplateAction(raw)) return { class: 'unknown', reason: `host is a template (\`${raw}\`)` };
   // DNS names are case-insensitive and may be written fully qualified (`localhost.`).
   const name = raw.toLowerCase().replace(/\.$/, '');
   const local = LOCAL_NAMES.get(name);
@@ -75,7 +90,7 @@ function loopbackReason(name: string): string | undefined {
     if (name === '0.0.0.0') return '0.0.0.0 connects to this machine';
     return undefined;
   }
-  const v6 = name.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  const v6 = withoutZone(name.replace(/^\[(.*)\]$/, '$1'));
   if (!isIPv6Address(v6)) return undefined;
   // The WHATWG URL parser canonicalises IPv6 (`0:0:0:0:0:0:0:1` → `::1`, `::ffff:127.0.0.1` →
   // `::ffff:7f00:1`), so each check below only has to know one spelling.
@@ -98,7 +113,7 @@ function matchesHostPattern(name: string, pattern: string): boolean {
 }
 
 function remoteReason(name: string): string {
-  if (isIPv4(name) || isIPv6Address(name.replace(/%.*$/, ''))) return 'remote address';
+  if (isIPv4(name) || isIPv6Address(withoutZone(name))) return 'remote address';
   return 'remote host';
 }
 
@@ -120,7 +135,8 @@ export function exampleHostReason(host: string): string | undefined {
   if (EXAMPLE_DOMAIN.test(name)) return `\`${name}\` is a domain reserved for documentation`;
   if (TEST_NET.test(name)) return `\`${name}\` is an address reserved for documentation`;
   if (PLACEHOLDER_HOST.test(name)) return `\`${name}\` is a placeholder`;
-  if (/\[[^\]:]*\]|<[^>]*>/.test(name)) return `\`${name}\` holds a placeholder`;
+  // The innermost `[` or `<` of a slot: from each `[` of `[[[…` the slot search rescanned the rest.
+  if (/\[[^\]:[]*\]|<[^<>]*>/.test(name)) return `\`${name}\` holds a placeholder`;
   if (name.split(/[.-]/).some((label) => STAND_IN_LABELS.has(label))) return `\`${name}\` names a stand-in`;
   return undefined;
 }

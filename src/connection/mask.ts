@@ -21,7 +21,8 @@ export function maskSecrets(text: string): string {
     const spaced = found.form === 'uri' ? spacedUserinfoRange(text, found.start, found.end) : undefined;
     if (spaced) ranges.push(spaced);
   }
-  ranges.push(...anyUriUserinfoRanges(text), ...keywordRanges(text), ...privateKeyRanges(text));
+  // Loops, not `push(...list)`: a spread of a list as long as the input overflows the stack.
+  for (const list of [anyUriUserinfoRanges(text), keywordRanges(text), privateKeyRanges(text)]) for (const range of list) ranges.push(range);
   return applyMask(text, ranges);
 }
 
@@ -30,7 +31,7 @@ function connectionSecretRanges(text: string): Range[] {
   const ranges: Range[] = secrets.filter((s) => !isPlaceholder(s.value)).map((s) => ({ start: s.start, end: s.end }));
   const userinfo = postgresUserinfoRange(text, result.ok);
   if (userinfo) ranges.push(userinfo);
-  ranges.push(...keywordRanges(text));
+  for (const item of keywordRanges(text)) ranges.push(item);
   // `user:secret@host` wherever it sits, also where the grammar put it in the query
   // (`postgresql://?app:secret@db/app` has an empty host and a parameter named after the userinfo).
   for (const m of text.matchAll(/:([^:@/?#&=\s]+)@/g)) {

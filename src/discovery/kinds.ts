@@ -144,14 +144,15 @@ export function needsGitState(kinds: readonly PathKind[]): boolean {
 }
 
 /** Every env name has `.env` in it, every certificate or key name one of these endings. */
-const GIT_STATE_NAME = /\.(?:env|crt|pem|cer|der|p12|pfx|key)[^/]*$/i;
+const GIT_STATE_NAME = /\.(?:env|crt|pem|cer|der|p12|pfx|key)/i;
 
 /**
  * `needsGitState(classifyPath(rel))`, for a whole listing: one regular expression turns away
  * nearly every path before it is classified (20,000 paths in 1 ms instead of up to 25).
  */
 export function pathNeedsGitState(rel: string): boolean {
-  return GIT_STATE_NAME.test(rel) && needsGitState(classifyPath(rel));
+  // Tested on the last component: `[^/]*$` after the ending rescanned the rest from each `.env`.
+  return GIT_STATE_NAME.test(rel.slice(rel.lastIndexOf('/') + 1)) && needsGitState(classifyPath(rel));
 }
 
 /**

@@ -2,14 +2,28 @@
 // same `effectiveTls` the rules use; test/policy/consumers.test.ts fails when it is stale.
 import { renderConsumerTable } from '../policy/consumers.js';
 
-const START = /<!-- sslmode-table:start[^>]*-->\n/;
+const START = '<!-- sslmode-table:start';
 const END = '<!-- sslmode-table:end -->';
+
+/**
+ * Where `/<!-- sslmode-table:start[^>]*-->\n/` ends its first match, without rescanning the text
+ * up to the next `>` from every start marker (quadratic on a run of markers).
+ */
+function startMarkerEnd(readme: string): number | undefined {
+  for (let at = readme.indexOf(START); at >= 0; ) {
+    const close = readme.indexOf('>', at + START.length);
+    if (close < 0) return undefined;
+    if (close - 2 >= at + START.length && readme.startsWith('--', close - 2) && readme[close + 1] === '\n') return close + 2;
+    // Every marker before this `>` meets the same `>` with less room: none of them matches.
+    at = readme.indexOf(START, close);
+  }
+  return undefined;
+}
 
 /** The README with its generated block replaced; unchanged when the markers are missing. */
 export function withSslmodeTable(readme: string): string {
-  const start = START.exec(readme);
-  if (!start) return readme;
-  const from = start.index + start[0].length;
+  const from = startMarkerEnd(readme);
+  if (from === undefined) return readme;
   const to = readme.indexOf(END, from);
   if (to < 0) return readme;
   return readme.slice(0, from) + renderConsumerTable() + '\n' + readme.slice(to);

@@ -246,11 +246,11 @@ export class Linter {
     for (const fact of result.facts) this.facts.push(fact);
     for (const diagnostic of result.diagnostics) this.diagnostics.push(diagnostic);
     this.scanned.files.add(file);
-    if (result.links) this.links.push(...result.links);
-    if (result.references) this.references.push(...result.references);
+    if (result.links) for (const item of result.links) this.links.push(item);
+    if (result.references) for (const item of result.references) this.references.push(item);
     if (result.units) this.scanned.declared.set(file, result.units);
-    if (result.uses) this.uses.push(...result.uses);
-    if (result.definitions) this.definitions.push(...result.definitions);
+    if (result.uses) for (const item of result.uses) this.uses.push(item);
+    if (result.definitions) for (const item of result.definitions) this.definitions.push(item);
     if (result.text !== undefined && (result.uses || result.definitions)) {
       this.valueTexts.set(file, result.text);
       this.fingerprintTexts.set(file, result.text);
@@ -283,7 +283,7 @@ export class Linter {
     };
     // Suppressed findings are fingerprinted together with the others, so suppressing one does not renumber its twins.
     const resolved = resolveReferences(this.references, this.scanned);
-    diagnostics.push(...resolved.diagnostics);
+    for (const item of resolved.diagnostics) diagnostics.push(item);
     const links = [...this.links, ...resolved.links];
     const values = resolveValues({
       enabled: config.crossFile !== false,
@@ -295,7 +295,7 @@ export class Linter {
       links,
       config,
     });
-    diagnostics.push(...values.diagnostics);
+    for (const item of values.diagnostics) diagnostics.push(item);
     const judged = values.facts;
     for (const finding of fingerprintFindings(runRules(judged, config, now, rules, links, diagnostics), fingerprintSources(this.fingerprintTexts, judged))) {
       const hit = suppressionsOf(finding.file)?.isSuppressed(finding.ruleId, finding.line);

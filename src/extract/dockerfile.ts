@@ -12,7 +12,7 @@ import type * as DockerfileAst from 'dockerfile-ast';
 import type { Unit } from '../model.js';
 import { locateValue, type ValueLocation } from '../text/source.js';
 import { FactSink, unitOf, type Extractor } from './sink.js';
-import { expandDotenv } from './env.js';
+import { ExpansionBudget, expandDotenv } from './env.js';
 import { commandValue, dockerCommandRanges, dockerHealthcheckRanges } from './libpq-commands.js';
 
 const require = createRequire(import.meta.url);
@@ -53,6 +53,7 @@ export const extractDockerfile: Extractor = (input) => {
   const stages = new Map<string, Stage>();
   let current: Stage = { unit: stageUnit(input.file, GLOBAL_STAGE), defined: new Map() };
   let index = 0;
+  const budget = new ExpansionBudget(sink.text.length);
 
   for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword().toUpperCase();
@@ -80,7 +81,11 @@ export const extractDockerfile: Extractor = (input) => {
         const end = offset(valueRange.end);
         // Docker substitutes earlier ENV/ARG values, except inside single quotes.
         const raw = sink.text.slice(start, end);
-        const value = raw.startsWith("'") ? written : expandDotenv(written, current.defined);
+        const value = raw.startsWith("'") ? written : expandDotenv(written, current.defined, budget);
+        if (budget.exceededAt === undefined && budget.remaining < 0) {
+          budget.exceededAt = start;
+          sink.diagnostic(budget.message()!, start);
+        }
         current.defined.set(name, value);
         const located = locateValue(sink.text, start, end, written);
         const loc: ValueLocation = value === written ? located : { ...located, exact: false };

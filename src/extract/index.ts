@@ -55,13 +55,14 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
     try {
       const r = fn();
       if (r) {
-        facts.push(...r.facts);
-        diagnostics.push(...r.diagnostics);
-        if (r.links) (related.links ??= []).push(...r.links);
-        if (r.references) (related.references ??= []).push(...r.references);
-        if (r.units) (related.units ??= []).push(...r.units);
-        if (r.uses) (related.uses ??= []).push(...r.uses);
-        if (r.definitions) (related.definitions ??= []).push(...r.definitions);
+        // Loops, not `push(...list)`: spreading a list as long as the file overflows the stack.
+        for (const item of r.facts) facts.push(item);
+        for (const item of r.diagnostics) diagnostics.push(item);
+        if (r.links) { const list = (related.links ??= []); for (const item of r.links) list.push(item); }
+        if (r.references) { const list = (related.references ??= []); for (const item of r.references) list.push(item); }
+        if (r.units) { const list = (related.units ??= []); for (const item of r.units) list.push(item); }
+        if (r.uses) { const list = (related.uses ??= []); for (const item of r.uses) list.push(item); }
+        if (r.definitions) { const list = (related.definitions ??= []); for (const item of r.definitions) list.push(item); }
       }
     } catch (error) {
       diagnostics.push({ file: source.file, message: `internal error in the ${what} reader, file skipped: ${(error as Error).message}` });

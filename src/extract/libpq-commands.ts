@@ -23,8 +23,8 @@ const USER_PREFIXES = new Set(['gosu', 'su-exec', 'chpst']);
 /** Shell reserved words that start a compound command: the command follows them (`until pg_isready …; do`). */
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'while', 'until', 'do', '!', '{']);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'su']);
-/** `-c`, and combined flags that include it: `-ec`, `-lc`, `-euxc`. */
-const SCRIPT_FLAG = /^-[a-z]*c[a-z]*$/;
+/** `-c`, and combined flags that include it: `-ec`, `-lc`, `-euxc` (`/^-[a-z]*c[a-z]*$/` backtracked over every `c`). */
+const isScriptFlag = (word: string): boolean => /^-[a-z]*$/.test(word) && word.includes('c');
 /** Nested `sh -c "bash -c '…'"` deeper than this is not followed. */
 const MAX_DEPTH = 3;
 
@@ -85,9 +85,9 @@ export function libpqRanges(command: string, depth = 0): Range[] {
     if (program && isLibpqTool(program.value)) {
       out.push({ start: program.start, end });
     } else if (program && SHELLS.has(programName(program.value)) && depth < MAX_DEPTH) {
-      const flag = words.findIndex((w, x) => x > k && SCRIPT_FLAG.test(w.value));
+      const flag = words.findIndex((w, x) => x > k && isScriptFlag(w.value));
       const script = flag > 0 ? words[flag + 1] : undefined;
-      if (script) out.push(...throughWord(script, libpqRanges(script.value, depth + 1)));
+      if (script) for (const item of throughWord(script, libpqRanges(script.value, depth + 1))) out.push(item);
     }
     i = j + 1;
   }
@@ -112,26 +112,54 @@ export function execFormRanges(items: readonly string[]): Range[][] {
   if (isLibpqTool(program)) {
     for (let x = k; x < items.length; x++) out[x] = [{ start: 0, end: items[x]!.length }];
   } else if (SHELLS.has(programName(program))) {
-    const flag = items.findIndex((a, x) => x > k && SCRIPT_FLAG.test(a));
+    const flag = items.findIndex((a, x) => x > k && isScriptFlag(a));
     if (flag > 0 && items[flag + 1] !== undefined) out[flag + 1] = libpqRanges(items[flag + 1]!);
   }
   return out;
+}
+
+/**
+ * The matches of `/"((?:[^"\\]|\\.)*)"/g` (the insides' ranges), in linear time: the expression
+ * rescanned the rest of the text from every `"` after an unclosed one. A start that fails at `f`
+ * fails from every `"` before `f` too (an escaped quote resumes in step with it), so the search
+ * goes on after `f`.
+ */
+function* quotedStrings(text: string): Generator<{ start: number; end: number }> {
+  let i = text.indexOf('"');
+  while (i >= 0) {
+    let j = i + 1;
+    let closed = false;
+    while (j < text.length) {
+      const c = text[j]!;
+      if (c === '"') {
+        closed = true;
+        break;
+      }
+      if (c === '\\') {
+        const next = text[j + 1];
+        if (next === undefined || next === '\n' || next === '\r' || next === '\u2028' || next === '\u2029') break;
+        j += 2;
+      } else {
+        j++;
+      }
+    }
+    if (closed) yield { start: i + 1, end: j };
+    i = text.indexOf('"', j + 1);
+  }
 }
 
 /** JSON string literals of an exec-form instruction (`["psql", "…"]`), with their raw positions. */
 function jsonStrings(text: string): Array<{ value: string; rawStart: number; raw: string }> | undefined {
   if (!text.trimStart().startsWith('[')) return undefined;
   const out: Array<{ value: string; rawStart: number; raw: string }> = [];
-  const re = /"((?:[^"\\]|\\.)*)"/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
+  for (const m of quotedStrings(text)) {
     let value: string;
     try {
-      value = JSON.parse(m[0]) as string;
+      value = JSON.parse(text.slice(m.start - 1, m.end + 1)) as string;
     } catch {
       return undefined;
     }
-    out.push({ value, rawStart: m.index + 1, raw: m[1]! });
+    out.push({ value, rawStart: m.start, raw: text.slice(m.start, m.end) });
   }
   return out;
 }
@@ -156,7 +184,9 @@ export function dockerCommandRanges(text: string): Range[] {
 
 /** `HEALTHCHECK [--interval=…] CMD <command>`: the ranges libpq programs read in its command. */
 export function dockerHealthcheckRanges(text: string): Range[] {
-  const m = /^(?:\s*--\S+)*\s*CMD\s+/i.exec(text);
+  // Each option a whole word: `(?:\s*--\S+)*` could split `--a--a--a…` in exponentially many ways
+  // (26 of them took 8.6 s).
+  const m = /^\s*(?:--\S+\s+)*CMD\s+/i.exec(text);
   if (!m) return [];
   return dockerCommandRanges(text.slice(m[0].length)).map((r) => ({ start: r.start + m[0].length, end: r.end + m[0].length }));
 }

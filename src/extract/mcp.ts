@@ -99,7 +99,9 @@ function basename(command: string): string {
 function packageName(spec: string): string {
   const at = spec.indexOf('@', spec.startsWith('@') ? 1 : 0);
   const npm = at > 0 ? spec.slice(0, at) : spec;
-  return npm.replace(/(\[|==|>=|<=|~=|!=|[<>]).*$/, '');
+  // Cut at the first version operator (`replace(/(…).*$/, '')` rescanned the rest from each one).
+  const operator = /\[|==|>=|<=|~=|!=|[<>]/.exec(npm);
+  return operator ? npm.slice(0, operator.index) : npm;
 }
 
 function runnerPackage(runner: Runner, args: string[]): string | undefined {

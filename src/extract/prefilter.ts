@@ -23,7 +23,7 @@ const PEM_MARKER = '-----BEGIN';
 let sourcePattern: RegExp | undefined;
 
 /** The triggers and the PEM marker as one alternation, for both forms of the prefilter. */
-const KEYWORDS = `${SOURCE_TRIGGER_PATTERN}|${escapeRegExp(PEM_MARKER)}`;
+export const KEYWORDS = `${SOURCE_TRIGGER_PATTERN}|${escapeRegExp(PEM_MARKER)}`;
 
 function pattern(): RegExp {
   sourcePattern ??= new RegExp(KEYWORDS);

@@ -47,8 +47,28 @@ const PART_WORDS: Record<string, Part> = {
 
 /** `PGHOST`, `PG_HOST`, `DB_HOST`, `PROD_DB_HOST`, `DATABASE_HOSTNAME`, `POSTGRES_PORT`: stem and part. */
 const ENV_NAME = /^((?:[A-Z0-9]+_)*?(?:DB|DATABASE|POSTGRES|POSTGRESQL|PG)_?)(HOST|HOSTNAME|HOSTADDR|SERVER|PORT|USER|USERNAME|DATABASE|DBNAME|NAME|CONNECTION|CLIENT|DIALECT|DRIVER|ENGINE|TYPE)$/i;
-/** `externalDatabase.host`, `postgresql.auth.username`: a key under a block named for a database. */
-const KEY_PATH = /^(.*(?:^|\.)[^.]*(?:db|database|postgres|postgresql|pg)[^.]*(?:\.auth)?\.)(host|hostname|port|user|username|database|dbname|name)$/i;
+const KEY_PART = /^(?:host|hostname|port|user|username|database|dbname|name)$/i;
+const DATABASE_WORD = /db|database|postgres|postgresql|pg/i;
+
+/**
+ * `externalDatabase.host`, `postgresql.auth.username`: a key under a block named for a database,
+ * as `[stem, part]`. What `/^(.*(?:^|\.)[^.]*(?:db|…|pg)[^.]*(?:\.auth)?\.)(host|…|name)$/i`
+ * matched, by segments: that expression backtracked over every database word of a long name
+ * (quadratic: `pgpg…x` of 200 kB took 11.5 s).
+ */
+function keyPath(name: string): [string, string] | undefined {
+  const dot = name.lastIndexOf('.');
+  if (dot < 0 || !KEY_PART.test(name.slice(dot + 1))) return undefined;
+  const segments = name.slice(0, dot).split('.');
+  let block = segments.length - 1;
+  if (!DATABASE_WORD.test(segments[block]!)) {
+    if (block < 1 || segments[block]!.toLowerCase() !== 'auth' || !DATABASE_WORD.test(segments[block - 1]!)) return undefined;
+    block--;
+  }
+  // `.*` before the block stops at a line end.
+  if (/[\n\r\u2028\u2029]/.test(segments.slice(0, block).join('.'))) return undefined;
+  return [name.slice(0, dot + 1), name.slice(dot + 1)];
+}
 
 /** Ports of other database engines: a `DB_HOST` group with one of these is not Postgres. */
 const OTHER_ENGINE_PORTS = new Set(['3306', '1433', '1521', '27017', '6379', '9042']);
@@ -66,8 +86,8 @@ export function splitPart(name: string): { stem: string; part: Part; generic?: b
     if (stem === 'PG' && !['HOST', 'HOSTADDR', 'PORT', 'USER', 'DATABASE'].includes(word)) return undefined;
     return { stem, part: PART_WORDS[word]! };
   }
-  const key = KEY_PATH.exec(name);
-  if (key) return { stem: key[1]!.replace(/\.auth\.$/i, '.'), part: PART_WORDS[key[2]!.toUpperCase()]! };
+  const key = keyPath(name);
+  if (key) return { stem: key[0].replace(/\.auth\.$/i, '.'), part: PART_WORDS[key[1].toUpperCase()]! };
   const generic = ANY_KEY_PATH.exec(name);
   if (generic) return { stem: generic[1]!, part: PART_WORDS[generic[2]!.toUpperCase()]!, generic: true };
   return undefined;

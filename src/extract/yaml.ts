@@ -339,8 +339,8 @@ export class YamlDocument {
     for (const pair of map.items) {
       if (this.isMergeKey(pair.key)) {
         const v = this.resolve(pair.value);
-        if (this.lib.isSeq(v)) for (const item of v.items) sources.push(...this.nonNull(this.resolve(item)));
-        else sources.push(...this.nonNull(v));
+        if (this.lib.isSeq(v)) for (const item of v.items) for (const source of this.nonNull(this.resolve(item))) sources.push(source);
+        else for (const item of this.nonNull(v)) sources.push(item);
         continue;
       }
       const key = this.keyString(pair.key);
@@ -388,7 +388,7 @@ export class YamlDocument {
     const seq = this.resolve(node);
     if (!this.lib.isSeq(seq)) return [];
     const out: YamlNode[] = [];
-    for (const item of seq.items) out.push(...this.nonNull(this.resolve(item)));
+    for (const item of seq.items) for (const source of this.nonNull(this.resolve(item))) out.push(source);
     return out;
   }
 

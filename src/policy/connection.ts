@@ -69,7 +69,25 @@ export function hostLabel(c: ConnectionFact): string {
 /** Connection facts of a unit, in file order, then those of the units it inherits (a merged anchor, the image it runs). */
 export function unitConnections(facts: FactSet, unit: Unit | undefined): ConnectionFact[] {
   if (!unit) return [];
-  return facts.inUnit(unit.id).filter((f): f is ConnectionFact => f.kind === 'connection');
+  return perUnit(connectionsCache, facts, unit.id, () => facts.inUnit(unit.id).filter((f): f is ConnectionFact => f.kind === 'connection'));
+}
+
+/**
+ * Answers per fact set and unit, computed once: the rules ask for every setting of a unit, and
+ * filtering the unit's facts each time made a file of 150,000 `PGSSLMODE=` lines quadratic
+ * (minutes). Callers never modify the lists.
+ */
+const connectionsCache = new WeakMap<FactSet, Map<string, ConnectionFact[]>>();
+const settingsCache = new WeakMap<FactSet, Map<string, SettingFact[]>>();
+const settingConnectionsCache = new WeakMap<FactSet, Map<SettingFact, ConnectionFact[]>>();
+
+function perUnit<K, V>(cache: WeakMap<FactSet, Map<K, V>>, facts: FactSet, key: K, compute: () => V): V {
+  let map = cache.get(facts);
+  if (!map) cache.set(facts, (map = new Map()));
+  if (map.has(key)) return map.get(key)!;
+  const value = compute();
+  map.set(key, value);
+  return value;
 }
 
 /**
@@ -79,6 +97,10 @@ export function unitConnections(facts: FactSet, unit: Unit | undefined): Connect
  */
 export function effectiveSettings(facts: FactSet, unit: Unit | undefined): SettingFact[] {
   if (!unit) return [];
+  return perUnit(settingsCache, facts, unit.id, () => computeEffectiveSettings(facts, unit));
+}
+
+function computeEffectiveSettings(facts: FactSet, unit: Unit): SettingFact[] {
   const byUnit = new Map<string, SettingFact[]>();
   for (const f of facts.inUnit(unit.id)) {
     if (f.kind !== 'setting') continue;
@@ -106,11 +128,17 @@ export function effectiveSettings(facts: FactSet, unit: Unit | undefined): Setti
  */
 export function settingConnections(facts: FactSet, s: SettingFact): ConnectionFact[] {
   if (!s.unit) return [];
-  const out = new Set<ConnectionFact>(unitConnections(facts, s.unit));
-  for (const user of facts.usersOf?.(s.unit.id) ?? []) {
-    if (!effectiveSettings(facts, user).includes(s)) continue;
-    for (const c of unitConnections(facts, user)) out.add(c);
-  }
+  return perUnit(settingConnectionsCache, facts, s, () => computeSettingConnections(facts, s, s.unit!));
+}
+
+function computeSettingConnections(facts: FactSet, s: SettingFact, unit: Unit): ConnectionFact[] {
+  const own = unitConnections(facts, unit);
+  const users = (facts.usersOf?.(unit.id) ?? []).filter((user) => effectiveSettings(facts, user).includes(s));
+  // Without inheriting units, the unit's own list, shared: a copy per setting cost time and memory
+  // quadratic in a unit's size (20,000 URLs and 20,000 `PGSSLMODE=` lines in one .env: 30 s, 3.6 GB).
+  if (users.length === 0) return own;
+  const out = new Set<ConnectionFact>(own);
+  for (const user of users) for (const c of unitConnections(facts, user)) out.add(c);
   return [...out];
 }
 
@@ -349,13 +377,22 @@ export function describeUnit(unit: Unit | undefined): string {
   return describeOwnUnit(unit);
 }
 
+/**
+ * "compose service `api`" → ["compose service", "`api`"], as `/^(.*?) (`.*`)$/` split it, without
+ * its backtracking over every `` ` `` of a long name (quadratic).
+ */
+function kindAndName(label: string): [string, string] {
+  const space = label.indexOf(' `');
+  if (space < 0 || !label.endsWith('`') || label.length < space + 3 || /[\n\r\u2028\u2029]/.test(label)) return [label, ''];
+  return [label.slice(0, space), label.slice(space + 1)];
+}
+
 /** Several units in one phrase: "compose services `api` and `worker`". */
 export function describeUnits(units: readonly Unit[]): string {
   const byKind = new Map<string, string[]>();
   for (const u of units) {
     const label = describeOwnUnit(u);
-    const m = /^(.*?) (`.*`)$/.exec(label);
-    const [kind, name] = m ? [m[1]!, m[2]!] : [label, ''];
+    const [kind, name] = kindAndName(label);
     const list = byKind.get(kind) ?? [];
     if (name && !list.includes(name)) list.push(name);
     byKind.set(kind, list);

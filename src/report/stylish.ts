@@ -1,6 +1,7 @@
 import type { Reporter } from './types.js';
 import type { Diagnostic, Finding } from '../model.js';
 import { position, relatedOf } from './related.js';
+import { printable } from './printable.js';
 
 // ANSI styles, applied only when the caller says colour is wanted (a TTY without --no-color / NO_COLOR).
 const style = (on: boolean) => ({
@@ -31,19 +32,19 @@ export const formatStylish: Reporter = (report, options) => {
   const lines: string[] = [];
   for (const file of [...byFile.keys()].sort()) {
     const g = byFile.get(file)!;
-    lines.push('', s.underline(file));
+    lines.push('', s.underline(printable(file)));
     // Each row may carry the finding's trace across files, printed under it.
     const rows: Array<[string, string, string, string, string[]]> = [];
     for (const f of g.findings) {
-      const trace = relatedOf(f).map((r) => `↳ ${position(r)}  ${r.message}`);
-      rows.push([`${f.line}:${f.column}`, f.severity === 'error' ? s.red('error') : s.yellow('warning'), f.message, s.dim(f.ruleId), trace]);
+      const trace = relatedOf(f).map((r) => `↳ ${printable(position(r))}  ${printable(r.message)}`);
+      rows.push([`${f.line}:${f.column}`, f.severity === 'error' ? s.red('error') : s.yellow('warning'), printable(f.message), s.dim(printable(f.ruleId)), trace]);
     }
     for (const d of g.diagnostics) {
       // `skipped` only where something was left unread; a note about a part of a file read otherwise.
-      rows.push([d.line !== undefined ? `${d.line}:${d.column ?? 1}` : '-', s.dim(SKIPPED.test(d.message) ? 'skipped' : 'note'), d.message, '', []]);
+      rows.push([d.line !== undefined ? `${d.line}:${d.column ?? 1}` : '-', s.dim(SKIPPED.test(d.message) ? 'skipped' : 'note'), printable(d.message), '', []]);
     }
-    const posWidth = Math.max(...rows.map((r) => r[0].length));
-    const sevWidth = Math.max(...rows.map((r) => visibleLength(r[1])));
+    const posWidth = rows.reduce((width, r) => Math.max(width, r[0].length), -Infinity);
+    const sevWidth = rows.reduce((width, r) => Math.max(width, visibleLength(r[1])), -Infinity);
     for (const [pos, sev, msg, rule, trace] of rows) {
       lines.push(`  ${s.dim(pos.padEnd(posWidth))}  ${sev}${' '.repeat(sevWidth - visibleLength(sev))}  ${msg}${rule ? `  ${rule}` : ''}`);
       for (const step of trace) lines.push(`  ${' '.repeat(posWidth)}  ${s.dim(step)}`);

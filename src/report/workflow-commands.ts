@@ -3,6 +3,8 @@
 // otherwise end a value. Written by hand because the toolkit (@actions/core) keeps its escaping
 // private and would bring an HTTP client into every CLI install for five replace calls.
 
+import { printable } from './printable.js';
+
 export type AnnotationLevel = 'error' | 'warning' | 'notice';
 
 export function escapeData(value: string): string {
@@ -13,13 +15,17 @@ export function escapeProperty(value: string): string {
   return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** `::name key=value,…::message` with every part escaped; properties that are undefined are left out. */
+/**
+ * `::name key=value,…::message` with every part escaped; properties that are undefined are left out.
+ * Control characters other than line breaks show as escapes (`\u001b`): a file name's ESC reaches
+ * no terminal, at the price of an annotation GitHub cannot place on such a file.
+ */
 export function workflowCommand(name: string, properties: Record<string, string | number | undefined>, message: string): string {
   const props = Object.entries(properties)
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
+    .map(([key, value]) => `${key}=${escapeProperty(printable(String(value), { lineBreaks: true }))}`)
     .join(',');
-  return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`;
+  return `::${name}${props ? ` ${props}` : ''}::${escapeData(printable(message, { lineBreaks: true }))}`;
 }
 
 export interface AnnotationPosition {

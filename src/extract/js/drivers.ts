@@ -162,7 +162,11 @@ export function usesOnlyOtherClients(text: string): boolean {
 function isDatabaseModule(m: string): boolean {
   const table = Object.hasOwn(MODULES, m) ? MODULES[m] : undefined;
   if (table) return Object.values(table).some((api) => !api.driver.startsWith('node:') && api.driver !== 'undici');
-  return /^(?:pg|postgres|@prisma\/adapter-pg|drizzle-orm\/.*postgres.*|@neondatabase\/.*|@vercel\/postgres)$/.test(m);
+  if (/^(?:pg|postgres|@prisma\/adapter-pg|@vercel\/postgres)$/.test(m)) return true;
+  // `drizzle-orm/…postgres…` and `@neondatabase/…` on one line, without `.*postgres.*$`, which
+  // backtracked over every `postgres` of a long specifier ending in a newline (quadratic).
+  if (/[\n\r\u2028\u2029]/.test(m)) return false;
+  return (m.startsWith('drizzle-orm/') && m.includes('postgres', 'drizzle-orm/'.length)) || m.startsWith('@neondatabase/');
 }
 
 export function apiOfConfigFile(file: string): { api: DriverApi; environmentKeys: boolean } | undefined {
