@@ -130,3 +130,62 @@ export function relativeToCwd(root: string, cwd: string, relToRoot: string): str
   const rel = path.relative(cwd, path.join(root, ...relToRoot.split('/')));
   return path.sep === '/' ? rel : rel.split(path.sep).join('/');
 }
+
+// The repository around named files (see src/engine/context.ts): its listing, a word search over
+// some of its files, and their content, from the work tree or from the index. Each is one git
+// process per repository, whatever the number of files.
+
+export interface RepositoryListing {
+  /** The work tree's top-level directory (as git reports it). */
+  root: string;
+  /** Root-relative POSIX path → blob id in the index, for regular files (the first stage when unmerged). */
+  indexed: Map<string, string>;
+}
+
+/**
+ * The files git tracks at and below `root` (the directory holding `.git`): one `ls-files --stage`
+ * (the index alone, no walk of the work tree). Undefined outside a repository or when git fails:
+ * the named files are then judged alone.
+ */
+export async function listRepository(root: string): Promise<RepositoryListing | undefined> {
+  // From `root` git lists the files under it, relative to it: no rev-parse is needed first (each
+  // process started costs a hook more than its work), and a `root` that is not the top level
+  // (a stray `.git`) only narrows the listing to the files below it.
+  const cached = await git(root, ['ls-files', '-z', '-s', '--cached']);
+  if (cached.code !== 0) return undefined;
+  const indexed = new Map<string, string>();
+  for (const entry of cached.stdout.toString('utf8').split('\0')) {
+    // `<mode> <object> <stage>\t<path>`: a regular file's mode is 100644 or 100755 (six
+    // characters), then the object id up to the next space. Parsed without splitting: a listing
+    // has tens of thousands of entries and a hook pays for each.
+    const tab = entry.indexOf('\t');
+    if (tab < 0 || !(entry.startsWith('100644 ') || entry.startsWith('100755 '))) continue;
+    const rel = entry.slice(tab + 1);
+    if (!indexed.has(rel)) indexed.set(rel, entry.slice(7, entry.indexOf(' ', 7)));
+  }
+  return { root, indexed };
+}
+
+/**
+ * Of the tracked files under `pathspecs` (root-relative, taken literally; all files when empty),
+ * those that hold one of `words` as a whole word, root-relative: in the index's content
+ * (`cached`) or in the work tree's. Undefined when git could not answer (the caller then treats
+ * every candidate as a match).
+ */
+export async function grepWords(root: string, words: readonly string[], pathspecs: readonly string[], cached: boolean): Promise<Set<string> | undefined> {
+  if (words.length === 0) return new Set();
+  const args = [
+    '-c', 'submodule.recurse=false',
+    'grep', '-l', '-z', '-F', '-w', '--full-name', '--no-color',
+    // The default, said outright: a repository's textconv filter is a program it names.
+    '--no-textconv',
+    ...(cached ? ['--cached'] : []),
+    ...words.flatMap((w) => ['-e', w]),
+    '--',
+    ...pathspecs,
+  ];
+  const r = await git(root, args, undefined, { GIT_LITERAL_PATHSPECS: '1' });
+  // 0: matches, 1: none.
+  if (r.code !== 0 && r.code !== 1) return undefined;
+  return new Set(r.stdout.toString('utf8').split('\0').filter(Boolean));
+}
