@@ -136,34 +136,40 @@ export function relativeToCwd(root: string, cwd: string, relToRoot: string): str
 // process per repository, whatever the number of files.
 
 export interface RepositoryListing {
-  /** The work tree's top-level directory (as git reports it). */
+  /** The directory listed from (holding `.git`). */
   root: string;
-  /** Root-relative POSIX path → blob id in the index, for regular files (the first stage when unmerged). */
-  indexed: Map<string, string>;
+  /** Root-relative POSIX paths of the regular files in the index, in git's order. */
+  paths: string[];
+  /** The blob id of each, index for index. */
+  ids: string[];
 }
 
 /**
  * The files git tracks at and below `root` (the directory holding `.git`): one `ls-files --stage`
- * (the index alone, no walk of the work tree). Undefined outside a repository or when git fails:
- * the named files are then judged alone.
+ * (the index alone, no walk of the work tree). From `root` git lists the files under it, relative
+ * to it: no rev-parse is needed first (each process started costs a hook more than its work), and
+ * a `root` that is not the top level (a stray `.git`) only narrows the listing to the files below
+ * it. Undefined outside a repository or when git fails: the named files are then judged alone.
  */
 export async function listRepository(root: string): Promise<RepositoryListing | undefined> {
-  // From `root` git lists the files under it, relative to it: no rev-parse is needed first (each
-  // process started costs a hook more than its work), and a `root` that is not the top level
-  // (a stray `.git`) only narrows the listing to the files below it.
   const cached = await git(root, ['ls-files', '-z', '-s', '--cached']);
   if (cached.code !== 0) return undefined;
-  const indexed = new Map<string, string>();
+  const paths: string[] = [];
+  const ids: string[] = [];
+  let previous = '';
   for (const entry of cached.stdout.toString('utf8').split('\0')) {
-    // `<mode> <object> <stage>\t<path>`: a regular file's mode is 100644 or 100755 (six
-    // characters), then the object id up to the next space. Parsed without splitting: a listing
-    // has tens of thousands of entries and a hook pays for each.
+    // `<mode> <object> <stage>\t<path>`: a regular file's mode is 100644 or 100755, then the
+    // object id up to the next space. Parsed without splitting: a listing has tens of thousands of
+    // entries and a hook pays for each. An unmerged path is listed once per stage: the first stays.
     const tab = entry.indexOf('\t');
     if (tab < 0 || !(entry.startsWith('100644 ') || entry.startsWith('100755 '))) continue;
     const rel = entry.slice(tab + 1);
-    if (!indexed.has(rel)) indexed.set(rel, entry.slice(7, entry.indexOf(' ', 7)));
+    if (rel === previous) continue;
+    previous = rel;
+    paths.push(rel);
+    ids.push(entry.slice(7, entry.indexOf(' ', 7)));
   }
-  return { root, indexed };
+  return { root, paths, ids };
 }
 
 /**

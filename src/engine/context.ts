@@ -27,36 +27,29 @@
 // Code found as a reader or definer is a leaf: its own readers and definers cannot change what is
 // said about a named file.
 import { promises as fsp } from 'node:fs';
-import path, { posix } from 'node:path';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import type ignoreFactory from 'ignore';
 import type { ResolvedConfig } from '../config/types.js';
 import type { FileExtraction } from '../extract/index.js';
-import { extractIsolated } from './isolate.js';
 import { classifyPath, type PathKind } from '../discovery/kinds.js';
 import { grepWords, listRepository, readBlobs, relativeToCwd } from '../discovery/staged.js';
 import { ALWAYS_SKIPPED_DIRS } from '../discovery/walk.js';
+import { extractIsolated } from './isolate.js';
 import type { SourceInput } from './lint.js';
 import { FileReader } from './scan.js';
 
 const require = createRequire(import.meta.url);
-const SKIPPED: ReadonlySet<string> = new Set(ALWAYS_SKIPPED_DIRS);
-
-function hasSkippedDirectory(rel: string): boolean {
-  // Segment by segment without splitting: asked for every file of the repository.
-  let start = 0;
-  for (let slash = rel.indexOf('/'); slash >= 0; slash = rel.indexOf('/', start)) {
-    if (SKIPPED.has(rel.slice(start, slash))) return true;
-    start = slash + 1;
-  }
-  return false;
-}
 
 /** The repository around the named files, as the file-system layer reads it. Paths are cwd-relative POSIX. */
 export interface ContextRepository {
-  /** Every file a scan of the repository would read, with its kinds (no ignored file, no skipped directory). */
-  files: ReadonlyMap<string, readonly PathKind[]>;
-  /** Of `candidates`, the files that hold one of `words` as a whole word; undefined when that cannot be told (then all are). */
+  /** Every file git tracks (whether sslguard reads it or not). */
+  paths: readonly string[];
+  /** Git tracks it. */
+  has(file: string): boolean;
+  /** What sslguard reads a tracked file as; none for a file it does not read, under a skipped directory, or ignored by the config. */
+  kinds(file: string): readonly PathKind[];
+  /** Of `candidates`, the files that hold one of `words` as a whole word; undefined when that cannot be told (then all do). */
   grep(words: readonly string[], candidates: readonly string[]): Promise<Set<string> | undefined>;
   /** The files to extract (a diagnostic's message for one that cannot be read). */
   read(paths: readonly string[]): Promise<Array<SourceInput | { file: string; error: string }>>;
@@ -74,7 +67,7 @@ export function linterTarget(linter: { resolvedConfig: ResolvedConfig; addExtrac
   return { extract: (source) => extractIsolated(source, linter.resolvedConfig), keep: (file, extraction) => linter.addExtraction(file, extraction) };
 }
 
-/** Enough rounds for the longest chain above (named → infrastructure → its Dockerfile → … → code). */
+/** Enough rounds for the longest chain above (named → `.env` → compose file → Dockerfile → package.json). */
 const MAX_ROUNDS = 6;
 
 interface Added {
@@ -85,13 +78,16 @@ interface Added {
 }
 
 /**
- * Files that hold one of `words`, among those `candidates` accepts; with `confirm`, a file found
- * is kept only when its extraction says it relates (a compose file that builds this Dockerfile,
- * not just any that builds one).
+ * Files that hold one of `words`, among those under `prefix` (none: anywhere) that `accepts`; with
+ * `confirm`, a file found is kept only when its extraction says it relates (a compose file that
+ * builds this Dockerfile, not just any that builds one).
  */
 interface Question {
   words: Set<string>;
-  candidates: (file: string, kinds: readonly PathKind[]) => boolean;
+  prefix?: string;
+  /** A cheap test of the path before its kinds are asked (classifying costs a microsecond, and a listing has tens of thousands). */
+  name: RegExp;
+  accepts: (file: string, kinds: readonly PathKind[]) => boolean;
   confirm?: (extraction: FileExtraction) => boolean;
 }
 
@@ -102,8 +98,8 @@ interface NamedValues {
 }
 
 /**
- * Reads the context of the `named` files (already extracted, in `named`) into `target`, round by
- * round until nothing new relates. Returns the context files added.
+ * Reads the context of the `named` files (already extracted) into `target`, round by round until
+ * nothing new relates. Returns the context files added.
  */
 export async function addRepositoryContext(
   named: ReadonlyMap<string, FileExtraction>,
@@ -112,29 +108,33 @@ export async function addRepositoryContext(
   /** Files the caller has already added (a directory scanned beside the named files). */
   scanned: Iterable<string> = [],
 ): Promise<string[]> {
-  const layout = new Layout(repo.files);
+  const layout = new Layout(repo);
   const included = new Set<string>([...named.keys(), ...scanned]);
   const values: NamedValues = { files: new Set(named.keys()), names: new Set() };
   for (const extraction of named.values()) for (const d of extraction.definitions ?? []) values.names.add(d.name);
   const added: string[] = [];
-  let pending: Added[] = [...named].map(([file, extraction]) => ({ file, kinds: repo.files.get(file) ?? [], extraction, named: true }));
+  let pending: Added[] = [...named].map(([file, extraction]) => ({ file, kinds: repo.kinds(file), extraction, named: true }));
   for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
-    /** File → the confirmations it needs (an empty list: none). */
+    /** File → the confirmations it needs (`undefined` in the list: none). */
     const wanted = new Map<string, Array<Question['confirm']>>();
     const want = (f: string, confirm?: Question['confirm']): void => {
+      if (included.has(f) || !repo.has(f) || repo.kinds(f).length === 0) return;
       const list = wanted.get(f) ?? [];
       list.push(confirm);
       wanted.set(f, list);
     };
     const questions: Question[] = [];
-    for (const item of pending) relate(item, layout, values, (f) => want(f), questions);
+    for (const item of pending) relate(item, layout, values, want, questions);
     // One search per round for every question: a file that holds a word of one question and is a
     // candidate of another is read for nothing, which costs less than another search.
     const asked = questions.map((q) => ({ q, candidates: [] as string[] }));
-    if (questions.length > 0) {
-      for (const [f, kinds] of layout.files) {
-        if (included.has(f)) continue;
-        for (const a of asked) if (a.q.candidates(f, kinds)) a.candidates.push(f);
+    if (asked.length > 0) {
+      for (const f of repo.paths) {
+        for (const a of asked) {
+          if ((a.q.prefix !== undefined && !f.startsWith(a.q.prefix)) || !a.q.name.test(f) || included.has(f)) continue;
+          const kinds = repo.kinds(f);
+          if (kinds.length > 0 && a.q.accepts(f, kinds)) a.candidates.push(f);
+        }
       }
     }
     const words = new Set(asked.filter((a) => a.candidates.length > 0).flatMap((a) => [...a.q.words]));
@@ -143,7 +143,7 @@ export async function addRepositoryContext(
       const hits = await repo.grep([...words].sort(), candidates);
       for (const a of asked) for (const f of a.candidates) if (!hits || hits.has(f)) want(f, a.q.confirm);
     }
-    const next = [...wanted.keys()].filter((f) => !included.has(f) && layout.files.has(f)).sort();
+    const next = [...wanted.keys()].sort();
     pending = [];
     if (next.length === 0) break;
     for (const read of await repo.read(next)) {
@@ -151,39 +151,45 @@ export async function addRepositoryContext(
       // its diagnostic belongs to a scan that names it.
       if ('error' in read) continue;
       const extraction = target.extract(read);
-      const confirms = wanted.get(read.file)!;
-      if (!confirms.some((c) => c === undefined || c(extraction))) continue;
+      if (!wanted.get(read.file)!.some((confirm) => confirm === undefined || confirm(extraction))) continue;
       included.add(read.file);
       target.keep(read.file, extraction);
       added.push(read.file);
-      pending.push({ file: read.file, kinds: layout.files.get(read.file) ?? [], extraction, named: false });
+      pending.push({ file: read.file, kinds: repo.kinds(read.file), extraction, named: false });
     }
   }
   return added;
 }
 
-/** The directory tree of the repository's files, for the path relations. */
+/** The directory structure of the tracked files, answered by scanning the listing (cheaper than indexing it once per hook). */
 class Layout {
   /** Directories holding a package.json ('.' for the working directory). */
   private readonly packages = new Set<string>();
-  private byDir: Map<string, string[]> | undefined;
   private readonly owners = new Map<string, string | undefined>();
+  private readonly dirs = new Map<string, string[]>();
+  private mcpConfigs: string[] | undefined;
 
-  constructor(readonly files: ReadonlyMap<string, readonly PathKind[]>) {
-    for (const file of files.keys()) if (file === 'package.json' || file.endsWith('/package.json')) this.packages.add(dirOf(file));
+  constructor(readonly repo: ContextRepository) {
+    for (const file of repo.paths) {
+      if ((file === 'package.json' || file.endsWith('/package.json')) && repo.kinds(file).length > 0) this.packages.add(dirOf(file));
+    }
   }
 
+  /** The files sslguard reads directly in `dir`. */
   inDir(dir: string): readonly string[] {
-    if (!this.byDir) {
-      this.byDir = new Map();
-      for (const file of this.files.keys()) {
-        const d = dirOf(file);
-        const list = this.byDir.get(d);
-        if (list) list.push(file);
-        else this.byDir.set(d, [file]);
-      }
+    let list = this.dirs.get(dir);
+    if (!list) {
+      const prefix = dir === '.' ? '' : `${dir}/`;
+      list = this.repo.paths.filter((f) => f.startsWith(prefix) && !f.includes('/', prefix.length) && this.repo.kinds(f).length > 0);
+      this.dirs.set(dir, list);
     }
-    return this.byDir.get(dir) ?? [];
+    return list;
+  }
+
+  /** MCP configs anywhere (few: found by name). */
+  mcp(): readonly string[] {
+    this.mcpConfigs ??= this.repo.paths.filter((f) => /mcp|settings\.json$/i.test(f) && isMcp(f, this.repo.kinds(f)));
+    return this.mcpConfigs;
   }
 
   /** The package.json files of `file`'s directory and every directory above it. */
@@ -203,17 +209,16 @@ class Layout {
     return found;
   }
 
-  /** What code a value written in `file` reaches (resolve-values.ts `visible`): a path prefix, or everything. */
-  readersOf(file: string): (reader: string) => boolean {
+  /** The code a value written in `file` reaches (resolve-values.ts `visible`): a path prefix, or everywhere. */
+  readersPrefix(file: string): string | undefined {
     const o = this.owner(file);
-    if (o === undefined || o === '.') return () => true;
-    const prefix = `${o}/`;
-    return (reader) => reader.startsWith(prefix);
+    return o === undefined || o === '.' ? undefined : `${o}/`;
   }
 
   /** A value written in `file` reaches code in `reader`. */
   visible(file: string, reader: string): boolean {
-    return this.readersOf(file)(reader);
+    const prefix = this.readersPrefix(file);
+    return prefix === undefined || reader.startsWith(prefix);
   }
 }
 
@@ -223,7 +228,11 @@ function dirOf(file: string): string {
   return slash < 0 ? '.' : file.slice(0, slash);
 }
 
-/** The directory above `dir`, undefined above the working directory or at `..` (outside it, the walk stops). */
+function baseOf(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1);
+}
+
+/** The directory above `dir`; undefined above the working directory or at `..` (outside it, the walk stops). */
 function parentOf(dir: string): string | undefined {
   if (dir === '.' || dir === '..' || dir.endsWith('/..') || dir === '/') return undefined;
   return dirOf(dir);
@@ -233,38 +242,45 @@ function inDir(dir: string, name: string): string {
   return dir === '.' || dir === '' ? name : `${dir}/${name}`;
 }
 
-
 /** The directory an MCP client starts project servers in (resolve-values.ts `mcpProjectRoot`). */
 function mcpProjectRoot(file: string): string {
-  const dir = posix.dirname(file);
-  return posix.basename(dir).startsWith('.') && posix.basename(dir) !== '.' ? posix.dirname(dir) : dir;
+  const dir = dirOf(file);
+  const base = baseOf(dir);
+  return base.startsWith('.') && base !== '.' && base !== '..' ? dirOf(dir) : dir;
 }
+
+const COMPOSE_OR_MCP_NAME = /compose|mcp|settings\.json$/i;
+const YAML_NAME = /\.ya?ml$/i;
+const READER_NAME = /\.(?:[cm]?[jt]sx?|prisma)$/i;
+const NOT_CODE_NAME = /^(?!.*\.[cm]?[jt]sx?$)/i;
 
 const isEnv = (kinds: readonly PathKind[]): boolean => kinds.includes('env');
 const isManifest = (kinds: readonly PathKind[]): boolean => kinds.includes('yaml') && !kinds.includes('compose') && !kinds.includes('helm-values') && !kinds.includes('workflow');
-const isMcp = (file: string, kinds: readonly PathKind[]): boolean => kinds.includes('mcp') || (kinds.includes('json') && !kinds.includes('package-json') && /mcp/i.test(posix.basename(file)));
+/** MCP configs by name, and JSON files named like one (`mcp.json` elsewhere); any other JSON with `mcpServers` is not followed. */
+const isMcp = (file: string, kinds: readonly PathKind[]): boolean => kinds.includes('mcp') || (kinds.includes('json') && !kinds.includes('package-json') && /mcp/i.test(baseOf(file)));
 /**
  * Files whose facts may hold a variable code reads (resolve-values.ts `resolveCode`'s pool). Code
  * that assigns `process.env.X` is left out: what the named code makes of it is reported there.
  */
-const mayDefine = (kinds: readonly PathKind[]): boolean => kinds.length > 0 && !kinds.includes('source') && !kinds.includes('certificate') && !kinds.includes('private-key') && !kinds.includes('prisma');
+const mayDefine = (kinds: readonly PathKind[]): boolean => !kinds.includes('source') && !kinds.includes('certificate') && !kinds.includes('private-key') && !kinds.includes('prisma');
 const mayRead = (kinds: readonly PathKind[]): boolean => kinds.includes('source') || kinds.includes('prisma');
 
-function relate(item: Added, layout: Layout, values: NamedValues, wantPath: (file: string) => void, questions: Question[]): void {
-  const { file, kinds, extraction } = item;
-  const dir = dirOf(file);
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  const want = (f: string | undefined): void => {
-    if (f !== undefined && layout.files.has(f)) wantPath(f);
-  };
-  const ask = (words: Iterable<string>, candidates: Question['candidates'], confirm?: Question['confirm']): void => {
-    const set = new Set([...words].filter((w) => w !== ''));
-    if (set.size > 0) questions.push({ words: set, candidates, ...(confirm ? { confirm } : {}) });
-  };
-  const envFilesNamed = (e: FileExtraction): string[] => [
+/** Env files a compose file or MCP config loads whole (`env_file:`, `--env-file`, `envFile`). */
+function envFilesNamed(e: FileExtraction): string[] {
+  return [
     ...(e.references ?? []).filter((r) => r.kind === 'env-file').map((r) => r.path),
     ...(e.uses ?? []).flatMap((u) => u.parts.flatMap((p) => (typeof p !== 'string' && p.from?.kind === 'env-file' ? [p.from.name] : []))),
   ];
+}
+
+function relate(item: Added, layout: Layout, values: NamedValues, want: (file: string) => void, questions: Question[]): void {
+  const { file, kinds, extraction } = item;
+  const dir = dirOf(file);
+  const base = baseOf(file);
+  const ask = (words: Iterable<string>, question: Omit<Question, 'words'>): void => {
+    const set = new Set([...words].filter((w) => w !== ''));
+    if (set.size > 0) questions.push({ words: set, ...question });
+  };
 
   for (const p of layout.packageFiles(file)) want(p);
   // Whatever the extractor resolves against other files, by path.
@@ -274,12 +290,14 @@ function relate(item: Added, layout: Layout, values: NamedValues, wantPath: (fil
   if (isEnv(kinds)) {
     if (base.startsWith('.env')) {
       for (const f of layout.inDir(dir)) {
-        const k = layout.files.get(f)!;
-        if ((isEnv(k) && posix.basename(f).startsWith('.env')) || k.includes('compose')) want(f);
+        const k = layout.repo.kinds(f);
+        if ((isEnv(k) && baseOf(f).startsWith('.env')) || k.includes('compose')) want(f);
       }
     }
     // `env_file:`, `--env-file`, `envFile` name it from anywhere.
-    ask([base], (f, k) => k.includes('compose') || isMcp(f, k), (e) => envFilesNamed(e).includes(file));
+    ask([base], { name: COMPOSE_OR_MCP_NAME, accepts: (f, k) => k.includes('compose') || isMcp(f, k), confirm: (e) => envFilesNamed(e).includes(file) });
+    // An MCP config whose project is this directory reads its `.env` and `.env.local`.
+    if (base === '.env' || base === '.env.local') for (const f of layout.mcp()) if (mcpProjectRoot(f) === dir) want(f);
   }
   if (kinds.includes('compose')) want(inDir(dir, '.env'));
   if (isMcp(file, kinds)) {
@@ -287,12 +305,10 @@ function relate(item: Added, layout: Layout, values: NamedValues, wantPath: (fil
     want(inDir(root, '.env'));
     want(inDir(root, '.env.local'));
   }
-  // An MCP config whose project is this directory reads its `.env` and `.env.local`.
-  if (isEnv(kinds) && (base === '.env' || base === '.env.local')) {
-    for (const [f, k] of layout.files) if (isMcp(f, k) && mcpProjectRoot(f) === dir) want(f);
+  if (kinds.includes('dockerfile')) {
+    ask(['build'], { name: COMPOSE_OR_MCP_NAME, accepts: (_f, k) => k.includes('compose'), confirm: (e) => (e.references ?? []).some((r) => r.kind === 'dockerfile' && r.path === file) });
   }
-  if (kinds.includes('dockerfile')) ask(['build'], (_f, k) => k.includes('compose'), (e) => (e.references ?? []).some((r) => r.kind === 'dockerfile' && r.path === file));
-  if (kinds.includes('helm-values')) for (const f of layout.inDir(dir)) if (layout.files.get(f)!.includes('helm-values')) want(f);
+  if (kinds.includes('helm-values')) for (const f of layout.inDir(dir)) if (layout.repo.kinds(f).includes('helm-values')) want(f);
 
   // Kubernetes: Secrets and ConfigMaps by name, both ways.
   const resources = new Set<string>();
@@ -300,7 +316,7 @@ function relate(item: Added, layout: Layout, values: NamedValues, wantPath: (fil
     for (const part of use.parts) if (typeof part !== 'string' && (part.from?.kind === 'k8s-secret' || part.from?.kind === 'k8s-configmap')) resources.add(part.from.name);
   }
   for (const d of extraction.definitions ?? []) if (d.unit.kind === 'k8s-secret' || d.unit.kind === 'k8s-configmap') resources.add(d.unit.name);
-  if (resources.size > 0) ask(resources, (_f, k) => isManifest(k));
+  if (resources.size > 0) ask(resources, { name: YAML_NAME, accepts: (_f, k) => isManifest(k) });
 
   // Code that reads the variables a named file gives a value, directly or through this file (a
   // compose service's `DATABASE_URL: ${DATABASE_URL}`, whose value is judged where the named
@@ -317,8 +333,8 @@ function relate(item: Added, layout: Layout, values: NamedValues, wantPath: (fil
       // `env_file:` of a named file: its every variable, under its own name.
       if (!item.named && fromNamed && use.as === undefined) for (const n of values.names) variables.add(n);
     }
-    const reaches = layout.readersOf(file);
-    if (variables.size > 0) ask([...variables].filter(isWord), (f, k) => mayRead(k) && reaches(f));
+    const prefix = layout.readersPrefix(file);
+    if (variables.size > 0) ask([...variables].filter(isWord), { ...(prefix !== undefined ? { prefix } : {}), name: READER_NAME, accepts: (_f, k) => mayRead(k) });
   }
   // Named code: the files that may define what it reads.
   if (item.named) {
@@ -327,7 +343,7 @@ function relate(item: Added, layout: Layout, values: NamedValues, wantPath: (fil
       if (use.scope !== 'code') continue;
       for (const part of use.parts) if (typeof part !== 'string') read.add(part.name);
     }
-    if (read.size > 0) ask([...read].filter(isWord), (f, k) => mayDefine(k) && layout.visible(f, file));
+    if (read.size > 0) ask([...read].filter(isWord), { name: NOT_CODE_NAME, accepts: (f, k) => mayDefine(k) && layout.visible(f, file) });
   }
 }
 
@@ -341,10 +357,10 @@ function isWord(name: string): boolean {
 /** Above this many candidates git grep searches everything and the answer is filtered here (command-line length). */
 const MAX_PATHSPECS = 1000;
 
-/** Up to this many work-tree files are searched in this process rather than by git grep. */
+/** Up to this many work-tree files are searched in this process rather than by git grep (starting git costs more). */
 const SEARCH_HERE = 400;
 
-/** `git grep -l -F -w` over a few files, here: a word is not preceded or followed by a word character. */
+/** `git grep -l -F -w` over a few files, here: a word not preceded or followed by a word character. */
 function searchHere(words: readonly string[], candidates: readonly string[], absOf: (file: string) => string, maxSize: number): Set<string> {
   const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = new RegExp(`(?<![A-Za-z0-9_])(?:${escaped.join('|')})(?![A-Za-z0-9_])`);
@@ -359,6 +375,22 @@ function searchHere(words: readonly string[], candidates: readonly string[], abs
   return hits;
 }
 
+const SKIPPED: ReadonlySet<string> = new Set(ALWAYS_SKIPPED_DIRS);
+
+function hasSkippedDirectory(rel: string): boolean {
+  // Segment by segment without splitting.
+  let start = 0;
+  for (let slash = rel.indexOf('/'); slash >= 0; slash = rel.indexOf('/', start)) {
+    if (SKIPPED.has(rel.slice(start, slash))) return true;
+    start = slash + 1;
+  }
+  return false;
+}
+
+/** The kinds of a TS/JS file, shared: most of a listing is code, and a hook pays for every array. */
+const SOURCE: readonly PathKind[] = Object.freeze(['source']);
+const NONE: readonly PathKind[] = Object.freeze([]);
+
 export interface RepositoryReadOptions {
   cwd: string;
   config: ResolvedConfig;
@@ -367,81 +399,105 @@ export interface RepositoryReadOptions {
 }
 
 /**
- * The repository holding `dir`, as a `ContextRepository`: the files git tracks, without the
- * directories a scan skips and the config's `ignorePatterns`; undefined outside a repository.
+ * The repository whose `.git` is in `dir`, as a `ContextRepository`: what git tracks (one
+ * `ls-files`; untracked files are left out, since listing them walks the whole work tree, which
+ * costs a hook more than everything else it does), read from the work tree or, with `staged`, from
+ * the index. Files under the directories a scan skips and the config's `ignorePatterns` have no
+ * kinds. Undefined outside a repository.
  */
 export async function openContextRepository(dir: string, options: RepositoryReadOptions): Promise<ContextRepository | undefined> {
-  // What git tracks: the index's files (their content from the work tree, or from the index with
-  // --staged). Untracked files are left out: listing them walks the whole work tree, which costs a
-  // hook more than everything else it does.
   const listing = await listRepository(dir);
   if (!listing) return undefined;
   const cwd = await fsp.realpath(path.resolve(options.cwd));
   const rootReal = await fsp.realpath(listing.root);
   const patterns = options.config.ignorePatterns;
   const configIgnore = patterns.length > 0 ? (require('ignore') as typeof ignoreFactory)().add(patterns) : undefined;
-  const files = new Map<string, readonly PathKind[]>();
-  const rootRelOf = new Map<string, string>();
-  // Most often the working directory is the top level, or inside it: no path arithmetic per file
-  // (a listing has tens of thousands).
+  // Most often the working directory is the top level, or inside it: no path arithmetic per file.
   const sub = path.relative(rootReal, cwd).split(path.sep).join('/');
   const inside = sub === '' || (!sub.startsWith('..') && !path.isAbsolute(sub));
-  const relOf = (relToRoot: string): string =>
-    sub === '' ? relToRoot : inside && relToRoot.startsWith(`${sub}/`) ? relToRoot.slice(sub.length + 1) : relativeToCwd(rootReal, cwd, relToRoot);
-  const consider = (relToRoot: string): void => {
-    if (hasSkippedDirectory(relToRoot)) return;
-    const rel = relOf(relToRoot);
-    const kinds = classifyPath(rel);
-    if (kinds.length === 0) return;
-    if (configIgnore && !rel.startsWith('../') && configIgnore.ignores(rel)) return;
-    files.set(rel, kinds);
-    rootRelOf.set(rel, relToRoot);
+  const paths = sub === '' ? listing.paths : listing.paths.map((p) => (inside && p.startsWith(`${sub}/`) ? p.slice(sub.length + 1) : relativeToCwd(rootReal, cwd, p)));
+  // Back to the listing, for the few files looked up, searched or read: git lists in byte order,
+  // which is code-unit order for ASCII paths, so a binary search finds them without indexing every
+  // path; a listing out of that order (non-ASCII names) is indexed once.
+  let sorted = true;
+  for (let i = 1; i < paths.length && sorted; i++) sorted = paths[i - 1]! < paths[i]!;
+  let indexOf: Map<string, number> | undefined;
+  const at = (file: string): number => {
+    if (!sorted) {
+      indexOf ??= new Map(paths.map((p, i) => [p, i]));
+      return indexOf.get(file) ?? -1;
+    }
+    let lo = 0;
+    let hi = paths.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const p = paths[mid]!;
+      if (p === file) return mid;
+      if (p < file) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   };
-  for (const relToRoot of listing.indexed.keys()) consider(relToRoot);
-
+  const kindsCache = new Map<string, readonly PathKind[]>();
+  const kinds = (file: string): readonly PathKind[] => {
+    let k = kindsCache.get(file);
+    if (k === undefined) {
+      const classified = classifyPath(file);
+      k =
+        classified.length === 0 || hasSkippedDirectory(file) || (configIgnore !== undefined && !file.startsWith('../') && configIgnore.ignores(file))
+          ? NONE
+          : classified.length === 1 && classified[0] === 'source'
+            ? SOURCE
+            : classified;
+      kindsCache.set(file, k);
+    }
+    return k;
+  };
   const git = { inGit: true } as const;
+  const absOf = (file: string): string => path.join(rootReal, ...listing.paths[at(file)]!.split('/'));
   return {
-    files,
+    paths,
+    has: (file) => at(file) >= 0,
+    kinds,
     async grep(words, candidates) {
-      // A few files are searched here: reading them costs less than starting git.
-      if (!options.staged && candidates.length <= SEARCH_HERE) return searchHere(words, candidates, (c) => path.join(rootReal, ...rootRelOf.get(c)!.split('/')), options.config.maxFileSize);
-      const specs = candidates.map((c) => rootRelOf.get(c)!);
+      if (!options.staged && candidates.length <= SEARCH_HERE) return searchHere(words, candidates, absOf, options.config.maxFileSize);
+      const specs = candidates.map((c) => listing.paths[at(c)]!);
       const hits = await grepWords(listing.root, words, specs.length > MAX_PATHSPECS ? [] : specs, options.staged);
       if (!hits) return undefined;
-      return new Set(candidates.filter((c) => hits.has(rootRelOf.get(c)!)));
+      return new Set(candidates.filter((c) => hits.has(listing.paths[at(c)]!)));
     },
-    async read(paths) {
+    async read(files) {
       const out: Array<SourceInput | { file: string; error: string }> = [];
       if (options.staged) {
-        const ids = paths.map((p) => listing.indexed.get(rootRelOf.get(p)!));
-        const blobs = await readBlobs(listing.root, ids.filter((id): id is string => id !== undefined), options.config.maxFileSize);
-        paths.forEach((file, i) => {
-          const blob = ids[i] === undefined ? undefined : blobs.get(ids[i]!);
+        const ids = files.map((f) => listing.ids[at(f)]!);
+        const blobs = await readBlobs(listing.root, ids, options.config.maxFileSize);
+        files.forEach((file, i) => {
+          const blob = blobs.get(ids[i]!);
           if (!blob || 'error' in blob) out.push({ file, error: blob?.error ?? 'not in the index' });
-          else out.push({ file, scopePath: rootRelOf.get(file)!, bytes: blob.bytes, git });
+          else out.push({ file, scopePath: listing.paths[at(file)]!, bytes: blob.bytes, git });
         });
         return out;
       }
       const reader = new FileReader(options.config.maxFileSize);
       const dirs = new Map<string, boolean>();
-      for (const file of paths) {
-        const abs = path.join(rootReal, ...rootRelOf.get(file)!.split('/'));
+      for (const file of files) {
+        const abs = absOf(file);
         // A directory that became a symbolic link out of the repository is never read through.
         const dir = path.dirname(abs);
-        let inside = dirs.get(dir);
-        if (inside === undefined) {
+        let within = dirs.get(dir);
+        if (within === undefined) {
           const real = await fsp.realpath(dir).catch(() => undefined);
-          inside = real !== undefined && (real === rootReal || real.startsWith(rootReal + path.sep));
-          dirs.set(dir, inside);
+          within = real !== undefined && (real === rootReal || real.startsWith(rootReal + path.sep));
+          dirs.set(dir, within);
         }
-        if (!inside) {
+        if (!within) {
           out.push({ file, error: 'outside the repository' });
           continue;
         }
         const read = reader.read(abs);
         // The reader's buffer is reused: the context keeps a copy until it is extracted.
         if ('error' in read) out.push({ file, error: read.error });
-        else out.push({ file, scopePath: rootRelOf.get(file)!, bytes: Buffer.from(read.bytes), git, mode: read.mode });
+        else out.push({ file, scopePath: listing.paths[at(file)]!, bytes: Buffer.from(read.bytes), git, mode: read.mode });
       }
       return out;
     },
