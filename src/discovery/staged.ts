@@ -140,7 +140,7 @@ export interface RepositoryListing {
   root: string;
   /** Root-relative POSIX paths of the regular files in the index, in git's order. */
   paths: string[];
-  /** The blob id of each, index for index. */
+  /** The blob id of each, index for index (empty when not asked for). */
   ids: string[];
 }
 
@@ -151,7 +151,16 @@ export interface RepositoryListing {
  * a `root` that is not the top level (a stray `.git`) only narrows the listing to the files below
  * it. Undefined outside a repository or when git fails: the named files are then judged alone.
  */
-export async function listRepository(root: string): Promise<RepositoryListing | undefined> {
+export async function listRepository(root: string, withIds = true): Promise<RepositoryListing | undefined> {
+  if (!withIds) {
+    // The paths alone (the work tree is read, not the index): half the output, and no entry to
+    // parse. Symbolic links and submodules are listed too; reading them fails and leaves them out.
+    const names = await git(root, ['ls-files', '-z', '--cached']);
+    if (names.code !== 0) return undefined;
+    const paths = names.stdout.toString('utf8').split('\0');
+    paths.pop();
+    return { root, paths: paths.filter((p, i) => p !== paths[i - 1]), ids: [] };
+  }
   const cached = await git(root, ['ls-files', '-z', '-s', '--cached']);
   if (cached.code !== 0) return undefined;
   const paths: string[] = [];

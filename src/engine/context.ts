@@ -406,7 +406,7 @@ export interface RepositoryReadOptions {
  * kinds. Undefined outside a repository.
  */
 export async function openContextRepository(dir: string, options: RepositoryReadOptions): Promise<ContextRepository | undefined> {
-  const listing = await listRepository(dir);
+  const listing = await listRepository(dir, options.staged);
   if (!listing) return undefined;
   const cwd = await fsp.realpath(path.resolve(options.cwd));
   const rootReal = await fsp.realpath(listing.root);
