@@ -108,3 +108,77 @@ export function relativeToCwd(root: string, cwd: string, relToRoot: string): str
   const rel = path.relative(cwd, path.join(root, ...relToRoot.split('/')));
   return path.sep === '/' ? rel : rel.split(path.sep).join('/');
 }
+
+// The repository around named files (see src/engine/context.ts): its listing, a word search over
+// some of its files, and their content, from the work tree or from the index. Each is one git
+// process per repository, whatever the number of files.
+
+export interface RepositoryListing {
+  /** The directory listed from (holding `.git`). */
+  root: string;
+  /** Root-relative POSIX paths of the regular files in the index, in git's order. */
+  paths: string[];
+  /** The blob id of each, index for index (empty when not asked for). */
+  ids: string[];
+}
+
+/**
+ * The files git tracks at and below `root` (the directory holding `.git`): one `ls-files --stage`
+ * (the index alone, no walk of the work tree). From `root` git lists the files under it, relative
+ * to it: no rev-parse is needed first (each process started costs a hook more than its work), and
+ * a `root` that is not the top level (a stray `.git`) only narrows the listing to the files below
+ * it. Undefined outside a repository or when git fails: the named files are then judged alone.
+ */
+export async function listRepository(root: string, withIds = true): Promise<RepositoryListing | undefined> {
+  if (!withIds) {
+    // The paths alone (the work tree is read, not the index): half the output, and no entry to
+    // parse. Symbolic links and submodules are listed too; reading them fails and leaves them out.
+    const names = await git(root, ['ls-files', '-z', '--cached']);
+    if (names.code !== 0) return undefined;
+    const paths = names.stdout.toString('utf8').split('\0');
+    paths.pop();
+    return { root, paths: paths.filter((p, i) => p !== paths[i - 1]), ids: [] };
+  }
+  const cached = await git(root, ['ls-files', '-z', '-s', '--cached']);
+  if (cached.code !== 0) return undefined;
+  const paths: string[] = [];
+  const ids: string[] = [];
+  let previous = '';
+  for (const entry of cached.stdout.toString('utf8').split('\0')) {
+    // `<mode> <object> <stage>\t<path>`: a regular file's mode is 100644 or 100755, then the
+    // object id up to the next space. Parsed without splitting: a listing has tens of thousands of
+    // entries and a hook pays for each. An unmerged path is listed once per stage: the first stays.
+    const tab = entry.indexOf('\t');
+    if (tab < 0 || !(entry.startsWith('100644 ') || entry.startsWith('100755 '))) continue;
+    const rel = entry.slice(tab + 1);
+    if (rel === previous) continue;
+    previous = rel;
+    paths.push(rel);
+    ids.push(entry.slice(7, entry.indexOf(' ', 7)));
+  }
+  return { root, paths, ids };
+}
+
+/**
+ * Of the tracked files under `pathspecs` (root-relative, taken literally; all files when empty),
+ * those that hold one of `words` as a whole word, root-relative: in the index's content
+ * (`cached`) or in the work tree's. Undefined when git could not answer (the caller then treats
+ * every candidate as a match).
+ */
+export async function grepWords(root: string, words: readonly string[], pathspecs: readonly string[], cached: boolean): Promise<Set<string> | undefined> {
+  if (words.length === 0) return new Set();
+  const args = [
+    '-c', 'submodule.recurse=false',
+    'grep', '-l', '-z', '-F', '-w', '--full-name', '--no-color',
+    // The default, said outright: a repository's textconv filter is a program it names.
+    '--no-textconv',
+    ...(cached ? ['--cached'] : []),
+    ...words.flatMap((w) => ['-e', w]),
+    '--',
+    ...pathspecs,
+  ];
+  const r = await git(root, args, undefined, { GIT_LITERAL_PATHSPECS: '1' });
+  // 0: matches, 1: none.
+  if (r.code !== 0 && r.code !== 1) return undefined;
+  return new Set(r.stdout.toString('utf8').split('\0').filter(Boolean));
+}

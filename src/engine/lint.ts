@@ -190,8 +190,26 @@ function maskedData(data: Record<string, string | number>): Record<string, strin
   return out;
 }
 
+/** A total order (path, position, rule, message): the same findings print the same whatever the batch. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+  return (
+    compareText(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    compareText(a.ruleId, b.ruleId) ||
+    a.endLine - b.endLine ||
+    a.endColumn - b.endColumn ||
+    compareText(a.message, b.message)
+  );
+}
+
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return compareText(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || compareText(a.message, b.message);
+}
+
+/** Code-unit order: the same on every machine and locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The pure core: files in, findings out. No file system, no git, no clock unless `now` is omitted. */
@@ -237,8 +255,11 @@ export class Linter {
     return this.config;
   }
 
-  add(source: SourceInput): void {
-    this.addExtraction(source.file, extractIsolated(source, this.config));
+  /** Extracts one file and keeps what the rules need; returns the extraction (the repository context looks at it). */
+  add(source: SourceInput): FileExtraction {
+    const extraction = extractIsolated(source, this.config);
+    this.addExtraction(source.file, extraction);
+    return extraction;
   }
 
   /** The result of `extractFile` for one file, computed here or elsewhere (a worker thread). */
@@ -260,7 +281,13 @@ export class Linter {
     if (result.text !== undefined && result.facts.some((f) => f.kind !== 'file')) this.fingerprintTexts.set(file, result.text);
   }
 
-  finish(): LintResult {
+  /**
+   * Runs the rules over every file added. `reportOnly`: the files findings and diagnostics are
+   * kept for (the named files; the rest was read as their context). Findings are sorted by path,
+   * position and rule, and diagnostics by path and position, so that the output for a file does
+   * not depend on which other files were named with it (pre-commit splits long lists).
+   */
+  finish(reportOnly?: ReadonlySet<string>): LintResult {
     const { config, now, rules, facts, diagnostics, texts } = this;
     const ruleIds = new Set(rules.map((r) => r.meta.id));
     const findings: Finding[] = [];
@@ -305,7 +332,13 @@ export class Linter {
         findings.push(finding);
       }
     }
-    return { findings, suppressed, diagnostics, facts: judged };
+    const kept = (file: string): boolean => !reportOnly || reportOnly.has(file);
+    return {
+      findings: findings.filter((f) => kept(f.file)),
+      suppressed: suppressed.filter((f) => kept(f.file)),
+      diagnostics: diagnostics.filter((d) => d.file === '.' || kept(d.file)).sort(compareDiagnostics),
+      facts: judged,
+    };
   }
 }
 

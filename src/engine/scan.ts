@@ -1,7 +1,11 @@
-import { closeSync, constants as fsConstants, openSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, constants as fsConstants, openSync, readSync, fstatSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { discover } from '../discovery/walk.js';
+import path from 'node:path';
+import { discover, type DiscoveredFile } from '../discovery/walk.js';
+import { findRepositoryCandidate } from '../discovery/git.js';
+import type { FileExtraction } from '../extract/index.js';
+import { addRepositoryContext, linterTarget, openContextRepository, type ContextRepository } from './context.js';
 import { GREP_PATTERN, isPrefiltered, skippedSource, sourceMayHoldFacts } from '../extract/prefilter.js';
 import { Linter, scannedCount, type LintResult, type SourceInput } from './lint.js';
 import type { Rule } from './rule.js';
@@ -33,6 +37,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   return await scanFiles();
 
   async function scanFiles(): Promise<ScanResult> {
+    // Git lists the repository of named files while they are found, read and extracted.
+    const repositories = options.config.crossFile !== false ? startContextRepositories(options) : undefined;
     const discovered = await discover(options.paths, {
       cwd: options.cwd,
       noIgnore: options.noIgnore ?? false,
@@ -62,21 +68,83 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const kinds = file.kinds;
       const prefiltered = isPrefiltered(kinds);
       if (prefiltered && !sourceMayHoldFacts(read.bytes)) {
-        linter.addExtraction(file.rel, skippedSource(file.rel, read.bytes));
+        const skipped = skippedSource(file.rel, read.bytes);
+        linter.addExtraction(file.rel, skipped);
+        if (file.explicit) named.set(file.rel, skipped);
         return;
       }
       // `read.bytes` is a view of the reader's buffer: extraction copies what it keeps.
       const source: SourceInput = { file: file.rel, ...(file.scopePath !== undefined ? { scopePath: file.scopePath } : {}), bytes: read.bytes, git: file.git, mode: read.mode };
-      linter.add(source);
+      const extraction = linter.add(source);
+      if (file.explicit) named.set(file.rel, extraction);
     };
+    // Files named on the command line (a hook's call): judged with their repository's context.
+    const named = new Map<string, FileExtraction>();
     for (const index of discovered.files.keys()) handle(index);
-    const result = linter.finish();
+    const reported = new Set(discovered.files.map((f) => f.rel));
+    if (repositories && named.size > 0) await addContext(named, discovered.files, linter, repositories, options);
+    const result = linter.finish(reported);
     return {
       ...result,
       diagnostics: [...diagnostics, ...result.diagnostics],
       filesScanned: scannedCount(filesScanned, result.diagnostics),
       durationMs: Math.round(performance.now() - started),
     };
+  }
+}
+
+/**
+ * Reads, for the named files of each git repository, the files of that repository that define or
+ * read their values (src/engine/context.ts), so that a file gets the same findings whichever other
+ * files were named with it. Outside a repository a named file is judged with the files named.
+ */
+type ContextRepositories = Map<string, Promise<ContextRepository | undefined>>;
+
+/** The repository of each named file, listed at once (keyed by the directory holding `.git`). */
+function startContextRepositories(options: ScanOptions): ContextRepositories {
+  const started: ContextRepositories = new Map();
+  const cache = new Map<string, string | null>();
+  for (const named of options.paths) {
+    const abs = path.resolve(options.cwd, named);
+    let isFile = false;
+    try {
+      isFile = statSync(abs).isFile();
+    } catch {
+      // Discovery reports a missing path.
+    }
+    if (!isFile) continue;
+    const dir = path.dirname(abs);
+    const key = `dir:${dir}`;
+    if (started.has(key)) continue;
+    const repo = findRepositoryCandidate(dir, cache).then((candidate) => (candidate ? open(candidate) : undefined));
+    started.set(key, repo);
+  }
+  return started;
+
+  function open(candidate: string): Promise<ContextRepository | undefined> {
+    let repo = started.get(candidate);
+    if (!repo) started.set(candidate, (repo = openContextRepository(candidate, { cwd: options.cwd, config: options.config, staged: false })));
+    return repo;
+  }
+}
+
+async function addContext(named: ReadonlyMap<string, FileExtraction>, files: readonly DiscoveredFile[], linter: Linter, repositories: ContextRepositories, options: ScanOptions): Promise<void> {
+  const byRepository = new Map<string, Map<string, FileExtraction>>();
+  const cache = new Map<string, string | null>();
+  for (const file of files) {
+    const extraction = named.get(file.rel);
+    if (!extraction) continue;
+    const candidate = await findRepositoryCandidate(path.dirname(file.real ?? file.abs), cache);
+    if (!candidate) continue;
+    const group = byRepository.get(candidate) ?? new Map<string, FileExtraction>();
+    byRepository.set(candidate, group);
+    group.set(file.rel, extraction);
+  }
+  for (const [candidate, group] of byRepository) {
+    let started = repositories.get(candidate);
+    if (!started) repositories.set(candidate, (started = openContextRepository(candidate, { cwd: options.cwd, config: options.config, staged: false })));
+    const repo = await started;
+    if (repo) await addRepositoryContext(group, repo, linterTarget(linter), files.map((f) => f.rel));
   }
 }
 

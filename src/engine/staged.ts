@@ -6,7 +6,9 @@ import type { Diagnostic } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { classifyPath } from '../discovery/kinds.js';
 import { ignoredPaths, listStaged, readBlobs, relativeToCwd } from '../discovery/staged.js';
-import { lintSources, scannedCount, type SourceInput } from './lint.js';
+import { Linter, scannedCount, type SourceInput } from './lint.js';
+import type { FileExtraction } from '../extract/index.js';
+import { addRepositoryContext, linterTarget, openContextRepository } from './context.js';
 import type { Rule } from './rule.js';
 import type { ScanResult } from './scan.js';
 
@@ -61,12 +63,19 @@ export async function scanStaged(options: StagedScanOptions): Promise<ScanResult
       ...(await workTreeMode(path.join(listing.root, entry.relToRoot))),
     });
   }
-  const result = lintSources(sources, {
-    config: options.config,
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.rules ? { rules: options.rules } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  const linter = new Linter({ config: options.config, ...(options.now ? { now: options.now } : {}), ...(options.rules ? { rules: options.rules } : {}) });
+  const named = new Map<string, FileExtraction>();
+  for (const [i, source] of sources.entries()) {
+    named.set(source.file, linter.add(source));
+    options.onProgress?.(i + 1, sources.length);
+  }
+  // The staged files are judged with the rest of what the commit records: the index's content of
+  // the files that define or read their values (src/engine/context.ts).
+  if (options.config.crossFile !== false && named.size > 0) {
+    const repo = await openContextRepository(listing.root, { cwd: options.cwd, config: options.config, staged: true });
+    if (repo) await addRepositoryContext(named, repo, linterTarget(linter));
+  }
+  const result = linter.finish(new Set(sources.map((s) => s.file)));
   return {
     ...result,
     diagnostics: [...diagnostics, ...result.diagnostics],

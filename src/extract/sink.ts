@@ -76,6 +76,8 @@ export interface EmitOptions {
   processEnv?: true;
   /** Classify an assignment as this setting instead of by its name (keys of structured config: `ssl.rejectUnauthorized`). */
   category?: SettingCategory;
+  /** A string someone asked to connect to (`sslguard verify`): a stand-in host name is still a host. */
+  keepStandIns?: true;
 }
 
 /** Formats whose values run on a container network (see ClassifyOptions.containerNetwork). */
@@ -251,7 +253,7 @@ export class FactSink {
     });
     // A URL whose every host is a stand-in (`db.example.com`, `your-db-host`) documents a shape;
     // test code and fixtures are judged only for a host off the machine.
-    if (hosts.length > 0 && hosts.every((h) => exampleHostReason(h.host))) return;
+    if (!options.keepStandIns && hosts.length > 0 && hosts.every((h) => exampleHostReason(h.host))) return;
     if (this.testCode && !hosts.some(isOffMachine)) return;
     const params: Record<string, ParamValue> = {};
     for (const p of c.params) params[p.key] = { value: p.value, span: at(p.start, p.end) };

@@ -29,10 +29,14 @@ Options:
   -c, --config <file>         Config file (localHosts, environments, certExpiryDays)
   -h, --help                  Print this help
 
-The password may come from PGPASSWORD instead of the connection string (a command line is visible
-to other users of the machine). Passwords are never printed.
+The environment applies as libpq applies it: PGHOST, PGHOSTADDR, PGPORT, PGUSER, PGDATABASE,
+PGSSLMODE, PGSSLROOTCERT, PGSSLCERT and PGSSLKEY fill in what the connection string leaves out, and
+hostaddr is connected to while the certificate is checked against the host name. The password may
+come from PGPASSWORD instead of the connection string (a command line is visible to other users of
+the machine). Passwords are never printed.
 
-Exit codes: 0 the connection meets the policy, 1 it does not, 2 usage or config error.
+Exit codes: 0 the connection meets the policy and the login works, 1 it does not meet the policy or
+the login failed, 2 usage or config error (an sslmode libpq does not accept is one).
 `;
 
 const ENVIRONMENTS: readonly EnvironmentName[] = ['production', 'staging', 'development', 'unknown'];
@@ -75,11 +79,11 @@ export async function runVerify(argv: string[], io: CliIo): Promise<number> {
 
   try {
     const { config } = await loadConfig({ cwd: io.cwd, ...(values.config ? { configFile: values.config } : {}), knownRuleIds: rules.map((r) => r.meta.id) });
-    const options: TargetOptions = { cwd: io.cwd, config, ...(environment ? { environment: environment as EnvironmentName } : {}) };
+    const options: TargetOptions = { cwd: io.cwd, config, env: io.env, ...(environment ? { environment: environment as EnvironmentName } : {}) };
     const target = values.from !== undefined ? targetFromFile(values.from, options) : targetFromString(positionals[0]!, options);
     const report = await verifyTarget(target, { cwd: io.cwd, env: io.env, config, timeoutMs: seconds * 1000, now: io.now ?? new Date() });
     io.stdout(values.format === 'json' ? formatVerifyJson(report) : formatVerifyText(report));
-    return report.meetsPolicy ? 0 : 1;
+    return report.meetsPolicy && !report.loginFailed ? 0 : 1;
   } catch (error) {
     if (error instanceof VerifyUsageError || error instanceof ConfigError) return usage(io, error.message, false);
     throw error;

@@ -6,7 +6,8 @@
 // under uselibpqcompat=true). Reading the CA file is verify's job: the user asked to connect with it.
 import { createRequire } from 'node:module';
 import type { ClientConfig } from 'pg';
-import type { ConnectionOptions } from 'node:tls';
+import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
+import { isIP } from 'node:net';
 import { classifyConnectError, errorMessage, type ExplainContext } from './explain.js';
 import type { ModeResult, Problem, VerifyMode } from './types.js';
 
@@ -18,6 +19,9 @@ function loadPg(): typeof import('pg') {
 
 export interface ModeTarget {
   host: string;
+  /** `hostaddr`: connect here; the certificate is checked against `host`. */
+  address?: string;
+  client?: { cert: string; key: string };
   port: number;
   user: string;
   password?: string;
@@ -34,8 +38,16 @@ export interface ModeTarget {
 
 /** libpq's reading of each mode as node-postgres `ssl` options, and how that differs from the mode's name. */
 function sslOptions(mode: VerifyMode, t: ModeTarget): { ssl: false | ConnectionOptions; note?: string } {
-  const ca = t.ca !== undefined ? { ca: t.ca } : {};
+  // What every TLS mode sends: the trust anchors, the client certificate, and the host name (SNI),
+  // which pg would otherwise take from the address it connects to.
+  const ca = {
+    ...(t.ca !== undefined ? { ca: t.ca } : {}),
+    ...(t.client ? { cert: t.client.cert, key: t.client.key } : {}),
+    ...(t.address && isIP(t.host) === 0 ? { servername: t.host } : {}),
+  };
   const skipHostname = { checkServerIdentity: () => undefined };
+  // libpq checks the name against `host` even when it connects to `hostaddr`.
+  const checkHost = t.address ? { checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(t.host, cert) } : {};
   switch (mode) {
     case 'disable':
       return { ssl: false };
@@ -43,15 +55,15 @@ function sslOptions(mode: VerifyMode, t: ModeTarget): { ssl: false | ConnectionO
       if (t.caFromFile && t.ca !== undefined) {
         return { ssl: { ...ca, rejectUnauthorized: true, ...skipHostname }, note: 'with an sslrootcert file, libpq checks the chain in require mode, as verify-ca does' };
       }
-      return { ssl: { rejectUnauthorized: false } };
+      return { ssl: { ...ca, rejectUnauthorized: false } };
     case 'verify-ca':
       return { ssl: { ...ca, rejectUnauthorized: true, ...skipHostname } };
     case 'verify-full':
-      return { ssl: { ...ca, rejectUnauthorized: true } };
+      return { ssl: { ...ca, rejectUnauthorized: true, ...checkHost } };
   }
 }
 
-const SERVER_VIEW = 'SELECT ssl, version, cipher, bits FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
+const SERVER_VIEW = 'SELECT ssl, version, cipher, bits, client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
 
 export async function tryMode(mode: VerifyMode, t: ModeTarget): Promise<ModeResult> {
   const { ssl, note } = sslOptions(mode, t);
@@ -61,7 +73,7 @@ export async function tryMode(mode: VerifyMode, t: ModeTarget): Promise<ModeResu
   }
   const { Client } = loadPg();
   const config: ClientConfig = {
-    host: t.host,
+    host: t.address ?? t.host,
     port: t.port,
     user: t.user,
     database: t.database,
@@ -83,9 +95,15 @@ export async function tryMode(mode: VerifyMode, t: ModeTarget): Promise<ModeResu
     return { ...base, status, error: errorMessage(error), problem };
   }
   try {
-    const row = (await client.query<{ ssl: boolean; version: string | null; cipher: string | null; bits: number | null }>(SERVER_VIEW)).rows[0];
+    const row = (await client.query<{ ssl: boolean; version: string | null; cipher: string | null; bits: number | null; client_dn: string | null }>(SERVER_VIEW)).rows[0];
     const server: ModeResult['server'] = row
-      ? { ssl: row.ssl, ...(row.version ? { version: row.version } : {}), ...(row.cipher ? { cipher: row.cipher } : {}), ...(row.bits ? { bits: row.bits } : {}) }
+      ? {
+          ssl: row.ssl,
+          ...(row.version ? { version: row.version } : {}),
+          ...(row.cipher ? { cipher: row.cipher } : {}),
+          ...(row.bits ? { bits: row.bits } : {}),
+          ...(row.client_dn ? { clientDn: row.client_dn } : {}),
+        }
       : undefined;
     return { ...base, status: 'connected', ...(server ? { server } : {}) };
   } catch {

@@ -22,6 +22,11 @@ const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
 export interface ProbeOptions {
   host: string;
+  /** `hostaddr`: connect here instead of resolving `host`; names are still checked against `host`. */
+  address?: string;
+  /** Client certificate and key (PEM), presented when the server asks for one. */
+  cert?: string;
+  key?: string;
   port: number;
   /** PEM trust anchors; undefined for Node's default CA store. */
   ca?: string;
@@ -37,7 +42,7 @@ export function probeTls(options: ProbeOptions): Promise<TlsProbe> {
     let settled = false;
     let stage = 'waiting for the TCP connection';
     let secure: TLSSocket | undefined;
-    const socket = netConnect({ host, port });
+    const socket = netConnect({ host: options.address ?? host, port });
     const finish = (probe: TlsProbe): void => {
       if (settled) return;
       settled = true;
@@ -98,6 +103,7 @@ export function probeTls(options: ProbeOptions): Promise<TlsProbe> {
         socket,
         ...(isIP(host) === 0 ? { servername: host } : {}),
         ...(options.ca !== undefined ? { ca: options.ca } : {}),
+        ...(options.cert !== undefined && options.key !== undefined ? { cert: options.cert, key: options.key } : {}),
         rejectUnauthorized: false,
         // Node folds the host name check into `authorized`; here `authorized` must mean the chain
         // alone, and the name is checked on its own below.

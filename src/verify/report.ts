@@ -24,12 +24,21 @@ export function formatVerifyText(report: VerifyReport): string {
   out.push('');
   const n = report.hosts.length;
   const summary = `${n} host${n === 1 ? '' : 's'}, ${(report.durationMs / 1000).toFixed(1)} s`;
-  out.push(report.meetsPolicy ? `${OK} meets the policy (${summary})` : `${BAD} does not meet the policy (${summary})`);
+  if (report.loginFailed) {
+    // TLS and the login are two verdicts: say each on its own line.
+    out.push(report.meetsPolicy ? `${OK} TLS meets the policy (${summary})` : `${BAD} TLS does not meet the policy (${summary})`);
+    for (const h of report.hosts) {
+      if (h.login?.status === 'failed') out.push(`${BAD} login failed on ${hostLabel(h)} with ${h.login.mode}: ${h.login.error ?? 'the server refused the credentials'}`);
+    }
+  } else {
+    out.push(report.meetsPolicy ? `${OK} meets the policy (${summary})` : `${BAD} does not meet the policy (${summary})`);
+  }
   return maskSecrets(out.join('\n')) + '\n';
 }
 
 function hostLines(h: HostReport): string[] {
   const out: string[] = [`${hostLabel(h)}  ${h.class} (${h.classReason})`];
+  if (h.hostaddr) out.push(`  hostaddr      ${h.hostaddr} (connected to; the certificate is checked against ${h.host})`);
   if (h.socket) {
     out.push('  TLS does not apply to a Unix-domain socket');
   } else if (h.tls) {

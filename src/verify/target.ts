@@ -3,6 +3,7 @@
 // ConnectionFact the rules judge, so host classes, environments and the effective sslmode agree
 // with what a scan of the same file reports.
 import { readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ConnectionFact, EnvironmentInfo, EnvironmentName, Fact } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -13,7 +14,7 @@ import { isPlaceholder } from '../connection/placeholder.js';
 import { FactSink, withConnectionTap } from '../extract/sink.js';
 import { extractFile } from '../extract/index.js';
 import { createFactSet } from '../engine/lint.js';
-import { effectiveSslMode, unitSettings } from '../policy/connection.js';
+import { effectiveSslMode, modeOfSslmodeValue, unitSettings } from '../policy/connection.js';
 import type { ConfiguredMode } from './types.js';
 
 export class VerifyUsageError extends Error {}
@@ -27,6 +28,14 @@ export interface VerifyTarget {
   environment: EnvironmentInfo;
   configuredMode: ConfiguredMode;
   sslrootcert?: { value: string; from: string };
+  /** Client certificate and key (`sslcert`/`sslkey`, else `PGSSLCERT`/`PGSSLKEY`), as paths. */
+  sslcert?: { value: string; from: string };
+  sslkey?: { value: string; from: string };
+  /**
+   * `hostaddr` (else `PGHOSTADDR`): the addresses to connect to, one per host, as libpq reads
+   * them; the certificate is still checked against the host name.
+   */
+  hostaddrs?: string[];
   /** A password that is a real value (placeholders such as `[YOUR-PASSWORD]` are dropped). */
   password?: string;
   source?: { file: string; line: number; column: number; variable?: string; unit?: string };
@@ -37,6 +46,30 @@ export interface TargetOptions {
   config: ResolvedConfig;
   /** `--environment`: wins over any inference. */
   environment?: EnvironmentName;
+  /**
+   * The process environment: libpq's `PGSSLMODE`, `PGSSLROOTCERT`, `PGSSLCERT`, `PGSSLKEY`,
+   * `PGHOSTADDR` apply when the connection string does not set the parameter itself.
+   */
+  env?: Record<string, string | undefined>;
+}
+
+/** The values libpq accepts for sslmode; anything else makes it refuse to connect. */
+const LIBPQ_SSLMODES: readonly string[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+/** A value still written as a reference (`${PGSSLMODE}`, `<mode>`): not libpq's to reject, and not judged here. */
+function isReference(value: string): boolean {
+  return /[$<>{}[\]%]/.test(value);
+}
+
+/**
+ * libpq rejects an sslmode it does not know before connecting (`invalid sslmode value: "bogus"`),
+ * and so does verify: a usage error, not a verdict. node-postgres also reads `no-verify`.
+ */
+function checkSslmode(value: string, from: string, nodePostgres: boolean): void {
+  if (isReference(value)) return;
+  if (LIBPQ_SSLMODES.includes(value) || (nodePostgres && value === 'no-verify')) return;
+  const accepted = [...LIBPQ_SSLMODES, ...(nodePostgres ? ['no-verify'] : [])].join(', ');
+  throw new VerifyUsageError(`invalid sslmode value "${value}" (${from}); libpq accepts ${accepted}`);
 }
 
 /** Programs that read the string with pg-connection-string (node-postgres and what is built on it). */
@@ -46,7 +79,7 @@ export function targetFromString(text: string, options: TargetOptions): VerifyTa
   const trimmed = text.trim();
   if (trimmed === '') throw new VerifyUsageError('the connection string is empty');
   const sink = new FactSink({ file: 'command line', text: trimmed, config: options.config }, 'env');
-  sink.connection(trimmed, { start: 0, end: trimmed.length, exact: true }, 0, {});
+  sink.connection(trimmed, { start: 0, end: trimmed.length, exact: true }, 0, { keepStandIns: true });
   const fact = sink.facts[0];
   if (!fact || fact.kind !== 'connection') {
     throw new VerifyUsageError(sink.diagnostics[0]?.message ?? `not a Postgres connection string: ${maskConnectionString(trimmed)}`);
@@ -121,19 +154,54 @@ function buildTarget(text: string, fact: ConnectionFact, facts: Fact[], options:
     : fact.environment.name === 'unknown' && !source
       ? { name: 'unknown', reason: 'a connection string on the command line names no environment; pass --environment' }
       : fact.environment;
+  const env = options.env ?? {};
+  const nodePostgres = fact.consumer !== undefined && NODE_POSTGRES_CONSUMERS.has(fact.consumer);
+  // The last occurrence wins, as in libpq.
+  const param = (key: string): string | undefined => [...parsed.params].reverse().find((p) => p.key === key)?.value;
+  const fromEnv = (name: string): { value: string; from: string } | undefined => {
+    const value = env[name];
+    return value !== undefined && value !== '' ? { value, from: `${name} in the environment` } : undefined;
+  };
   const set = createFactSet(facts);
   const effective = effectiveSslMode(fact, set);
+  if (effective?.origin === 'sslmode' && fact.sslmode) checkSslmode(fact.sslmode.value, 'sslmode in the connection string', nodePostgres);
+  if (effective?.origin === 'setting' && effective.setting?.category === 'sslmode' && effective.setting.value !== undefined) {
+    checkSslmode(effective.setting.value, `${effective.setting.name} beside the connection string`, nodePostgres);
+  }
+  const envMode = fromEnv('PGSSLMODE');
+  if (!effective && envMode) checkSslmode(envMode.value, envMode.from, nodePostgres);
   const configuredMode: ConfiguredMode = effective
     ? { mode: effective.mode, written: effective.written, origin: effective.origin }
-    : fact.consumer && NODE_POSTGRES_CONSUMERS.has(fact.consumer)
-      ? { mode: 'disable', written: 'no sslmode: node-postgres then connects without TLS', origin: 'default' }
-      : { mode: 'prefer', written: 'no sslmode: libpq then uses prefer', origin: 'default' };
+    : envMode
+      ? { mode: modeOfSslmodeValue(envMode.value), written: `PGSSLMODE=${envMode.value} (environment)`, origin: 'setting' }
+      : nodePostgres
+        ? { mode: 'disable', written: 'no sslmode: node-postgres then connects without TLS', origin: 'default' }
+        : { mode: 'prefer', written: 'no sslmode: libpq then uses prefer', origin: 'default' };
   let sslrootcert: VerifyTarget['sslrootcert'];
   if (fact.sslrootcert && fact.sslrootcert.value !== '') {
     sslrootcert = { value: fact.sslrootcert.value, from: 'sslrootcert in the connection string' };
   } else {
     const setting = unitSettings(set, fact.unit, 'sslrootcert').at(-1);
     if (setting?.value && !setting.placeholder) sslrootcert = { value: setting.value, from: `${setting.name} beside the connection string` };
+    else sslrootcert = fromEnv('PGSSLROOTCERT');
+  }
+  const inString = (key: string): { value: string; from: string } | undefined => {
+    const value = param(key);
+    return value !== undefined && value !== '' ? { value, from: `${key} in the connection string` } : undefined;
+  };
+  const sslcert = inString('sslcert') ?? fromEnv('PGSSLCERT');
+  const sslkey = inString('sslkey') ?? fromEnv('PGSSLKEY');
+  // libpq: a comma-separated list, one entry per host; an empty entry means "resolve the name".
+  const hostaddrText = param('hostaddr') ?? env.PGHOSTADDR;
+  const hostaddrs = hostaddrText !== undefined && hostaddrText !== '' ? hostaddrText.split(',').map((a) => a.trim()) : undefined;
+  if (hostaddrs) {
+    for (const address of hostaddrs) {
+      if (address !== '' && isIP(address) === 0) throw new VerifyUsageError(`could not parse network address "${address}" (hostaddr takes a numeric IP address)`);
+    }
+    const hosts = parsed.hosts.length > 0 ? parsed.hosts.length : (env.PGHOST ?? '').split(',').filter(Boolean).length;
+    if (hosts > 0 && hosts !== hostaddrs.length) {
+      throw new VerifyUsageError(`could not match ${hosts} host names to ${hostaddrs.length} hostaddr values`);
+    }
   }
   const password = parsed.password && !isPlaceholder(parsed.password.value) ? parsed.password.value : undefined;
   return {
@@ -144,16 +212,30 @@ function buildTarget(text: string, fact: ConnectionFact, facts: Fact[], options:
     environment,
     configuredMode,
     ...(sslrootcert ? { sslrootcert } : {}),
+    ...(sslcert ? { sslcert } : {}),
+    ...(sslkey ? { sslkey } : {}),
+    ...(hostaddrs ? { hostaddrs } : {}),
     ...(password !== undefined ? { password } : {}),
     ...(source ? { source } : {}),
   };
 }
 
-/** The hosts to verify; a string without any uses node-postgres' default, `localhost`. */
-export function targetHosts(target: VerifyTarget, env: Record<string, string | undefined>): ParsedHost[] {
-  if (target.parsed.hosts.length > 0) return target.parsed.hosts;
-  const host = env.PGHOST || 'localhost';
-  return [{ host, socket: host.startsWith('/'), start: 0, end: 0 }];
+/**
+ * The hosts to verify, as libpq finds them: the string's, else `PGHOST` (a comma-separated list),
+ * else the `hostaddr` addresses alone, else `localhost`. Each carries the `hostaddr` to connect to.
+ */
+export function targetHosts(target: VerifyTarget, env: Record<string, string | undefined>): Array<ParsedHost & { address?: string }> {
+  const addrs = target.hostaddrs ?? [];
+  const withAddress = (h: ParsedHost, i: number): ParsedHost & { address?: string } => (addrs[i] ? { ...h, socket: false, address: addrs[i]! } : h);
+  const named = (env.PGHOST ?? '').split(',').filter((h) => h !== '');
+  // `postgresql:///app` and `postgresql://:5433/app` name no host: PGHOST applies, with the string's port.
+  const unnamed = target.parsed.hosts.length > 0 && target.parsed.hosts.every((h) => h.host === '');
+  if (target.parsed.hosts.length > 0 && !(unnamed && named.length > 0)) return target.parsed.hosts.map(withAddress);
+  const port = target.parsed.hosts[0]?.port;
+  if (named.length > 0) return named.map((host, i) => withAddress({ host, socket: host.startsWith('/'), start: 0, end: 0, ...(port !== undefined ? { port } : {}) }, i));
+  // hostaddr alone: the address is also the name the certificate is checked against.
+  if (addrs.length > 0) return addrs.map((host) => ({ host, socket: false, start: 0, end: 0, address: host }));
+  return [{ host: 'localhost', socket: false, start: 0, end: 0 }];
 }
 
 function listConnections(facts: ConnectionFact[]): string {

@@ -80,7 +80,7 @@ export interface ModeResult {
   /** The driver's error message, masked. */
   error?: string;
   /** `pg_stat_ssl` for this session, when the login succeeded. */
-  server?: { ssl: boolean; version?: string; cipher?: string; bits?: number };
+  server?: { ssl: boolean; version?: string; cipher?: string; bits?: number; /** The client certificate's subject, when one was presented. */ clientDn?: string };
   /** How this mode was tried when that differs from its name (`require` with sslrootcert checks the chain). */
   note?: string;
   problem?: Problem;
@@ -100,6 +100,8 @@ export interface HostVerdict {
 
 export interface HostReport {
   host: string;
+  /** `hostaddr`: the address connected to; the certificate is checked against `host`. */
+  hostaddr?: string;
   port: number;
   class: HostClass;
   classReason: string;
@@ -109,6 +111,11 @@ export interface HostReport {
   modes: ModeResult[];
   /** The problems found, once each (from the probe and the modes). */
   problems: Problem[];
+  /**
+   * The login with the mode the connection uses, when TLS got that far: `failed` is a wrong
+   * password, role or database (the server's message in `error`), which fails the run.
+   */
+  login?: { mode: VerifyMode; status: 'succeeded' | 'failed'; error?: string };
   verdict: HostVerdict;
 }
 
@@ -137,5 +144,7 @@ export interface VerifyReport {
   hosts: HostReport[];
   /** Every host meets the policy. */
   meetsPolicy: boolean;
+  /** TLS got through but the login with the configured mode failed on some host (exit code 1 too). */
+  loginFailed: boolean;
   durationMs: number;
 }

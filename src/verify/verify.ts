@@ -11,7 +11,7 @@ import { probeTls } from './probe.js';
 import { tryMode, type ModeTarget } from './modes.js';
 import { certificateProblem, expiresSoonProblem, rootCertProblem, type ExplainContext } from './explain.js';
 import { judgeHost, liveModeFor } from './policy.js';
-import { NODE_POSTGRES_CONSUMERS, resolveCertPath, targetHosts, type VerifyTarget } from './target.js';
+import { NODE_POSTGRES_CONSUMERS, resolveCertPath, targetHosts, VerifyUsageError, type VerifyTarget } from './target.js';
 import { VERIFY_MODES, type HostReport, type ModeResult, type Problem, type VerifyReport } from './types.js';
 
 export interface VerifyOptions {
@@ -44,10 +44,34 @@ function trustOf(target: VerifyTarget, cwd: string): Trust {
   }
 }
 
+/** A client certificate and key to present (libpq sends them only as a pair). */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+}
+
+function clientCertificateOf(target: VerifyTarget, cwd: string): ClientCertificate | undefined {
+  const { sslcert, sslkey } = target;
+  if (!sslcert && !sslkey) return undefined;
+  if (!sslcert || !sslkey) {
+    const [given, missing] = sslcert ? [sslcert, 'sslkey (PGSSLKEY)'] : [sslkey!, 'sslcert (PGSSLCERT)'];
+    throw new VerifyUsageError(`${given.from} names a client ${sslcert ? 'certificate' : 'key'} but ${missing} is not set: libpq sends the two together`);
+  }
+  const read = (p: { value: string; from: string }): string => {
+    try {
+      return readFileSync(resolveCertPath(p.value, cwd), 'utf8');
+    } catch (error) {
+      throw new VerifyUsageError(`${p.value} (${p.from}) cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  };
+  return { cert: read(sslcert), key: read(sslkey) };
+}
+
 export async function verifyTarget(target: VerifyTarget, options: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   const { env } = options;
   const trust = trustOf(target, options.cwd);
+  const client = clientCertificateOf(target, options.cwd);
   const user = target.parsed.user ?? env.PGUSER ?? userInfo().username;
   const database = target.parsed.database ?? env.PGDATABASE ?? user;
   const password = target.password ?? env.PGPASSWORD;
@@ -56,9 +80,12 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions)
 
   const hosts: HostReport[] = [];
   for (const [i, parsed] of targetHosts(target, env).entries()) {
-    const info = target.fact.hosts[i] ?? defaultHostInfo(parsed, options.config);
+    // A host taken from PGHOST is classified here; the string's own hosts as the scan classified them.
+    const written = target.fact.hosts[i];
+    const info = written && written.host === parsed.host ? written : defaultHostInfo(parsed, options.config);
     const port = parsed.port ?? (Number(env.PGPORT) || 5432);
-    hosts.push(await verifyHost({ parsed, info, port, user, database, ...(password !== undefined ? { password } : {}), trust, nodePostgres }, target, options));
+    const input: HostInput = { parsed, info, port, user, database, ...(password !== undefined ? { password } : {}), trust, nodePostgres, ...(client ? { client } : {}) };
+    hosts.push(await verifyHost(input, target, options));
   }
   return {
     version: 1,
@@ -73,6 +100,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions)
     },
     hosts,
     meetsPolicy: hosts.every((h) => h.verdict.meetsPolicy),
+    loginFailed: hosts.some((h) => h.login?.status === 'failed'),
     durationMs: Date.now() - started,
   };
 }
@@ -83,7 +111,9 @@ function defaultHostInfo(parsed: ParsedHost, config: ResolvedConfig): HostInfo {
 }
 
 interface HostInput {
-  parsed: ParsedHost;
+  /** `address`: the `hostaddr` to connect to instead of resolving the name. */
+  parsed: ParsedHost & { address?: string };
+  client?: ClientCertificate;
   info: HostInfo;
   port: number;
   user: string;
@@ -95,7 +125,7 @@ interface HostInput {
 
 async function verifyHost(h: HostInput, target: VerifyTarget, options: VerifyOptions): Promise<HostReport> {
   const { parsed, info, port, trust } = h;
-  const base = { host: parsed.host, port, class: info.class, classReason: info.classReason, socket: parsed.socket };
+  const base = { host: parsed.host, ...(parsed.address ? { hostaddr: parsed.address } : {}), port, class: info.class, classReason: info.classReason, socket: parsed.socket };
   const judge = (modes: ModeResult[], problems: Problem[], tls?: HostReport['tls'], advisories: Problem[] = []) =>
     judgeHost({
       host: info,
@@ -110,7 +140,7 @@ async function verifyHost(h: HostInput, target: VerifyTarget, options: VerifyOpt
   if (parsed.socket) return { ...base, modes: [], problems: [], verdict: judge([], []) };
 
   const explain: ExplainContext = { host: parsed.host, port, timeoutMs: options.timeoutMs, trustLabel: trust.label };
-  const tls = await probeTls({ host: parsed.host, port, ...(trust.ca !== undefined ? { ca: trust.ca } : {}), trustLabel: trust.label, timeoutMs: options.timeoutMs, now: options.now });
+  const tls = await probeTls({ host: parsed.host, ...(parsed.address ? { address: parsed.address } : {}), ...(h.client ?? {}), port, ...(trust.ca !== undefined ? { ca: trust.ca } : {}), trustLabel: trust.label, timeoutMs: options.timeoutMs, now: options.now });
   const withChain: ExplainContext = { ...explain, chain: tls.chain };
   const problems: Problem[] = [];
   const add = (p: Problem | undefined): void => {
@@ -125,6 +155,8 @@ async function verifyHost(h: HostInput, target: VerifyTarget, options: VerifyOpt
   } else {
     const modeTarget: ModeTarget = {
       host: parsed.host,
+      ...(parsed.address ? { address: parsed.address } : {}),
+      ...(h.client ? { client: h.client } : {}),
       port,
       user: h.user,
       database: h.database,
@@ -153,5 +185,14 @@ async function verifyHost(h: HostInput, target: VerifyTarget, options: VerifyOpt
     advisories.push(soon);
     add(soon);
   }
-  return { ...base, tls, modes, problems, verdict: judge(modes, problems, tls, advisories) };
+  const liveResult = live ? modes.find((m) => m.mode === live.mode) : undefined;
+  // The login through the mode the connection uses, once TLS got through: a wrong password or role
+  // is no TLS problem, but the connection still does not work, and the report says so on its own.
+  const login: HostReport['login'] =
+    liveResult?.status === 'connected'
+      ? { mode: liveResult.mode, status: 'succeeded' }
+      : liveResult?.status === 'login-failed'
+        ? { mode: liveResult.mode, status: 'failed', ...(liveResult.error ? { error: liveResult.error } : {}) }
+        : undefined;
+  return { ...base, tls, modes, problems, ...(login ? { login } : {}), verdict: judge(modes, problems, tls, advisories) };
 }

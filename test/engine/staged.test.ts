@@ -148,8 +148,29 @@ describe('sslguard --staged', () => {
       process.env.PATH = path;
     }
     const calls = readFileSync(log, 'utf8').trim().split('\n');
-    expect(calls.length).toBeLessThanOrEqual(5);
+    // rev-parse, diff, check-ignore and the two cat-file for the staged files; one ls-files for the
+    // repository's context (what defines or reads their values: nothing here, so no search).
+    expect(calls.length).toBeLessThanOrEqual(6);
     expect(calls.filter((c) => c.includes('cat-file --batch')).length).toBeLessThanOrEqual(2);
+  });
+
+  it("judges the staged files with the rest of the index, not the work tree: the code that reads a staged .env's value", async () => {
+    const r = repo();
+    r.write('package.json', '{ "name": "api" }\n');
+    r.write('src/db.ts', "import { Pool } from 'pg';\nexport const replica = new Pool({ connectionString: process.env.REPLICA_URL });\n");
+    r.git('add', '-A');
+    r.git('commit', '-qm', 'code');
+    // In the work tree the code no longer uses node-postgres; the index still does.
+    r.write('src/db.ts', 'export const replica = process.env.REPLICA_URL;\n');
+    r.write('.env.example', 'REPLICA_URL=postgres://app@replica.acme-corp.io:5432/app?sslmode=require\n');
+    r.git('add', '.env.example');
+    const { report } = await staged(r.dir);
+    // Only the staged file is reported, judged as node-postgres (the index's src/db.ts) reads it.
+    expect(brief(report)).toEqual([['pg-sslmode-alias', '.env.example', 1, 66, 1, 73]]);
+    expect(report.findings[0].related.map((l: any) => l.file)).toEqual(['.env.example', 'src/db.ts']);
+    expect(report.stats.filesScanned).toBe(1);
+    // Judged alone, the same line is only an unverified connection of unknown environment.
+    expect(brief((await staged(r.dir, ['--no-cross-file'])).report).map((f: any) => f[0])).toEqual(['require-verify-full']);
   });
 
   it('limits the scan to the paths given, and passes with nothing staged', async () => {

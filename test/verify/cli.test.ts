@@ -53,7 +53,7 @@ describe('sslguard verify usage', () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Usage: sslguard verify <connection-string> \[options\]\n {7}sslguard verify --from FILE\[:VAR\] \[options\]\n/);
-    expect(r.out).toContain('Exit codes: 0 the connection meets the policy, 1 it does not, 2 usage or config error.');
+    expect(r.out).toContain('Exit codes: 0 the connection meets the policy and the login works, 1 it does not meet the policy or\nthe login failed, 2 usage or config error (an sslmode libpq does not accept is one).');
   });
 
   it('is dispatched by the built binary', () => {

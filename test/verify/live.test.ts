@@ -173,12 +173,64 @@ describe('a server with a certificate for localhost', () => {
     const ok = await verifyJson([noPassword], { PGPASSWORD: server.password });
     expect(statuses(ok.report)).toEqual({ disable: 'connected', require: 'connected', 'verify-ca': 'connected', 'verify-full': 'connected' });
     const wrong = await verifyJson([noPassword], { PGPASSWORD: 'not-the-password' });
-    expect(wrong.code).toBe(0);
+    // TLS is fine, the connection is not: exit 1, and the report says which half failed.
+    expect(wrong.code).toBe(1);
+    expect(wrong.report.meetsPolicy).toBe(true);
+    expect(wrong.report.loginFailed).toBe(true);
+    expect(wrong.report.hosts[0]!.login).toEqual({ mode: 'verify-full', status: 'failed', error: 'password authentication failed for user "app"' });
+    expect(ok.report.loginFailed).toBe(false);
+    expect(ok.report.hosts[0]!.login).toEqual({ mode: 'verify-full', status: 'succeeded' });
     expect(statuses(wrong.report)).toEqual({ disable: 'login-failed', require: 'login-failed', 'verify-ca': 'login-failed', 'verify-full': 'login-failed' });
     expect(modeOf(wrong.report, 'verify-full').error).toBe('password authentication failed for user "app"');
     expect(wrong.report.hosts[0]!.verdict.warnings).toEqual([
       'TLS with verify-full works, but the login failed, so pg_stat_ssl could not be read: password authentication failed for user "app"',
     ]);
+  });
+
+  it('says a failed login plainly on its own line, after the TLS verdict', async () => {
+    const noPassword = server.url({ sslmode: 'verify-full', sslrootcert: server.pki.caFile }, 'localhost', false);
+    const r = await run([noPassword], { PGPASSWORD: 'not-the-password' });
+    expect(r.code).toBe(1);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines.at(-2)).toMatch(/^✔ TLS meets the policy \(1 host, \d+\.\d s\)$/);
+    expect(lines.at(-1)).toBe(`✖ login failed on localhost:${server.port} with verify-full: password authentication failed for user "app"`);
+    expect(r.out).not.toMatch(/^✔ meets the policy/m);
+  });
+
+  it('reads PGHOST, PGPORT, PGUSER, PGSSLMODE, PGSSLROOTCERT and PGPASSWORD as libpq does', async () => {
+    const env = { PGHOST: 'localhost', PGPORT: String(server.port), PGUSER: 'app', PGSSLMODE: 'verify-full', PGSSLROOTCERT: server.pki.caFile, PGPASSWORD: server.password };
+    const { code, report } = await verifyJson(['postgresql:///app'], env);
+    expect(code).toBe(0);
+    expect(report.target.configuredMode).toEqual({ mode: 'verify-full', written: 'PGSSLMODE=verify-full (environment)', origin: 'setting' });
+    expect(report.target.sslrootcert).toEqual({ value: server.pki.caFile, from: 'PGSSLROOTCERT in the environment' });
+    expect(report.hosts.map((h) => [h.host, h.port])).toEqual([['localhost', server.port]]);
+    expect(report.hosts[0]!.tls!.trust).toEqual({ against: `sslrootcert ${server.pki.caFile}`, verified: true });
+    expect(report.hosts[0]!.login).toEqual({ mode: 'verify-full', status: 'succeeded' });
+    // The string's own parameters win over the environment.
+    const own = await verifyJson([server.url({ sslmode: 'require' })], { PGSSLMODE: 'disable', PGSSLROOTCERT: server.pki.otherCaFile });
+    expect(own.report.target.configuredMode.written).toBe('sslmode=require');
+  });
+
+  it('presents the client certificate of PGSSLCERT and PGSSLKEY', async () => {
+    const { cert, key } = server.pki.cert('client');
+    const { code, report } = await verifyJson([server.url({ sslmode: 'verify-full', sslrootcert: server.pki.caFile })], { PGSSLCERT: cert, PGSSLKEY: key });
+    expect(code).toBe(0);
+    expect(modeOf(report, 'verify-full').server).toMatchObject({ ssl: true, clientDn: '/CN=app' });
+    // sslcert/sslkey in the string do the same.
+    const inString = await verifyJson([server.url({ sslmode: 'require', sslcert: cert, sslkey: key })]);
+    expect(modeOf(inString.report, 'require').server).toMatchObject({ ssl: true, clientDn: '/CN=app' });
+    const none = await verifyJson([server.url({ sslmode: 'require' })]);
+    expect(modeOf(none.report, 'require').server!.clientDn).toBeUndefined();
+  });
+
+  it('rejects an sslmode libpq rejects, from the string or PGSSLMODE, as a usage error', async () => {
+    const bogus = await run([server.url({ sslmode: 'bogus' })]);
+    expect(bogus.code).toBe(2);
+    expect(bogus.out).toBe('');
+    expect(bogus.err).toBe('sslguard verify: invalid sslmode value "bogus" (sslmode in the connection string); libpq accepts disable, allow, prefer, require, verify-ca, verify-full\n');
+    const fromEnv = await run([server.url()], { PGSSLMODE: 'bogus' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.err).toContain('invalid sslmode value "bogus" (PGSSLMODE in the environment)');
   });
 
   it('verifies a string taken from an env file, in the environment its name gives', async () => {
@@ -243,6 +295,27 @@ describe('a server whose certificate names another host', () => {
     const problem = report.hosts[0]!.problems[0]!;
     expect(problem.id).toBe('hostname-mismatch');
     expect(problem.fix).toMatch(/^Connect with a name the certificate lists \(db\.wrong-name\.example\)/);
+  });
+
+  it('connects to hostaddr and checks the certificate against the host name, as libpq does', async () => {
+    const url = server.url({ hostaddr: '127.0.0.1', sslmode: 'verify-full', sslrootcert: server.pki.caFile }, 'db.wrong-name.example');
+    const { code, report } = await verifyJson([url]);
+    expect(code).toBe(0);
+    const host = report.hosts[0]!;
+    expect(host).toMatchObject({ host: 'db.wrong-name.example', hostaddr: '127.0.0.1', port: server.port });
+    expect(host.tls).toMatchObject({ answer: 'S', address: '127.0.0.1', hostname: { name: 'db.wrong-name.example', matches: true }, trust: { verified: true } });
+    expect(statuses(report)).toEqual({ disable: 'connected', require: 'connected', 'verify-ca': 'connected', 'verify-full': 'connected' });
+    expect(host.problems).toEqual([]);
+    expect(host.login).toEqual({ mode: 'verify-full', status: 'succeeded' });
+    // PGHOSTADDR does the same for a string without hostaddr.
+    const env = await verifyJson([server.url({ sslmode: 'verify-full', sslrootcert: server.pki.caFile }, 'db.wrong-name.example')], { PGHOSTADDR: '127.0.0.1' });
+    expect(env.code).toBe(0);
+    expect(statuses(env.report)['verify-full']).toBe('connected');
+    // Through hostaddr, the name is still checked: localhost is not on this certificate.
+    const wrong = await verifyJson([server.url({ hostaddr: '127.0.0.1', sslmode: 'verify-full', sslrootcert: server.pki.caFile }, 'localhost')]);
+    expect(wrong.code).toBe(1);
+    expect(modeOf(wrong.report, 'verify-full')).toMatchObject({ status: 'tls-failed', problem: { id: 'hostname-mismatch' } });
+    expect(statuses(wrong.report)['verify-ca']).toBe('connected');
   });
 
   it('meets the policy for a local verify-ca connection', async () => {

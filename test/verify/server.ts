@@ -38,7 +38,7 @@ function openssl(args: string[], cwd: string): void {
   }
 }
 
-export type CertVariant = 'localhost' | 'wrong-name' | 'expired';
+export type CertVariant = 'localhost' | 'wrong-name' | 'expired' | 'client';
 
 export interface Pki {
   dir: string;
@@ -67,6 +67,9 @@ subjectAltName = DNS:localhost,IP:127.0.0.1
 [wrong-name]
 basicConstraints = CA:FALSE
 subjectAltName = DNS:db.wrong-name.example
+[client]
+basicConstraints = CA:FALSE
+extendedKeyUsage = clientAuth
 `;
 
 export function createPki(dir: string): Pki {
@@ -85,6 +88,8 @@ export function createPki(dir: string): Pki {
   issue('localhost', 'localhost', 'localhost', ['-days', '365']);
   issue('wrong-name', 'db.wrong-name.example', 'wrong-name', ['-days', '365']);
   issue('expired', 'localhost', 'localhost', ['-startdate', '20240101000000Z', '-enddate', '20240401000000Z']);
+  // A client certificate for the role `app` (PGSSLCERT / PGSSLKEY).
+  issue('client', 'app', 'client', ['-days', '365']);
   return {
     dir,
     caFile: join(dir, 'ca.crt'),
@@ -150,7 +155,7 @@ export class TestServer {
       chownTree(dir, owner.uid, owner.gid);
     }
     // The server reads its key only if nobody else can.
-    for (const v of ['localhost', 'wrong-name', 'expired'] as const) chmodSync(pki.cert(v).key, 0o600);
+    for (const v of ['localhost', 'wrong-name', 'expired', 'client'] as const) chmodSync(pki.cert(v).key, 0o600);
     const server = new TestServer(dir, pki, bin, owner);
     server.run('initdb', ['-D', server.dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync']);
     server.port = await freePort();
@@ -190,6 +195,9 @@ export class TestServer {
       '-c', `ssl=${variant.ssl ? 'on' : 'off'}`,
       '-c', `ssl_cert_file=${chainFile}`,
       '-c', `ssl_key_file=${key}`,
+      // The server asks for a client certificate (pg_hba.conf does not require one), so
+      // pg_stat_ssl shows the one a client presents.
+      '-c', `ssl_ca_file=${this.pki.caFile}`,
       '-c', 'fsync=off',
     ];
     this.log = '';
