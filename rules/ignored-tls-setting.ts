@@ -145,6 +145,8 @@ export default defineRule({
     }
     const reportedSettings = new Set<SettingFact>();
     for (const c of facts.ofKind('connection')) {
+      // A Python call's TLS keyword arguments replace the string's: they are judged in code.
+      if (c.tlsInCode) continue;
       if (isTlsOverHttps(c)) continue;
       if (isAllLocal(c)) continue;
       const known = connectionTls(c, facts);

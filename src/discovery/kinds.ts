@@ -9,6 +9,8 @@ export type PathKind =
   | 'json'
   | 'mcp'
   | 'source'
+  /** Python source (`*.py`): its Postgres clients, read by src/extract/python/. */
+  | 'python'
   | 'certificate'
   | 'private-key'
   | 'package-json'
@@ -121,6 +123,7 @@ export function classifyPath(rel: string): PathKind[] {
   }
 
   if (ext === '.prisma') return ['prisma'];
+  if (ext === '.py') return ['python'];
 
   const kinds: PathKind[] = [];
   if (CERTIFICATE_EXTENSIONS.has(ext)) kinds.push('certificate');
