@@ -146,8 +146,9 @@ export default defineRule({
       if (context) {
         const written = context.option.written ?? (context.kind === 'cert-none' ? 'verify_mode = ssl.CERT_NONE' : 'check_hostname = False');
         const unknownSink = t.driver === 'python:ssl';
-        if (context.kind === 'cert-none') ctx.report({ fact: t, span: context.option.span, messageId: 'pythonCertNone', data: { written, library: context.library }, ...(unknownSink ? { severity: 'warning' as const } : {}) });
-        else ctx.report({ fact: t, span: context.option.span, messageId: 'pythonCheckHostname', data: { written, library: context.library }, severity: 'warning' });
+        const tags = t.driver === 'asyncpg' ? { consumer: 'asyncpg', effectiveTls: context.kind === 'cert-none' ? 'encrypted-unverified' : 'ca-verified' } : {};
+        if (context.kind === 'cert-none') ctx.report({ fact: t, span: context.option.span, messageId: 'pythonCertNone', data: { written, library: context.library }, ...tags, ...(unknownSink ? { severity: 'warning' as const } : {}) });
+        else ctx.report({ fact: t, span: context.option.span, messageId: 'pythonCheckHostname', data: { written, library: context.library }, ...tags, severity: 'warning' });
       }
       for (const off of unverifiedTls(t)) {
         const span = off.option.span;

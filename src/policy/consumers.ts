@@ -384,7 +384,7 @@ function asyncpg(i: TlsInput): TlsEffect {
       rejectedBy: 'server',
     };
   }
-  if (i.sslrootcert === 'system') return { because: 'asyncpg reads sslrootcert=system as a file named "system" and fails to connect', ignored: ['sslrootcert=system'] };
+  if (i.sslrootcert === 'system') return { because: 'asyncpg reads sslrootcert=system as a file named "system" and fails to connect', rejected: ['sslrootcert'], rejectedBy: 'client' };
   const mode = i.sslmode ?? i.PGSSLMODE;
   const source = i.sslmode ? `sslmode=${i.sslmode}` : i.PGSSLMODE ? `PGSSLMODE=${i.PGSSLMODE}` : 'no sslmode';
   if (mode !== undefined && !ASYNCPG_MODES.has(mode)) return { because: `asyncpg rejects ${source} as an invalid sslmode` };

@@ -119,7 +119,7 @@ export interface CodeModeTls {
 
 const PYTHON_FIX: Record<'asyncpg' | 'psycopg', string> = {
   asyncpg: "Pass `ssl=ssl.create_default_context(cafile='<CA file>')` (asyncpg then checks the chain and the host name), or `ssl='verify-full'` with PGSSLROOTCERT=<CA file>.",
-  psycopg: "Use `sslmode='verify-full'` with `sslrootcert='<CA file>'` (libpq then checks the chain and the host name).",
+  psycopg: "Use sslmode 'verify-full' with sslrootcert '<CA file>' (libpq then checks the chain and the host name).",
 };
 
 const PYTHON_LIBRARY: Record<string, string> = {
@@ -158,11 +158,14 @@ export function codeModeTls(t: TlsOptionsFact): CodeModeTls | undefined {
     const rootcert = t.options.sslrootcert?.value;
     effect = effectiveTls('libpq', { sslmode: v, ...(typeof rootcert === 'string' ? { sslrootcert: rootcert } : {}) });
   }
-  const library = PYTHON_LIBRARY[t.sink === 'django.db.backends.postgresql' ? t.sink : t.driver] ?? t.driver;
+  const library = t.sink?.startsWith('sqlalchemy.') || t.sink?.startsWith('sqlmodel.') ? `SQLAlchemy with ${PYTHON_LIBRARY[t.driver]}` : (PYTHON_LIBRARY[t.sink === 'django.db.backends.postgresql' || t.sink?.startsWith('dj_database_url.') ? 'django.db.backends.postgresql' : t.driver] ?? t.driver);
   const subject = option.whenUnset
     ? `\`${option.written ?? pyLiteral(v)}\` is the ${key} ${library} gets while ${option.whenUnset} is unset`
     : `\`${option.written ?? `${key}=${pyLiteral(v)}`}\` (${library})`;
-  return { option, consumer, effect, subject, fix: PYTHON_FIX[t.driver] };
+  const fix = t.sink?.startsWith('dj_database_url.')
+    ? "Drop ssl_require=True and put sslmode=verify-full&sslrootcert=<CA file> in the URL's query (dj-database-url copies it into OPTIONS), or set OPTIONS 'sslmode': 'verify-full' with 'sslrootcert': '<CA file>'."
+    : PYTHON_FIX[t.driver];
+  return { option, consumer, effect, subject, fix };
 }
 
 /** Python SSL contexts: certificate verification off (`verify_mode = ssl.CERT_NONE`, `ssl._create_unverified_context()`) or the host name check off. */

@@ -62,9 +62,9 @@ export function parsePython(text: string): PythonTree {
   }
 }
 
-/** Children that carry meaning (names and expressions), without punctuation and keywords. */
+/** Children that carry meaning (names and expressions), without punctuation, keywords, `=` and type annotations. */
 export function named(node: PyNode): PyNode[] {
-  return node.children.filter((c) => /^[A-Z]/.test(c.type));
+  return node.children.filter((c) => /^[A-Z]/.test(c.type) && c.type !== 'AssignOp' && c.type !== 'TypeDef');
 }
 
 /** Every node of the tree, parents before children. */
