@@ -37,7 +37,7 @@ export function isTemplatePath(rel: string): boolean {
 }
 
 /** `.env.<ext>` with one of these extensions is that format, not an env file (`.env.json`, `.env.ts`). */
-const NOT_ENV_EXTENSIONS = new Set(['json', 'jsonc', 'yml', 'yaml', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'md', 'txt']);
+const NOT_ENV_EXTENSIONS = new Set(['json', 'jsonc', 'yml', 'yaml', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'md', 'txt', 'py']);
 
 const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 /** A TS/JS file name's ending, for counting such paths in a listing without classifying each one. */

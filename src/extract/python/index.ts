@@ -536,8 +536,10 @@ class PythonAnalysis {
 export const extractPython: Extractor = (input) => {
   const sink = new FactSink(input, 'source');
   if (!hasPythonTriggers(input.text)) return sink.result();
+  // No diagnostic for the parser's recoveries: lezer's grammar lags behind Python (parenthesized
+  // context managers, some bare `yield` statements) and valid files would get one. It recovers
+  // locally, so the rest of the file is still read.
   const tree = parsePython(input.text);
-  if (tree.errorAt !== undefined) sink.diagnostic('syntax error: read as far as the Python parser could recover', tree.errorAt);
   try {
     new PythonAnalysis(sink, tree.root).run();
   } catch (e) {
