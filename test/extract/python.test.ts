@@ -244,6 +244,13 @@ def test_env():
     expect(pos(c!.span)).toEqual(at(text, 'postgresql://app:s3cr3t-Pa55@db.acme-prod.com:5432/app'));
   });
 
+  it('a literal password in Python is fixed with os.environ, not process.env', () => {
+    const text = `import psycopg\nconn = psycopg.connect("postgresql://etl:Wq7-rT2xZ9pK@warehouse.acme-prod.com/dw?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem")\n`;
+    const findings = lint({ 'etl/load.py': text });
+    expect(brief(findings)).toEqual([row('no-plaintext-password', 'etl/load.py', at(text, 'Wq7-rT2xZ9pK'), 'error', null)]);
+    expect(findings[0]!.message).toContain("os.environ['DB_PASSWORD']");
+  });
+
   it('f-strings keep their replacement fields as references, positions exact', () => {
     const text = `import psycopg2\nconn = psycopg2.connect(f"postgresql://{user}:{password}@db.acme-prod.com/app?sslmode=disable")\n`;
     const [c] = connections(extractPython({ file: 'job.py', text }).facts);

@@ -116,6 +116,41 @@ describe('effective TLS by consumer', () => {
     expect(effectiveTls('libpq', { sslmode: 'verify-full', sslrootcert: 'system' }).protection).toBe(F);
   });
 
+  it('asyncpg 0.31 (connect_utils.py): prefer by default, PGSSLMODE when the DSN has no sslmode, require checks the chain only with a root file', () => {
+    expect(effectiveTls('asyncpg', {})).toMatchObject({ protection: O, because: 'asyncpg defaults to sslmode=prefer (TLS only when the server offers it, unverified)' });
+    expect(effectiveTls('asyncpg', { PGSSLMODE: 'verify-full' }).protection).toBe(F);
+    expect(effectiveTls('asyncpg', { sslmode: 'disable', PGSSLMODE: 'verify-full' }).protection).toBe(P);
+    expect(effectiveTls('asyncpg', { sslmode: 'require', sslrootcert: '/etc/ssl/rds.pem' }).protection).toBe(CA);
+    expect(effectiveTls('asyncpg', { sslmode: 'require' }).because).toBe('asyncpg reads sslmode=require as encryption without certificate checks');
+    expect(effectiveTls('asyncpg', { sslmode: 'verify-ca' }).protection).toBe(CA);
+    // Query parameters asyncpg does not pop become server_settings: the server refuses them.
+    expect(effectiveTls('asyncpg', { sslmode: 'require', ssl: 'true' })).toMatchObject({ rejected: ['ssl'], rejectedBy: 'server' });
+    expect(effectiveTls('asyncpg', { sslrootcert: 'system', sslmode: 'verify-full' })).toMatchObject({ rejected: ['sslrootcert'], rejectedBy: 'client' });
+    expect(effectiveTls('asyncpg', { sslmode: 'no-verify' })).toEqual({ because: 'asyncpg rejects sslmode=no-verify as an invalid sslmode' });
+  });
+
+  it("SQLAlchemy's asyncpg dialect hands the query to asyncpg.connect() as keyword arguments", () => {
+    expect(effectiveTls('sqlalchemy-asyncpg', { sslmode: 'verify-full' })).toEqual({
+      because: 'SQLAlchemy passes sslmode to asyncpg.connect() as keyword argument, which asyncpg does not accept (TypeError)',
+      rejected: ['sslmode'],
+      rejectedBy: 'client',
+    });
+    expect(effectiveTls('sqlalchemy-asyncpg', { ssl: 'require' })).toMatchObject({ protection: U, because: 'asyncpg reads ssl=require as encryption without certificate checks' });
+    expect(effectiveTls('sqlalchemy-asyncpg', { ssl: 'verify-full' }).protection).toBe(F);
+    expect(effectiveTls('sqlalchemy-asyncpg', { ssl: 'true' })).toMatchObject({ rejected: ['ssl'], rejectedBy: 'client' });
+  });
+
+  it('SQLAlchemy URLs are read by the driver their scheme names', () => {
+    const of = (scheme: string) => consumerOf({ consumer: 'sqlalchemy', scheme });
+    expect(of('postgresql+asyncpg')).toBe('sqlalchemy-asyncpg');
+    expect(of('postgresql+psycopg')).toBe('libpq');
+    expect(of('postgresql+psycopg2')).toBe('libpq');
+    expect(of('postgresql')).toBe('libpq');
+    expect(of('postgresql+pg8000')).toBeUndefined();
+    expect(consumerOf({ consumer: 'psycopg' })).toBe('libpq');
+    expect(consumerOf({ consumer: 'asyncpg' })).toBe('asyncpg');
+  });
+
   it('maps recorded consumers to the client that reads them', () => {
     const cases: [string | undefined, Consumer | undefined][] = [
       ['node-postgres', 'node-postgres'],
