@@ -19,6 +19,15 @@ function rejectedParam(c: ConnectionFact, name: string): ParamValue | undefined 
 
 /** How to write what the user meant, for a parameter the consumer fails on. */
 function rejectedFix(consumer: Consumer, name: string, value: string): string {
+  // SQLAlchemy hands every query parameter to asyncpg.connect() as a keyword argument.
+  if (consumer === 'sqlalchemy-asyncpg') {
+    return "Remove it from the URL and pass TLS through `connect_args`: `connect_args={'ssl': ssl.create_default_context(cafile='<CA file>')}` (or `?ssl=verify-full` in the URL with PGSSLROOTCERT=<CA file>).";
+  }
+  if (consumer === 'asyncpg') {
+    return name === 'sslrootcert'
+      ? "asyncpg has no `system` keyword: give the CA file's path (sslrootcert=/path/to/ca.crt), or pass `ssl=ssl.create_default_context()` in code to verify against the system's CAs."
+      : 'Remove it: asyncpg reads sslmode (sslmode=verify-full with sslrootcert=<CA file>) and sends parameters it does not know to the server.';
+  }
   switch (name) {
     case 'sslrootcert':
       return value.trim().toLowerCase() === 'system'
@@ -145,6 +154,8 @@ export default defineRule({
     }
     const reportedSettings = new Set<SettingFact>();
     for (const c of facts.ofKind('connection')) {
+      // A Python call's TLS keyword arguments replace the string's: they are judged in code.
+      if (c.tlsInCode) continue;
       if (isTlsOverHttps(c)) continue;
       if (isAllLocal(c)) continue;
       const known = connectionTls(c, facts);

@@ -26,6 +26,9 @@ function fixFor(fact: Fact): string {
     case 'env':
       return 'Keep this .env file out of git (.gitignore) and commit a .env.example with a placeholder instead.';
     case 'source':
+      return /\.py$/i.test(fact.file)
+        ? "Read it from the environment (e.g. os.environ['DB_PASSWORD']) and keep the value out of the repository."
+        : 'Read it from process.env (e.g. process.env.DB_PASSWORD) and keep the value out of the repository.';
     case 'package-json':
       return 'Read it from process.env (e.g. process.env.DB_PASSWORD) and keep the value out of the repository.';
     default:

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { hostLabel, isAllLocal, modeOfSetting, settingIsAllLocal, isTlsOverHttps } from '../src/policy/connection.js';
-import { libraryName, targetsLocalHost, unverifiedTls } from '../src/policy/tls-options.js';
+import { libraryName, pythonContextTls, targetsLocalHost, unverifiedTls } from '../src/policy/tls-options.js';
 import { connectionTls } from '../src/policy/consumers.js';
 
 export default defineRule({
@@ -36,6 +36,12 @@ export default defineRule({
       checkServerIdentity:
         '`checkServerIdentity` accepts every host name: the certificate chain is still checked but not that it was issued for this server (like sslmode=verify-ca), ' +
         "so any certificate from a trusted CA passes. Remove the callback, or return an Error when the name does not match (call `tls.checkServerIdentity(host, cert)` first).",
+      pythonCertNone:
+        '`{{written}}` switches off certificate verification for {{library}}: anyone on the path can impersonate the server and read the password. ' +
+        "Create the context with the server's CA instead, `ssl.create_default_context(cafile='<CA file>')`, and leave verify_mode and check_hostname at their defaults.",
+      pythonCheckHostname:
+        '`{{written}}` turns off the host name check for {{library}}: the chain is still checked but not that the certificate was issued for this server (like sslmode=verify-ca), ' +
+        'so any certificate from a trusted CA passes. Remove the line (check_hostname is True in `ssl.create_default_context()`).',
       nodeTlsFalse:
         "{{name}}={{value}} does not turn verification off: Node does that only for the exact string '0', so this line has no effect and only states the intent. " +
         "Remove it; if a certificate error is the reason, give the client the server's CA (NODE_EXTRA_CA_CERTS=<CA file>).",
@@ -59,6 +65,7 @@ export default defineRule({
       '`rejectUnauthorized: false` in TS/JS, and a default that is off when the environment variable is missing (`env.bool(\'DATABASE_SSL_REJECT_UNAUTHORIZED\', false)`, `process.env.X === \'true\'`, `process.env.X ?? false`)',
       '`NODE_TLS_REJECT_UNAUTHORIZED=0` in every format; `*_REJECT_UNAUTHORIZED`, Directus `DB_SSL__REJECT_UNAUTHORIZED`, JSON-valued variables (`DB_SSL=\'{"rejectUnauthorized":false}\'`), Helm `*.rejectUnauthorized` keys',
       '`sslmode=no-verify`, `ssl=no-verify`, `sslaccept=accept_invalid_certs` in connection strings; `PGSSLMODE=no-verify`',
+      'Python: an `ssl` context with `verify_mode = ssl.CERT_NONE` or `check_hostname = False`, `ssl._create_unverified_context()`, handed to asyncpg (`ssl=ctx`) or SQLAlchemy (`connect_args`); a warning when it reaches no known client in a file that uses one',
     ],
     examples: {
       good: [
@@ -135,6 +142,14 @@ export default defineRule({
     for (const t of facts.ofKind('tls-options')) {
       // A database on this machine may use any mode, as connection strings to it may.
       if (targetsLocalHost(t, ctx.config.localHosts)) continue;
+      const context = pythonContextTls(t);
+      if (context) {
+        const written = context.option.written ?? (context.kind === 'cert-none' ? 'verify_mode = ssl.CERT_NONE' : 'check_hostname = False');
+        const unknownSink = t.driver === 'python:ssl';
+        const tags = t.driver === 'asyncpg' ? { consumer: 'asyncpg', effectiveTls: context.kind === 'cert-none' ? 'encrypted-unverified' : 'ca-verified' } : {};
+        if (context.kind === 'cert-none') ctx.report({ fact: t, span: context.option.span, messageId: 'pythonCertNone', data: { written, library: context.library }, ...tags, ...(unknownSink ? { severity: 'warning' as const } : {}) });
+        else ctx.report({ fact: t, span: context.option.span, messageId: 'pythonCheckHostname', data: { written, library: context.library }, ...tags, severity: 'warning' });
+      }
       for (const off of unverifiedTls(t)) {
         const span = off.option.span;
         if (off.kind === 'reject-unauthorized') {
@@ -175,6 +190,8 @@ export default defineRule({
     }
 
     for (const c of facts.ofKind('connection')) {
+      // A Python call's TLS keyword arguments replace the string's: they are judged in code.
+      if (c.tlsInCode) continue;
       if (isTlsOverHttps(c)) continue;
       if (isAllLocal(c)) continue;
       const host = hostLabel(c);

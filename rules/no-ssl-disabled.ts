@@ -12,7 +12,7 @@ import {
   isWeakMode,
   modeOfSetting,
   settingConnections, isTlsOverHttps } from '../src/policy/connection.js';
-import { libraryName, targetsLocalHost, weakTls } from '../src/policy/tls-options.js';
+import { codeModeTls, libraryName, targetsLocalHost, weakTls } from '../src/policy/tls-options.js';
 import {
   CONSUMER_FIX,
   connectionTls,
@@ -64,6 +64,7 @@ export default defineRule({
       sslModeOption:
         "`{{written}}` makes TLS optional for {{library}} in {{environment}}: {{consequence}}. " +
         "Use `ssl: 'verify-full'`, or pass the server's CA: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }`.",
+      codeMode: '{{subject}} in {{environment}}: {{because}}, so {{consequence}}. {{fix}}',
       denoTls:
         '`{{written}}` {{effect}} for the Deno Postgres client in {{environment}}: {{consequence}}. ' +
         'Use `tls: { enabled: true, enforce: true, caCertificates: [await Deno.readTextFile(\'/path/to/ca.crt\')] }`.',
@@ -73,6 +74,7 @@ export default defineRule({
       'sslmode settings (`PGSSLMODE`, `*_SSLMODE`, Helm `sslMode`) and application switches (`DB_SSL`, `DATABASE_SSL`) of the unit a connection runs in: env file, compose service, shared YAML anchor, Kubernetes container, Dockerfile stage (and the compose service built from it), Helm values file, MCP server (and its `--env-file`)',
       'split variables (`PGHOST` + `PGSSLMODE`, `DB_HOST` + `DB_SSL`, Helm `externalDatabase.host`) judged as one connection',
       '`ssl: false` in TS/JS',
+      "Python: asyncpg `ssl=False` / `ssl='disable'|'allow'|'prefer'`, psycopg `sslmode=` keyword arguments, Django `OPTIONS['sslmode']`, also as the default of `os.getenv('PGSSLMODE', 'prefer')`",
     ],
     examples: {
       good: [
@@ -137,6 +139,8 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      // A Python call's TLS keyword arguments replace the string's: they are judged in code.
+      if (c.tlsInCode) continue;
       if (isTlsOverHttps(c)) continue;
       if (!isOffMachine(c)) continue;
       const known = connectionTls(c, facts);
@@ -181,6 +185,17 @@ export default defineRule({
     for (const t of facts.ofKind('tls-options')) {
       if (t.environment.name === 'development' || targetsLocalHost(t, ctx.config.localHosts)) continue;
       const environment = describeEnvironment(t.environment);
+      const py = codeModeTls(t);
+      if (py && (py.effect.protection === 'plaintext' || py.effect.protection === 'optional')) {
+        ctx.report({
+          fact: t,
+          span: py.option.span,
+          messageId: 'codeMode',
+          data: { subject: py.subject, environment, because: py.effect.because, consequence: consequenceOf(py.effect.protection), fix: py.fix },
+          consumer: py.consumer,
+          effectiveTls: py.effect.protection,
+        });
+      }
       for (const weak of weakTls(t)) {
         const consequence = weak.how === 'off' ? PLAINTEXT : OPTIONAL;
         if (weak.written === 'ssl: false' && weak.option.fallbackOf) {

@@ -94,6 +94,8 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      // A Python call's TLS keyword arguments replace the string's: they are judged in code.
+      if (c.tlsInCode) continue;
       if (isTlsOverHttps(c)) continue;
       if (!isOffMachine(c) || c.sslrootcert) continue;
       // Only libpq fails without a root certificate file: node-postgres, knex and deno-postgres check

@@ -103,6 +103,8 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      // A Python call's TLS keyword arguments replace the string's: they are judged in code.
+      if (c.tlsInCode) continue;
       if (isTlsOverHttps(c)) continue;
       if (!isOffMachine(c)) continue;
       if (effectiveSslMode(c, facts) || isTlsConfiguredInCode(c, facts)) continue;

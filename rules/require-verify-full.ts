@@ -14,6 +14,7 @@ import {
   settingIsAllLocal, isTlsOverHttps } from '../src/policy/connection.js';
 import { CONSUMER_FIX, connectionTls, hasUrlTls, protectionOfLibpqMode, settingHarmlessForConsumers, tlsSpan } from '../src/policy/consumers.js';
 import { explainEnvironment } from '../src/policy/environment.js';
+import { codeModeTls, targetsLocalHost } from '../src/policy/tls-options.js';
 import { minimumMode, severityBelowMinimum } from '../src/policy/minimum.js';
 
 const WEAKNESS: Record<'require' | 'verify-ca', string> = {
@@ -69,10 +70,14 @@ export default defineRule({
       consumerProduction: '{{environment}} requires full verification; connection to {{host}}: {{because}}, {{weakness}}. {{fix}}',
       consumerStaging: '{{environment}} requires at least a CA check; connection to {{host}}: {{because}}, {{weakness}}. {{fix}}',
       consumerUnknown: 'Environment {{environment}}: connection to {{host}}: {{because}}, {{weakness}}. {{fix}}',
+      codeProduction: '{{environment}} requires full verification; {{subject}}: {{because}}, {{weakness}}. {{fix}}',
+      codeStaging: '{{environment}} requires at least a CA check; {{subject}}: {{because}}, {{weakness}}. {{fix}}',
+      codeUnknown: 'Environment {{environment}}: {{subject}}: {{because}}, {{weakness}}. {{fix}}',
     },
     looksAt: [
       '`sslmode` and `ssl=` of connection strings, with the consumer\'s meaning (node-postgres and pgjdbc read `ssl=true` as verified TLS, libpq as require)',
       'sslmode settings of every unit, by the environment of the file, namespace, MCP server name or variable prefix (`values-prod.yaml`, `Dockerfile.prod` included)',
+      "Python: asyncpg `ssl='require'|'verify-ca'`, psycopg `sslmode=` keyword arguments, Django `OPTIONS['sslmode']`, dj-database-url `ssl_require=True`, also as the default of `os.getenv('PGSSLMODE', 'require')`",
     ],
     examples: {
       good: [
@@ -112,6 +117,8 @@ export default defineRule({
 
   check(facts, ctx) {
     for (const c of facts.ofKind('connection')) {
+      // A Python call's TLS keyword arguments replace the string's: they are judged in code.
+      if (c.tlsInCode) continue;
       if (isTlsOverHttps(c)) continue;
       if (!isOffMachine(c)) continue;
       const known = connectionTls(c, facts);
@@ -159,6 +166,24 @@ export default defineRule({
         },
         consumer: 'unknown',
         effectiveTls: protectionOfLibpqMode(eff.mode)!,
+      });
+    }
+
+    for (const t of facts.ofKind('tls-options')) {
+      const py = codeModeTls(t);
+      const p = py?.effect.protection;
+      const as = p === 'encrypted-unverified' ? 'require' : p === 'ca-verified' ? 'verify-ca' : undefined;
+      if (!py || !as || targetsLocalHost(t, ctx.config.localHosts)) continue;
+      const verdict = judge(as, t.environment, ctx.config);
+      if (!verdict) continue;
+      ctx.report({
+        fact: t,
+        span: py.option.span,
+        messageId: `code${verdict.messageId[0]!.toUpperCase()}${verdict.messageId.slice(1)}`,
+        severity: verdict.severity,
+        data: { environment: environmentOf(t), subject: py.subject, because: py.effect.because, weakness: WEAKNESS[as], fix: py.fix },
+        consumer: py.consumer,
+        effectiveTls: p!,
       });
     }
 

@@ -22,6 +22,10 @@ export default defineRule({
       param: 'ssl_min_protocol_version={{value}} allows a protocol deprecated by RFC 8996. Use TLSv1.2 or TLSv1.3: ssl_min_protocol_version=TLSv1.2.',
       setting: '{{name}}={{value}} allows a protocol deprecated by RFC 8996. Use TLSv1.2 or TLSv1.3: {{name}}=TLSv1.2.',
       minVersion: "`minVersion: '{{value}}'` allows a protocol deprecated by RFC 8996. Use TLSv1.2 or TLSv1.3: `minVersion: 'TLSv1.2'`.",
+      serverSetting:
+        '`{{written}}` sets a server parameter, not the client\'s minimum TLS version: asyncpg sends server_settings to PostgreSQL as run-time parameters, ' +
+        'and ssl_min_protocol_version is the server\'s own setting (postgresql.conf), which a connection cannot change: PostgreSQL refuses the connection ("parameter \"ssl_min_protocol_version\" cannot be changed now"), and it never limits what asyncpg accepts. ' +
+        'Remove it: asyncpg already refuses TLS below 1.2; to raise the client\'s minimum put `ssl_min_protocol_version=TLSv1.3` in the DSN, and set the server\'s in postgresql.conf.',
       secureProtocol:
         "`secureProtocol: '{{value}}'` pins a protocol deprecated by RFC 8996. Use TLSv1.2 or TLSv1.3: remove secureProtocol and set `minVersion: 'TLSv1.2'`.",
     },
@@ -29,6 +33,7 @@ export default defineRule({
       '`ssl_min_protocol_version` in connection strings',
       '`PGSSLMINPROTOCOLVERSION`-style variables and Helm `minVersion` keys',
       '`minVersion` and `secureProtocol` in TS/JS TLS options',
+      "Python: asyncpg `server_settings={'ssl_min_protocol_version': …}`, a server parameter mistaken for the client's minimum (a warning)",
     ],
     examples: {
       good: [
@@ -80,6 +85,10 @@ export default defineRule({
       ctx.report({ fact: s, messageId: 'setting', data: { name: s.name, value: s.value.trim() } });
     }
     for (const t of facts.ofKind('tls-options')) {
+      for (const key of ['server_settings.ssl_min_protocol_version', 'server_settings.ssl_max_protocol_version']) {
+        const o = t.options[key];
+        if (o) ctx.report({ fact: t, span: o.span, messageId: 'serverSetting', severity: 'warning', data: { written: `server_settings={${o.written ?? key}}` } });
+      }
       const min = t.options.minVersion;
       if (min && typeof min.value === 'string' && isOldVersion(min.value)) {
         ctx.report({ fact: t, span: min.span, messageId: 'minVersion', data: { value: min.value } });

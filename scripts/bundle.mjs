@@ -52,6 +52,8 @@ export const CHUNKS = {
   yaml: ['yaml'],
   'jsonc-parser': ['jsonc-parser'],
   'dockerfile-ast': ['dockerfile-ast'],
+  // Python source (src/extract/python/tree.ts): loaded only when a .py file with a trigger word is read.
+  'python-parser': ['@lezer/python'],
 };
 /** Required by the chunks, never bundled: one TypeScript for everything, and an optional peer. */
 const CHUNK_EXTERNALS = ['typescript', '@typescript/native'];

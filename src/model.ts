@@ -231,6 +231,12 @@ export interface ConnectionFact extends FactBase {
    */
   synthesized?: 'split-variables' | 'driver-options';
   /**
+   * The Python call that reads this string passes TLS keyword arguments that replace the string's
+   * TLS parameters (`psycopg.connect(url, sslmode='verify-full')`, `asyncpg.connect(url, ssl=ctx)`):
+   * rules judge those arguments, in code, instead of the string's.
+   */
+  tlsInCode?: true;
+  /**
    * The code that reads this string through an environment variable
    * (`new Pool({ connectionString: process.env.DATABASE_URL, ssl: { ca } })`, Prisma `env("DATABASE_URL")`):
    * its TLS options apply to the connection as much as the string's own parameters do.
@@ -296,6 +302,8 @@ export interface TlsOption {
   onlyWhen?: string;
   /** Set when the value is the last `return` of a function of this file (`ssl: toPgSsl(mode)`): the call as written. */
   fallbackOf?: string;
+  /** Python: the option as written, for messages (`ssl='require'`, `ssl_require=True`, `ctx.verify_mode = ssl.CERT_NONE`). */
+  written?: string;
 }
 
 /** An object literal in code that carries TLS options (`{ rejectUnauthorized: false }`, `{ ssl: false }`). */
@@ -317,6 +325,11 @@ export interface TlsOptionsFact extends FactBase {
   driver?: string;
   /** Offset of the call that receives the options (`new Pool(…)`), to pair them with an environment variable read in the same call. */
   receiverAt?: number;
+  /**
+   * Python: the call passes TLS as keyword arguments, which replace the DSN's TLS parameters (libpq's
+   * keywords win over the conninfo string; asyncpg reads the DSN's sslmode only when `ssl` is None).
+   */
+  overridesUrl?: true;
   /**
    * Options written here that the library never reads, moved out of `options` so that no rule
    * judges them: another source replaces them (TypeORM passes `extra.ssl` instead of `ssl`;

@@ -9,6 +9,8 @@ export type PathKind =
   | 'json'
   | 'mcp'
   | 'source'
+  /** Python source (`*.py`): its Postgres clients, read by src/extract/python/. */
+  | 'python'
   | 'certificate'
   | 'private-key'
   | 'package-json'
@@ -35,7 +37,7 @@ export function isTemplatePath(rel: string): boolean {
 }
 
 /** `.env.<ext>` with one of these extensions is that format, not an env file (`.env.json`, `.env.ts`). */
-const NOT_ENV_EXTENSIONS = new Set(['json', 'jsonc', 'yml', 'yaml', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'md', 'txt']);
+const NOT_ENV_EXTENSIONS = new Set(['json', 'jsonc', 'yml', 'yaml', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'md', 'txt', 'py']);
 
 const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 /** A TS/JS file name's ending, for counting such paths in a listing without classifying each one. */
@@ -121,6 +123,7 @@ export function classifyPath(rel: string): PathKind[] {
   }
 
   if (ext === '.prisma') return ['prisma'];
+  if (ext === '.py') return ['python'];
 
   const kinds: PathKind[] = [];
   if (CERTIFICATE_EXTENSIONS.has(ext)) kinds.push('certificate');

@@ -326,6 +326,8 @@ class ValueResolver {
           ...c,
           ...(use.consumer ? { consumer: use.consumer } : {}),
           readBy: { file: use.file, span, name: ref.name, tls },
+          // Python keyword arguments (`ssl=`, `sslmode=`) replace the string's TLS parameters.
+          ...(tls.some((t) => t.overridesUrl) ? { tlsInCode: true as const } : {}),
           via,
         });
       }

@@ -12,6 +12,7 @@ import { extractCompose } from './compose.js';
 import { extractKubernetes } from './kubernetes.js';
 import { extractMcp, looksLikeMcpConfig } from './mcp.js';
 import { extractSource, hasSourceTriggers } from './source.js';
+import { extractPython, hasPythonTriggers } from './python/index.js';
 import { extractPackageJson } from './package-json.js';
 import { extractPrisma } from './prisma.js';
 import { certificatesFromBytes, extractInlinePem } from './certificate.js';
@@ -37,6 +38,7 @@ function extractorsFor(kinds: readonly PathKind[], file: string, text: string): 
   if (kinds.includes('package-json')) out.push(extractPackageJson);
   else if (kinds.includes('mcp') || (kinds.includes('json') && looksLikeMcpConfig(file, text))) out.push(extractMcp);
   if (kinds.includes('source') && hasSourceTriggers(text)) out.push(extractSource);
+  if (kinds.includes('python') && hasPythonTriggers(text)) out.push(extractPython);
   return out;
 }
 

@@ -7,7 +7,8 @@
 import type { Diagnostic } from '../model.js';
 import type { PathKind } from '../discovery/kinds.js';
 import { inspectBytes } from '../text/decode.js';
-import { escapeRegExp, SOURCE_TRIGGER_PATTERN } from './source.js';
+import { SOURCE_TRIGGERS, triggerPattern } from './source.js';
+import { PYTHON_TRIGGERS } from './python/index.js';
 import type { ExtractResult } from './sink.js';
 
 /** Inline PEM certificates are looked for in every text file (a superset of the exact marker). */
@@ -22,8 +23,8 @@ const PEM_MARKER = '-----BEGIN';
  */
 let sourcePattern: RegExp | undefined;
 
-/** The triggers and the PEM marker as one alternation, for both forms of the prefilter. */
-export const KEYWORDS = `${SOURCE_TRIGGER_PATTERN}|${escapeRegExp(PEM_MARKER)}`;
+/** The TS/JS and Python triggers and the PEM marker as one alternation, for both forms of the prefilter. */
+export const KEYWORDS = triggerPattern([...SOURCE_TRIGGERS, ...PYTHON_TRIGGERS, PEM_MARKER]);
 
 function pattern(): RegExp {
   sourcePattern ??= new RegExp(KEYWORDS);
@@ -39,9 +40,9 @@ function pattern(): RegExp {
  */
 export const GREP_PATTERN = `[\\x00\\x80-\\xff]|${KEYWORDS}`;
 
-/** The path kinds whose files the prefilter may skip: plain TS/JS source and nothing else. */
+/** The path kinds whose files the prefilter may skip: plain TS/JS and Python source and nothing else. */
 export function isPrefiltered(kinds: readonly PathKind[]): boolean {
-  return kinds.length === 1 && kinds[0] === 'source';
+  return kinds.length === 1 && (kinds[0] === 'source' || kinds[0] === 'python');
 }
 
 /**

@@ -80,7 +80,13 @@ const WORD_START_TRIGGERS = new Set(['ssl', 'SSL']);
  * `SSL` only where a word starts (`DB_SSL`, `ssl:`, `.SSL_MODE`), not inside base64 or identifiers
  * (`…AAAssl…`, `isSSL`); `PGSSL` is a trigger of its own.
  */
-export const SOURCE_TRIGGER_PATTERN = `${literalAlternation(SOURCE_TRIGGERS.filter((t) => !WORD_START_TRIGGERS.has(t)))}|(?<![A-Za-z0-9])(?:${[...WORD_START_TRIGGERS].join('|')})`;
+export function triggerPattern(words: readonly string[]): string {
+  const unique = [...new Set(words)];
+  const anywhere = unique.filter((t) => !WORD_START_TRIGGERS.has(t));
+  const wordStart = unique.filter((t) => WORD_START_TRIGGERS.has(t));
+  return [...(anywhere.length > 0 ? [literalAlternation(anywhere)] : []), ...(wordStart.length > 0 ? [`(?<![A-Za-z0-9])(?:${wordStart.join('|')})`] : [])].join('|');
+}
+export const SOURCE_TRIGGER_PATTERN = triggerPattern(SOURCE_TRIGGERS);
 const TRIGGER = new RegExp(SOURCE_TRIGGER_PATTERN);
 const TRIGGER_ALL = new RegExp(SOURCE_TRIGGER_PATTERN, 'g');
 

@@ -342,7 +342,7 @@ export function fileTlsOptions(facts: FactSet, file: string): TlsOptionsFact[] {
 function setsTls(t: TlsOptionsFact): boolean {
   const o = t.options;
   // `ssl: undefined` (or null) gives node-postgres no TLS options: the URL decides.
-  return (o.ssl !== undefined && o.ssl.value !== null && !isFalseLiteral(o.ssl.value)) || o.rejectUnauthorized?.value === true || o.ca !== undefined;
+  return (o.ssl !== undefined && o.ssl.value !== null && !isFalseLiteral(o.ssl.value)) || o.rejectUnauthorized?.value === true || o.ca !== undefined || (t.overridesUrl === true && o.sslmode !== undefined);
 }
 
 /**
@@ -364,7 +364,15 @@ export function isTlsConfiguredInCode(c: ConnectionFact, facts: FactSet): boolea
 
 /** The code that reads the string turns certificate checks off (`rejectUnauthorized: false`, `ssl: 'no-verify'`). */
 export function codeDisablesVerification(c: ConnectionFact): boolean {
-  return (c.readBy?.tls ?? []).some((t) => (t.options.rejectUnauthorized?.value === false && !t.options.rejectUnauthorized.onlyWhen) || t.options.ssl?.value === 'no-verify');
+  return (c.readBy?.tls ?? []).some((t) => (t.options.rejectUnauthorized?.value === false && !t.options.rejectUnauthorized.onlyWhen) || t.options.ssl?.value === 'no-verify' || t.options.verify_mode?.value === 'CERT_NONE');
+}
+
+/**
+ * The Python call that reads the connection string passes its own TLS keyword arguments, which
+ * replace the string's (see ConnectionFact.tlsInCode): the arguments are judged, in code, instead.
+ */
+export function tlsReplacedInCode(c: ConnectionFact): boolean {
+  return c.tlsInCode === true;
 }
 
 /** A `ca` option in the code's TLS options (code supplies the root certificate). */

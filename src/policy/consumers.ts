@@ -21,7 +21,7 @@ export function protectionRank(p: Protection): number {
 }
 
 /** The clients whose reading of a connection string sslguard knows. */
-export const CONSUMERS = ['libpq', 'node-postgres', 'knex', 'postgres.js', 'prisma', 'deno-postgres'] as const;
+export const CONSUMERS = ['libpq', 'node-postgres', 'knex', 'postgres.js', 'prisma', 'deno-postgres', 'asyncpg', 'sqlalchemy-asyncpg'] as const;
 export type Consumer = (typeof CONSUMERS)[number];
 
 export const CONSUMER_NAMES: Record<Consumer, string> = {
@@ -31,17 +31,21 @@ export const CONSUMER_NAMES: Record<Consumer, string> = {
   'postgres.js': 'postgres.js',
   prisma: 'Prisma',
   'deno-postgres': 'deno-postgres',
+  asyncpg: 'asyncpg',
+  'sqlalchemy-asyncpg': 'SQLAlchemy asyncpg',
 };
 
 /** Who the README's column header says each consumer stands for. */
 export const CONSUMER_SCOPE: Record<Consumer, string> = {
-  libpq: 'psql, pg_dump, pg_restore, pgbench and the other libpq tools, psycopg, the MCP server postgres-mcp (Postgres MCP Pro); also any unknown consumer',
+  libpq: 'psql, pg_dump, pg_restore, pgbench and the other libpq tools, psycopg 3 and psycopg2 (also under SQLAlchemy `postgresql://`, `postgresql+psycopg://`, `postgresql+psycopg2://`, Django and dj-database-url), the MCP server postgres-mcp (Postgres MCP Pro); also any unknown consumer',
   'node-postgres':
     'pg and what builds on it: Sequelize, TypeORM, Kysely, Drizzle node-postgres, @prisma/adapter-pg, knex with `connection: { connectionString }`, the MCP servers @modelcontextprotocol/server-postgres and @henkey/postgres-mcp-server',
   knex: "knex given the URL as a string (`connection: 'postgres://…'`), which it parses with its own pinned pg-connection-string 2.6.2 (no uselibpqcompat) before pg",
   'postgres.js': 'postgres, Drizzle postgres-js',
   prisma: "Prisma's engine (no driver adapter)",
   'deno-postgres': 'deno-postgres',
+  asyncpg: 'asyncpg (`asyncpg.connect`, `create_pool`), given the URL as its DSN',
+  'sqlalchemy-asyncpg': 'SQLAlchemy with a `postgresql+asyncpg://` URL, which hands the query parameters to `asyncpg.connect` as keyword arguments',
 };
 
 /** libpq's own command-line programs: a connection string handed to them follows libpq's rules. */
@@ -71,10 +75,28 @@ const CONSUMER_OF: Record<string, Consumer> = {
   'postgres.js': 'postgres.js',
   prisma: 'prisma',
   'deno-postgres': 'deno-postgres',
+  // Python code (src/extract/python/): psycopg 3 and psycopg2 hand the string and their keyword
+  // arguments to libpq; dj-database-url fills Django's psycopg OPTIONS from the URL's query.
+  asyncpg: 'asyncpg',
+  psycopg: 'libpq',
+  'dj-database-url': 'libpq',
 };
 
+/**
+ * SQLAlchemy's driver is the URL's: `postgresql+asyncpg://` is the asyncpg dialect, the others
+ * (`postgresql://` defaults to psycopg2) read the query through libpq; pg8000 and other pure-Python
+ * drivers are not modelled (undefined).
+ */
+function sqlalchemyConsumer(scheme: string | undefined): Consumer | undefined {
+  const driver = scheme?.split('+')[1]?.toLowerCase();
+  if (driver === 'asyncpg') return 'sqlalchemy-asyncpg';
+  if (driver === undefined || driver === 'psycopg' || driver === 'psycopg2' || driver === 'psycopg2cffi' || driver === 'psycopg_async') return scheme === undefined ? undefined : 'libpq';
+  return undefined;
+}
+
 /** The client that reads a connection, or undefined when unknown (then libpq's meaning is used). */
-export function consumerOf(c: Pick<ConnectionFact, 'consumer'>): Consumer | undefined {
+export function consumerOf(c: Pick<ConnectionFact, 'consumer'> & { scheme?: string | undefined }): Consumer | undefined {
+  if (c.consumer === 'sqlalchemy') return sqlalchemyConsumer(c.scheme);
   return c.consumer ? CONSUMER_OF[c.consumer] : undefined;
 }
 
@@ -145,6 +167,10 @@ export function effectiveTls(consumer: Consumer, input: TlsInput): TlsEffect {
       return prisma(i);
     case 'deno-postgres':
       return deno(i);
+    case 'asyncpg':
+      return asyncpg(i);
+    case 'sqlalchemy-asyncpg':
+      return sqlalchemyAsyncpg(i);
   }
 }
 
@@ -334,6 +360,73 @@ function deno(i: TlsInput): TlsEffect {
   }
 }
 
+/** asyncpg's modes (connect_utils.py `SSLMode`). */
+const ASYNCPG_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']);
+
+/**
+ * asyncpg 0.31.0 asyncpg/connect_utils.py `_parse_connect_dsn_and_args` (read at commit db8ecc2
+ * from the repository): the DSN's sslmode is used only when the `ssl` argument is None (:388-391),
+ * then PGSSLMODE, then `prefer` for TCP hosts (:652-656). disable is no TLS; allow and prefer build
+ * a context with CERT_NONE and go on without TLS when the server declines (:695, :1043-1046);
+ * require checks the chain only when a root certificate is found (sslrootcert, PGSSLROOTCERT or
+ * ~/.postgresql/root.crt) and otherwise sets CERT_NONE (:698-738); verify-ca checks the chain,
+ * verify-full also the host name (`check_hostname`, :694), both failing without a root certificate;
+ * sslrootcert is a file (`system` is not special). The DSN's query parameters that asyncpg does not
+ * pop (ssl, sslaccept, uselibpqcompat) become server_settings, sent to the server, which refuses
+ * them. `ssl=True` in code is `ssl.create_default_context()`: chain and host name (:811-813).
+ */
+function asyncpg(i: TlsInput): TlsEffect {
+  const forwarded = (['ssl', 'sslaccept', 'uselibpqcompat'] as const).filter((k) => i[k] !== undefined);
+  if (forwarded.length > 0) {
+    return {
+      because: `asyncpg sends ${forwarded.join(', ')} to the server as ${forwarded.length > 1 ? 'run-time parameters' : 'a run-time parameter'} (server_settings), and PostgreSQL refuses the connection`,
+      rejected: [...forwarded],
+      rejectedBy: 'server',
+    };
+  }
+  if (i.sslrootcert === 'system') return { because: 'asyncpg reads sslrootcert=system as a file named "system" and fails to connect', rejected: ['sslrootcert'], rejectedBy: 'client' };
+  const mode = i.sslmode ?? i.PGSSLMODE;
+  const source = i.sslmode ? `sslmode=${i.sslmode}` : i.PGSSLMODE ? `PGSSLMODE=${i.PGSSLMODE}` : 'no sslmode';
+  if (mode !== undefined && !ASYNCPG_MODES.has(mode)) return { because: `asyncpg rejects ${source} as an invalid sslmode` };
+  switch (mode ?? 'prefer') {
+    case 'disable':
+      return { protection: 'plaintext', because: `asyncpg reads ${source} as no TLS` };
+    case 'allow':
+    case 'prefer':
+      return { protection: 'optional', because: mode ? `asyncpg reads ${source} as TLS only when the server offers it, unverified` : 'asyncpg defaults to sslmode=prefer (TLS only when the server offers it, unverified)' };
+    case 'require':
+      return isFile(i.sslrootcert)
+        ? { protection: 'ca-verified', because: `asyncpg checks the chain for ${source} because a root CA file is given` }
+        : { protection: 'encrypted-unverified', because: `asyncpg reads ${source} as encryption without certificate checks` };
+    case 'verify-ca':
+      return { protection: 'ca-verified', because: `asyncpg reads ${source} as a chain check without host name check` };
+    default:
+      return { protection: 'full-verified', because: `asyncpg reads ${source} as full verification` };
+  }
+}
+
+/**
+ * SQLAlchemy 2.0 dialects/postgresql/asyncpg.py `create_connect_args`: the URL's query is merged
+ * into the keyword arguments of `asyncpg.connect` (`opts.update(url.query)`). asyncpg takes `ssl`
+ * (a mode string) but has no sslmode, sslrootcert, sslcert, sslkey, sslaccept or uselibpqcompat
+ * argument: Python refuses the call (TypeError). The URL never reaches asyncpg's DSN parser.
+ */
+function sqlalchemyAsyncpg(i: TlsInput): TlsEffect {
+  const unknown = (['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'sslaccept', 'uselibpqcompat'] as const).filter((k) => i[k] !== undefined);
+  if (unknown.length > 0) {
+    return {
+      because: `SQLAlchemy passes ${unknown.join(', ')} to asyncpg.connect() as keyword ${unknown.length > 1 ? 'arguments' : 'argument'}, which asyncpg does not accept (TypeError)`,
+      rejected: [...unknown],
+      rejectedBy: 'client',
+    };
+  }
+  if (i.ssl !== undefined && !ASYNCPG_MODES.has(i.ssl)) {
+    return { because: `SQLAlchemy passes ssl='${i.ssl}' to asyncpg as a string, and asyncpg rejects it (not an sslmode)`, rejected: ['ssl'], rejectedBy: 'client' };
+  }
+  const effect = asyncpg({ ...(i.ssl !== undefined ? { sslmode: i.ssl } : {}), ...(i.PGSSLMODE !== undefined ? { PGSSLMODE: i.PGSSLMODE } : {}) });
+  return { ...effect, because: i.ssl !== undefined ? effect.because.replace(`sslmode=${i.ssl}`, `ssl=${i.ssl}`) : effect.because };
+}
+
 /** The TLS parameters of a connection fact. */
 export function tlsInputOf(c: ConnectionFact, pgsslmode?: string): TlsInput {
   const out: TlsInput = {};
@@ -406,6 +499,9 @@ export const CONSUMER_FIX: Record<Consumer, string> = {
   'postgres.js': "Use sslmode=verify-full; postgres.js ignores sslrootcert paths, so pass a private CA in code: `ssl: { ca: fs.readFileSync('/path/to/ca.crt', 'utf8') }`.",
   prisma: 'Use sslmode=require&sslaccept=strict&sslcert=<CA path> (Prisma reads sslcert as the root CA, relative to the schema).',
   'deno-postgres': 'Use sslmode=verify-full (deno-postgres then enforces TLS and checks the certificate; pass `tls.caCertificates` for a private CA).',
+  asyncpg: 'Use sslmode=verify-full with sslrootcert=<CA file> (asyncpg fails without a root certificate), or pass `ssl=ssl.create_default_context(cafile=\'<CA file>\')` in code.',
+  'sqlalchemy-asyncpg':
+    "Remove sslmode from the URL and pass TLS through `connect_args`: `connect_args={'ssl': ssl.create_default_context(cafile='<CA file>')}` (or `?ssl=verify-full` with PGSSLROOTCERT=<CA file>).",
 };
 
 /** What a connection's settings give under its consumer. */

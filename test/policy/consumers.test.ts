@@ -7,30 +7,34 @@ type Cell = Protection | 'refused';
 const P = 'plaintext', O = 'optional', U = 'encrypted-unverified', CA = 'ca-verified', F = 'full-verified', R = 'refused';
 
 /**
- * The same URL under each consumer: libpq, node-postgres, knex, postgres.js, Prisma, deno-postgres.
+ * The same URL under each consumer: libpq, node-postgres, knex, postgres.js, Prisma, deno-postgres,
+ * asyncpg, SQLAlchemy's asyncpg dialect.
  * Checked against the clients' source (see src/policy/consumers.ts for files and lines): libpq
  * rejects keywords it does not know (sslaccept, uselibpqcompat) and any ssl= but ssl=true;
  * postgres.js forwards sslrootcert, sslaccept and uselibpqcompat to the server, which refuses them;
- * deno-postgres reads ssl=true as sslmode=require. The Prisma column rests on memory of its engine.
+ * deno-postgres reads ssl=true as sslmode=require; asyncpg sends query parameters it does not know
+ * (ssl, sslaccept, uselibpqcompat) to the server and defaults to prefer; SQLAlchemy hands the
+ * query to asyncpg.connect() as keyword arguments, and asyncpg has no sslmode argument. The Prisma
+ * column rests on memory of its engine.
  */
-const EXPECTED: Record<string, [Cell, Cell, Cell, Cell, Cell, Cell]> = {
-  '(none)': [O, P, P, P, O, O],
-  'sslmode=disable': [P, P, P, P, P, P],
-  'sslmode=allow': [O, F, F, U, O, R],
-  'sslmode=prefer': [O, F, F, O, O, O],
-  'sslmode=require': [U, F, F, U, U, F],
-  'sslmode=require&sslrootcert=ca.pem': [CA, F, F, R, U, F],
-  'sslmode=verify-ca&sslrootcert=ca.pem': [CA, F, F, R, O, F],
-  'sslmode=verify-full': [F, F, F, F, O, F],
-  'sslrootcert=system': [F, R, R, R, O, O],
-  'sslmode=require&sslrootcert=system': [R, R, R, R, U, F],
-  'sslmode=no-verify': [R, U, U, F, O, R],
-  'ssl=true': [U, F, F, F, O, F],
-  'ssl=false': [R, F, F, P, O, O],
-  'uselibpqcompat=true&sslmode=require': [R, U, F, R, U, F],
-  'sslmode=require&sslaccept=strict': [R, F, F, R, F, F],
-  'sslmode=verify-full&sslaccept=strict': [R, F, F, R, O, F],
-  '(none), PGSSLMODE=require': [U, F, F, P, O, O],
+const EXPECTED: Record<string, [Cell, Cell, Cell, Cell, Cell, Cell, Cell, Cell]> = {
+  '(none)': [O, P, P, P, O, O, O, O],
+  'sslmode=disable': [P, P, P, P, P, P, P, R],
+  'sslmode=allow': [O, F, F, U, O, R, O, R],
+  'sslmode=prefer': [O, F, F, O, O, O, O, R],
+  'sslmode=require': [U, F, F, U, U, F, U, R],
+  'sslmode=require&sslrootcert=ca.pem': [CA, F, F, R, U, F, CA, R],
+  'sslmode=verify-ca&sslrootcert=ca.pem': [CA, F, F, R, O, F, CA, R],
+  'sslmode=verify-full': [F, F, F, F, O, F, F, R],
+  'sslrootcert=system': [F, R, R, R, O, O, R, R],
+  'sslmode=require&sslrootcert=system': [R, R, R, R, U, F, R, R],
+  'sslmode=no-verify': [R, U, U, F, O, R, R, R],
+  'ssl=true': [U, F, F, F, O, F, R, R],
+  'ssl=false': [R, F, F, P, O, O, R, R],
+  'uselibpqcompat=true&sslmode=require': [R, U, F, R, U, F, R, R],
+  'sslmode=require&sslaccept=strict': [R, F, F, R, F, F, R, R],
+  'sslmode=verify-full&sslaccept=strict': [R, F, F, R, O, F, R, R],
+  '(none), PGSSLMODE=require': [U, F, F, P, O, O, U, U],
 };
 
 describe('effective TLS by consumer', () => {
@@ -110,6 +114,41 @@ describe('effective TLS by consumer', () => {
     expect(effectiveTls('libpq', { sslmode: 'verify-full', PGSSLMODE: 'disable' }).protection).toBe(F);
     expect(effectiveTls('libpq', { PGSSLMODE: 'disable' }).protection).toBe(P);
     expect(effectiveTls('libpq', { sslmode: 'verify-full', sslrootcert: 'system' }).protection).toBe(F);
+  });
+
+  it('asyncpg 0.31 (connect_utils.py): prefer by default, PGSSLMODE when the DSN has no sslmode, require checks the chain only with a root file', () => {
+    expect(effectiveTls('asyncpg', {})).toMatchObject({ protection: O, because: 'asyncpg defaults to sslmode=prefer (TLS only when the server offers it, unverified)' });
+    expect(effectiveTls('asyncpg', { PGSSLMODE: 'verify-full' }).protection).toBe(F);
+    expect(effectiveTls('asyncpg', { sslmode: 'disable', PGSSLMODE: 'verify-full' }).protection).toBe(P);
+    expect(effectiveTls('asyncpg', { sslmode: 'require', sslrootcert: '/etc/ssl/rds.pem' }).protection).toBe(CA);
+    expect(effectiveTls('asyncpg', { sslmode: 'require' }).because).toBe('asyncpg reads sslmode=require as encryption without certificate checks');
+    expect(effectiveTls('asyncpg', { sslmode: 'verify-ca' }).protection).toBe(CA);
+    // Query parameters asyncpg does not pop become server_settings: the server refuses them.
+    expect(effectiveTls('asyncpg', { sslmode: 'require', ssl: 'true' })).toMatchObject({ rejected: ['ssl'], rejectedBy: 'server' });
+    expect(effectiveTls('asyncpg', { sslrootcert: 'system', sslmode: 'verify-full' })).toMatchObject({ rejected: ['sslrootcert'], rejectedBy: 'client' });
+    expect(effectiveTls('asyncpg', { sslmode: 'no-verify' })).toEqual({ because: 'asyncpg rejects sslmode=no-verify as an invalid sslmode' });
+  });
+
+  it("SQLAlchemy's asyncpg dialect hands the query to asyncpg.connect() as keyword arguments", () => {
+    expect(effectiveTls('sqlalchemy-asyncpg', { sslmode: 'verify-full' })).toEqual({
+      because: 'SQLAlchemy passes sslmode to asyncpg.connect() as keyword argument, which asyncpg does not accept (TypeError)',
+      rejected: ['sslmode'],
+      rejectedBy: 'client',
+    });
+    expect(effectiveTls('sqlalchemy-asyncpg', { ssl: 'require' })).toMatchObject({ protection: U, because: 'asyncpg reads ssl=require as encryption without certificate checks' });
+    expect(effectiveTls('sqlalchemy-asyncpg', { ssl: 'verify-full' }).protection).toBe(F);
+    expect(effectiveTls('sqlalchemy-asyncpg', { ssl: 'true' })).toMatchObject({ rejected: ['ssl'], rejectedBy: 'client' });
+  });
+
+  it('SQLAlchemy URLs are read by the driver their scheme names', () => {
+    const of = (scheme: string) => consumerOf({ consumer: 'sqlalchemy', scheme });
+    expect(of('postgresql+asyncpg')).toBe('sqlalchemy-asyncpg');
+    expect(of('postgresql+psycopg')).toBe('libpq');
+    expect(of('postgresql+psycopg2')).toBe('libpq');
+    expect(of('postgresql')).toBe('libpq');
+    expect(of('postgresql+pg8000')).toBeUndefined();
+    expect(consumerOf({ consumer: 'psycopg' })).toBe('libpq');
+    expect(consumerOf({ consumer: 'asyncpg' })).toBe('asyncpg');
   });
 
   it('maps recorded consumers to the client that reads them', () => {

@@ -42,7 +42,7 @@ function nameTable(): string[] {
   const extensions = [
     'yml', 'yaml', 'YML', 'Yaml', 'json', 'jsonc', 'JSON', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'TS', 'Mjs',
     'crt', 'pem', 'cer', 'der', 'p12', 'pfx', 'key', 'KEY', 'PEM', 'Crt',
-    'md', 'MD', 'txt', 'toml', 'ini', 'conf', 'cfg', 'sh', 'py', 'go', 'env', 'envrc', 'ENV', 'lock', 'sql', 'tf', 'properties', 'xml', 'csv', 'log', 'bak', 'jks', 'csr', 'pub', 'p7b', 'mtsx',
+    'md', 'MD', 'txt', 'toml', 'ini', 'conf', 'cfg', 'sh', 'py', 'PY', 'pyi', 'go', 'env', 'envrc', 'ENV', 'lock', 'sql', 'tf', 'properties', 'xml', 'csv', 'log', 'bak', 'jks', 'csr', 'pub', 'p7b', 'mtsx',
     'example', 'sample', 'template', 'dist', 'defaults', 'production', 'local', 'd', 'min', 'prisma', 'PRISMA', 'dockerfile', 'Dockerfile', 'containerfile', 'dockerignore',
   ];
   const names = new Set<string>();

@@ -47,7 +47,7 @@ function stable(json: string): unknown {
 describe('scripts/bundle.mjs', () => {
   it('writes the CLI, the cache loader and the lazy parser chunks as CommonJS', () => {
     expect(readdirSync(outdir).sort()).toEqual(['cli.js', 'compile-cache.js', 'lib', 'package.json']);
-    expect(readdirSync(join(outdir, 'lib')).sort()).toEqual(['dockerfile-ast.js', 'jsonc-parser.js', 'ts-parser.js', 'ts-scope.js', 'yaml.js']);
+    expect(readdirSync(join(outdir, 'lib')).sort()).toEqual(['dockerfile-ast.js', 'jsonc-parser.js', 'python-parser.js', 'ts-parser.js', 'ts-scope.js', 'yaml.js']);
     expect(JSON.parse(readFileSync(join(outdir, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
     // Built beside and renamed into place: nothing left over.
     expect(readdirSync(join(outdir, '..')).filter((name) => name.startsWith(`${basename(outdir)}.tmp-`))).toEqual([]);
@@ -55,6 +55,10 @@ describe('scripts/bundle.mjs', () => {
     // The parsers are not in the CLI: its createRequire sends their names to the chunks.
     expect(cli).toContain('"@typescript-eslint/typescript-estree": "ts-parser"');
     expect(cli).not.toContain('function parseWithNodeMapsInternal(');
+    // Nor the Python grammar: a scan without Python files never loads it.
+    expect(cli).toContain('"@lezer/python": "python-parser"');
+    expect(cli).not.toContain('LRParser');
+    expect(readFileSync(join(outdir, 'lib', 'python-parser.js'), 'utf8')).toContain('LRParser');
     expect(statSync(join(outdir, 'cli.js')).size).toBeLessThan(1024 * 1024);
     const tsParser = readFileSync(join(outdir, 'lib', 'ts-parser.js'), 'utf8');
     expect(tsParser).toContain('function parseWithNodeMapsInternal(');
@@ -74,7 +78,7 @@ describe('scripts/bundle.mjs', () => {
       const { createRequire } = require('node:module');
       const fromPackage = createRequire(${JSON.stringify(join(root, 'package.json'))});
       const out = {};
-      for (const [chunk, names] of Object.entries({ 'ts-parser': ['@typescript-eslint/typescript-estree'], 'ts-scope': ['@typescript-eslint/visitor-keys', '@typescript-eslint/scope-manager'], yaml: ['yaml'], 'jsonc-parser': ['jsonc-parser'], 'dockerfile-ast': ['dockerfile-ast'] })) {
+      for (const [chunk, names] of Object.entries({ 'ts-parser': ['@typescript-eslint/typescript-estree'], 'ts-scope': ['@typescript-eslint/visitor-keys', '@typescript-eslint/scope-manager'], yaml: ['yaml'], 'jsonc-parser': ['jsonc-parser'], 'dockerfile-ast': ['dockerfile-ast'], 'python-parser': ['@lezer/python'] })) {
         const lib = require(${JSON.stringify(join(outdir, 'lib'))} + '/' + chunk + '.js');
         for (const name of names) out[name] = [Object.keys(lib[name]).sort(), Object.keys(fromPackage(name)).sort()];
       }
@@ -82,7 +86,7 @@ describe('scripts/bundle.mjs', () => {
     `);
     expect(run.stderr).toBe('');
     const exportsOf = JSON.parse(run.stdout) as Record<string, [string[], string[]]>;
-    expect(Object.keys(exportsOf)).toHaveLength(6);
+    expect(Object.keys(exportsOf)).toHaveLength(7);
     for (const [name, [bundled, original]] of Object.entries(exportsOf)) {
       expect(bundled.length, name).toBeGreaterThan(0);
       expect(bundled, name).toEqual(original.filter((key) => key !== '__esModule' && key !== 'default'));
