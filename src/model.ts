@@ -262,6 +262,8 @@ export interface ClientVersion {
   from?: string;
   /** The declared range, when there is one. */
   range?: string;
+  /** For `assumed`: why this version rather than the latest major, when so. */
+  reason?: string;
 }
 
 export type SettingCategory =

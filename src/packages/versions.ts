@@ -20,16 +20,16 @@ export const semver = (): typeof Semver => (semverLib ??= require('semver') as t
  * announced, not published.
  */
 export const LATEST_MAJOR: Readonly<Record<string, string>> = {
-  pg: '8.23.1',
-  'pg-connection-string': '2.14.1',
-  postgres: '3.4.9',
-  prisma: '7.0.0',
-  '@prisma/client': '7.0.0',
-  knex: '3.3.0',
-  asyncpg: '0.30.0',
-  psycopg: '3.2.0',
-  psycopg2: '2.9.0',
-  sqlalchemy: '2.0.0',
+  pg: '8.x',
+  'pg-connection-string': '2.x',
+  postgres: '3.x',
+  prisma: '7.x',
+  '@prisma/client': '7.x',
+  knex: '3.x',
+  asyncpg: '0.30.x',
+  psycopg: '3.x',
+  psycopg2: '2.x',
+  sqlalchemy: '2.x',
 };
 
 const LOCK_KINDS = new Set(['package-lock', 'pnpm-lock', 'yarn-lock']);
@@ -91,7 +91,10 @@ export class VersionIndex {
     // The package root: the nearest directory with a package.json or a lockfile.
     const root = dirs.find((d) => this.at(d, 'npm').length > 0);
     if (root === undefined) return undefined;
-    // The range the package root declares, else the nearest package.json above it that does (hoisted from the workspace root).
+    // The nearest lockfile at or above the root is the one the package manager uses.
+    const lockDir = [...ancestors(root)].find((d) => this.at(d, 'npm').some((m) => LOCK_KINDS.has(m.kind)));
+    // The range the package root declares, else the nearest package.json above it that does (hoisted
+    // from the workspace root), never above the lockfile's directory: that is another project.
     let declared: { range: string; from: string } | undefined;
     for (const d of ancestors(root)) {
       const pj = this.at(d, 'npm').find((m) => m.kind === 'package-json' && m.declared?.[name] !== undefined);
@@ -99,14 +102,12 @@ export class VersionIndex {
         declared = { range: pj.declared![name]!, from: pj.file };
         break;
       }
+      if (d === lockDir) break;
     }
-    for (const d of ancestors(root)) {
-      const lock = this.at(d, 'npm').find((m) => LOCK_KINDS.has(m.kind));
-      if (!lock) continue;
-      const version = lockedNpm(lock, relative(d, root), name, declared?.range);
+    if (lockDir !== undefined) {
+      const lock = this.at(lockDir, 'npm').find((m) => LOCK_KINDS.has(m.kind))!;
+      const version = lockedNpm(lock, relative(lockDir, root), name, declared?.range);
       if (version) return { package: name, version, how: 'locked', from: lock.file, ...(declared ? { range: declared.range } : {}) };
-      // The nearest lockfile is the one the package manager uses: a version it lacks is not installed from further up.
-      break;
     }
     if (declared) {
       const version = minVersion(declared.range);
@@ -182,7 +183,7 @@ export function majorOf(v: ClientVersion | undefined): number | undefined {
 
 /** For messages: `pg 8.11.3 (package-lock.json)`, `prisma 7.0.0 (assumed: no lockfile or declared version)`. */
 export function describeVersion(v: ClientVersion): string {
-  if (v.how === 'assumed') return `${v.package} ${v.version ?? 'latest'} (assumed: the latest major; no lockfile or declared version)`;
+  if (v.how === 'assumed') return `${v.package} ${v.version ?? 'latest'} (assumed: ${v.reason ?? 'the latest major'}; no lockfile or package.json names a version)`;
   const where = v.from ? posix.basename(v.from) : '';
   if (v.how === 'declared') return `${v.package} ${v.range ?? v.version} (declared in ${where}, no lockfile)`;
   return `${v.package} ${v.version} (${where})`;

@@ -70,6 +70,11 @@ const CONSUMER_OF: Record<string, Consumer> = {
   knex: 'knex',
   'postgres.js': 'postgres.js',
   prisma: 'prisma',
+  // A schema with `previewFeatures = ["driverAdapters"]`: Prisma's engine until the package root
+  // is found to install @prisma/adapter-pg (src/packages/clients.ts), then `prisma:adapter-pg`.
+  'prisma:driver-adapters': 'prisma',
+  // Prisma 7, or 6 with driver adapters: `new PrismaPg({ connectionString })` hands the URL to pg.
+  'prisma:adapter-pg': 'node-postgres',
   'deno-postgres': 'deno-postgres',
 };
 
@@ -123,8 +128,21 @@ function norm(v: string | undefined): string | undefined {
 
 const isFile = (rootcert: string | undefined): boolean => rootcert !== undefined && rootcert !== 'system';
 
+/** What the client's version (or the way it is reached) changes in how it reads a URL. */
+export interface ClientContext {
+  /**
+   * node-postgres: pg-connection-string 3 (with pg 9) gives sslmode=prefer, require and verify-ca
+   * libpq's meaning, as `uselibpqcompat=true` does in 2.x.
+   */
+  libpqModes?: boolean;
+  /** Who the client is in messages when another package hands it the URL: `node-postgres (through @prisma/adapter-pg, Prisma 7.1.0)`. */
+  label?: string;
+  /** The installed version, for the messages whose meaning depends on it: `pg 8.11.3`. */
+  version?: string;
+}
+
 /** The effective protection of a connection string's TLS parameters under one consumer. */
-export function effectiveTls(consumer: Consumer, input: TlsInput): TlsEffect {
+export function effectiveTls(consumer: Consumer, input: TlsInput, context: ClientContext = {}): TlsEffect {
   const i: TlsInput = {};
   for (const [k, v] of Object.entries(input) as [keyof TlsInput, string | undefined][]) {
     // File paths keep their case; `system` is a keyword.
@@ -136,7 +154,7 @@ export function effectiveTls(consumer: Consumer, input: TlsInput): TlsEffect {
     case 'libpq':
       return libpq(i);
     case 'node-postgres':
-      return nodePostgres(i, true);
+      return nodePostgres(i, true, context);
     case 'knex':
       return nodePostgres(i, false);
     case 'postgres.js':
@@ -197,35 +215,42 @@ function libpq(i: TlsInput): TlsEffect {
  * `ssl` option (:59-60), PGSSLMODE is read only when `ssl` is undefined (:25-38, :85), and a
  * server that declines TLS is an error, never a fallback (lib/connection.js `case 'N'`).
  */
-function nodePostgres(i: TlsInput, compatKnown: boolean): TlsEffect {
-  const who = compatKnown ? 'node-postgres' : 'knex';
+function nodePostgres(i: TlsInput, compatKnown: boolean, context: ClientContext = {}): TlsEffect {
+  const who = compatKnown ? (context.label ?? 'node-postgres') : 'knex';
   const ignored: string[] = [];
   if (i.sslrootcert === 'system') return { because: `${who} reads sslrootcert=system as a file named "system" and fails to connect`, ignored: ['sslrootcert=system'] };
   if (!compatKnown && i.uselibpqcompat) ignored.push(`uselibpqcompat=${i.uselibpqcompat}`);
   const out = (e: TlsEffect): TlsEffect => (ignored.length ? { ...e, ignored } : e);
-  const compat = compatKnown && i.uselibpqcompat === 'true';
+  // pg-connection-string 3 reads the modes as libpq does: what `uselibpqcompat=true` asks of 2.x.
+  const libpqModes = compatKnown && context.libpqModes === true;
+  const compat = libpqModes || (compatKnown && i.uselibpqcompat === 'true');
+  const how = libpqModes ? `${who} (${context.version ?? 'pg-connection-string 3'})` : `${who} with uselibpqcompat=true`;
   const anyParam = i.sslmode !== undefined || i.sslrootcert !== undefined || i.sslcert !== undefined || i.sslkey !== undefined;
   if (i.sslmode === 'disable') return out({ protection: 'plaintext', because: `${who} reads sslmode=disable as no TLS` });
   if (i.sslmode && compat) {
     switch (i.sslmode) {
       case 'prefer':
-        return out({ protection: 'encrypted-unverified', because: 'node-postgres with uselibpqcompat=true reads sslmode=prefer as TLS without certificate checks (it never falls back to plaintext)' });
+        return out({ protection: 'encrypted-unverified', because: `${how} reads sslmode=prefer as TLS without certificate checks (it never falls back to plaintext)` });
       case 'require':
         return isFile(i.sslrootcert)
-          ? out({ protection: 'ca-verified', because: 'node-postgres with uselibpqcompat=true checks the chain for sslmode=require when sslrootcert is given' })
-          : out({ protection: 'encrypted-unverified', because: 'node-postgres with uselibpqcompat=true reads sslmode=require as TLS without certificate checks' });
+          ? out({ protection: 'ca-verified', because: `${how} checks the chain for sslmode=require when sslrootcert is given` })
+          : out({ protection: 'encrypted-unverified', because: `${how} reads sslmode=require as TLS without certificate checks` });
       case 'verify-ca':
         return isFile(i.sslrootcert)
-          ? out({ protection: 'ca-verified', because: 'node-postgres with uselibpqcompat=true reads sslmode=verify-ca as a chain check without host name check' })
-          : out({ because: 'node-postgres with uselibpqcompat=true refuses sslmode=verify-ca without sslrootcert' });
+          ? out({ protection: 'ca-verified', because: `${how} reads sslmode=verify-ca as a chain check without host name check` })
+          : out({ because: `${how} refuses sslmode=verify-ca without sslrootcert` });
       default:
-        return out({ protection: 'full-verified', because: `node-postgres with uselibpqcompat=true reads sslmode=${i.sslmode} as full verification` });
+        return out({ protection: 'full-verified', because: `${how} reads sslmode=${i.sslmode} as full verification` });
     }
   }
   if (i.sslmode === 'no-verify') return out({ protection: 'encrypted-unverified', because: `${who} reads sslmode=no-verify as TLS without certificate checks` });
   if (anyParam) {
     const what = i.sslmode ? `sslmode=${i.sslmode}` : i.sslrootcert ? 'sslrootcert' : i.sslcert ? 'sslcert' : 'sslkey';
-    return out({ protection: 'full-verified', because: `${who} reads ${what} as full verification${i.sslmode && i.sslmode !== 'verify-full' ? ' (today; pg-connection-string announces libpq\'s weaker meaning for its next major)' : ''}` });
+    const alias = i.sslmode !== undefined && i.sslmode !== 'verify-full';
+    const later = context.version
+      ? ` (${context.version}, with pg-connection-string 2; pg 9 with pg-connection-string 3 gives it libpq's weaker meaning)`
+      : ' (today; pg-connection-string announces libpq\'s weaker meaning for its next major)';
+    return out({ protection: 'full-verified', because: `${who} reads ${what} as full verification${alias ? later : ''}` });
   }
   if (i.ssl === 'true' || i.ssl === '1') return out({ protection: 'full-verified', because: `${who} reads ssl=${i.ssl} as TLS verified against Node's CAs` });
   if (i.ssl === '0') return out({ protection: 'plaintext', because: `${who} reads ssl=0 as no TLS` });
@@ -416,6 +441,25 @@ export interface ConnectionTls {
   setting?: SettingFact;
 }
 
+/**
+ * What the connection's client version changes (src/packages/clients.ts sets `client`): pg 9 /
+ * pg-connection-string 3 read sslmode as libpq does; a message names the version when it was
+ * found or assumed, and the adapter when Prisma hands the URL to node-postgres.
+ */
+export function clientContext(c: Pick<ConnectionFact, 'consumer' | 'client'>): ClientContext {
+  const v = c.client;
+  if (!v) return {};
+  if (c.consumer === 'prisma:adapter-pg') {
+    return { label: `node-postgres (through @prisma/adapter-pg, Prisma ${v.version ?? 'latest'}${v.how === 'assumed' ? ' assumed' : ''})` };
+  }
+  // Only the project's own code runs its pg; an assumed version is today's pg 8, whose messages say "today".
+  if (c.consumer !== 'node-postgres' || v.how === 'assumed') return {};
+  const major = Number(/^(\d+)/.exec(v.version ?? '')?.[1] ?? NaN);
+  const libpqModes = v.package === 'pg' ? major >= 9 : v.package === 'pg-connection-string' ? major >= 3 : false;
+  const version = `${v.package} ${v.how === 'declared' ? (v.range ?? v.version) : v.version}`;
+  return { ...(libpqModes ? { libpqModes } : {}), version };
+}
+
 /** The PGSSLMODE in force for a connection's unit. */
 export function unitPgsslmode(facts: FactSet, c: ConnectionFact): SettingFact | undefined {
   return effectiveSettings(facts, c.unit).find((s) => s.category === 'sslmode' && s.name.toUpperCase() === 'PGSSLMODE');
@@ -427,9 +471,10 @@ export function connectionTls(c: ConnectionFact, facts: FactSet): ConnectionTls 
   if (!consumer) return undefined;
   const pg = unitPgsslmode(facts, c);
   const input = tlsInputOf(c, pg?.value);
-  const effect = effectiveTls(consumer, input);
+  const context = clientContext(c);
+  const effect = effectiveTls(consumer, input, context);
   // PGSSLMODE decided when the consumer reads it for this URL: leaving it out changes the reasoning.
-  const decided = pg?.value !== undefined && effectiveTls(consumer, tlsInputOf(c)).because !== effect.because;
+  const decided = pg?.value !== undefined && effectiveTls(consumer, tlsInputOf(c), context).because !== effect.because;
   return { consumer, effect, ...(decided ? { setting: pg } : {}) };
 }
 
