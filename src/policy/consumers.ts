@@ -10,7 +10,10 @@
 // sslmode really means") and the table test all read `effectiveTls`.
 import type { ConnectionFact, SettingFact } from '../model.js';
 import type { FactSet } from '../engine/rule.js';
+import { createRequire } from 'node:module';
 import { effectiveSettings, settingConnections } from './connection.js';
+
+const require = createRequire(import.meta.url);
 
 /** How well a connection is protected, weakest first. */
 export const PROTECTIONS = ['plaintext', 'optional', 'encrypted-unverified', 'ca-verified', 'full-verified'] as const;
@@ -37,10 +40,10 @@ export const CONSUMER_NAMES: Record<Consumer, string> = {
 export const CONSUMER_SCOPE: Record<Consumer, string> = {
   libpq: 'psql, pg_dump, pg_restore, pgbench and the other libpq tools, psycopg, the MCP server postgres-mcp (Postgres MCP Pro); also any unknown consumer',
   'node-postgres':
-    'pg and what builds on it: Sequelize, TypeORM, Kysely, Drizzle node-postgres, @prisma/adapter-pg, knex with `connection: { connectionString }`, the MCP servers @modelcontextprotocol/server-postgres and @henkey/postgres-mcp-server',
+    'pg and what builds on it: Sequelize, TypeORM, Kysely, Drizzle node-postgres, @prisma/adapter-pg (Prisma 7, and Prisma 6 with driverAdapters), knex with `connection: { connectionString }`, the MCP servers @modelcontextprotocol/server-postgres and @henkey/postgres-mcp-server; pg 8 ships pg-connection-string 2, pg 9 (announced, with pg-connection-string 3) gives prefer, require and verify-ca their libpq meaning',
   knex: "knex given the URL as a string (`connection: 'postgres://…'`), which it parses with its own pinned pg-connection-string 2.6.2 (no uselibpqcompat) before pg",
   'postgres.js': 'postgres, Drizzle postgres-js',
-  prisma: "Prisma's engine (no driver adapter)",
+  prisma: "Prisma 6 and older, through its engine (no driver adapter)",
   'deno-postgres': 'deno-postgres',
 };
 
@@ -139,6 +142,11 @@ export interface ClientContext {
   label?: string;
   /** The installed version, for the messages whose meaning depends on it: `pg 8.11.3`. */
   version?: string;
+  /**
+   * postgres.js before 3.2 drops the URL query parameters it does not know (sslrootcert, sslaccept,
+   * …); from 3.2 it sends them to the server, which refuses the connection.
+   */
+  dropsUnknownParams?: boolean;
 }
 
 /** The effective protection of a connection string's TLS parameters under one consumer. */
@@ -158,7 +166,7 @@ export function effectiveTls(consumer: Consumer, input: TlsInput, context: Clien
     case 'knex':
       return nodePostgres(i, false);
     case 'postgres.js':
-      return postgresJs(i);
+      return postgresJs(i, context);
     case 'prisma':
       return prisma(i);
     case 'deno-postgres':
@@ -284,13 +292,18 @@ function nodePostgres(i: TlsInput, compatKnown: boolean, context: ClientContext 
  * the connection ("unrecognized configuration parameter"; porsager/postgres#367,
  * prisma/studio#1433). src/connection.js: 'require', 'allow' and 'prefer' connect with
  * rejectUnauthorized: false (:283), only 'prefer' goes on without TLS when the server declines
- * (:271); any other value is verified by Node.
+ * (:271); any other value is verified by Node. postgres.js 3.0.0 and 3.1.0 (read from their npm
+ * packages) forward no query parameter to the server: there those parameters are ignored, not
+ * refused (3.2.4 forwards them; `context.dropsUnknownParams`).
  */
-function postgresJs(i: TlsInput): TlsEffect {
+function postgresJs(i: TlsInput, context: ClientContext = {}): TlsEffect {
   const ignored = i.PGSSLMODE ? [`PGSSLMODE=${i.PGSSLMODE}`] : [];
   const out = (e: TlsEffect): TlsEffect => (ignored.length ? { ...e, ignored } : e);
   const forwarded = (['sslrootcert', 'sslcert', 'sslkey', 'sslaccept', 'uselibpqcompat'] as const).filter((k) => i[k] !== undefined);
-  if (forwarded.length > 0) {
+  // postgres.js 3.0 and 3.1 (read from their npm packages) build the server's parameters from
+  // options only; 3.2 (3.2.4 read) added every unknown query parameter to them.
+  if (forwarded.length > 0 && context.dropsUnknownParams) ignored.push(...forwarded.map((k) => (k === 'sslrootcert' && i[k] === 'system' ? 'sslrootcert=system' : k)));
+  else if (forwarded.length > 0) {
     return out({
       because: `postgres.js sends ${forwarded.join(', ')} to the server as ${forwarded.length > 1 ? 'run-time parameters' : 'a run-time parameter'}, and PostgreSQL refuses the connection ("unrecognized configuration parameter")`,
       rejected: [...forwarded],
@@ -403,13 +416,23 @@ const CELL: Record<Protection, string> = {
   'full-verified': '✅ fully verified',
 };
 
+/**
+ * The README table's columns: each consumer under the version sslguard assumes when nothing pins
+ * one, and node-postgres once more under pg 9 (pg-connection-string 3), whose modes differ.
+ */
+const TABLE_COLUMNS: readonly { consumer: Consumer; header: string; context?: ClientContext }[] = CONSUMERS.flatMap((c) => {
+  const header = { 'node-postgres': 'node-postgres (pg 8)', knex: 'knex (3.x)', 'postgres.js': 'postgres.js (3.x)', prisma: 'Prisma (≤ 6, engine)' }[c as string] ?? CONSUMER_NAMES[c];
+  const column = { consumer: c, header };
+  return c === 'node-postgres' ? [column, { consumer: c, header: 'node-postgres (pg 9)', context: { libpqModes: true } }] : [column];
+});
+
 /** The README's table, generated from `effectiveTls`. */
 export function renderConsumerTable(): string {
-  const head = `| URL parameters | ${CONSUMERS.map((c) => CONSUMER_NAMES[c]).join(' | ')} |`;
-  const rule = `| --- | ${CONSUMERS.map(() => '---').join(' | ')} |`;
+  const head = `| URL parameters | ${TABLE_COLUMNS.map((c) => c.header).join(' | ')} |`;
+  const rule = `| --- | ${TABLE_COLUMNS.map(() => '---').join(' | ')} |`;
   const rows = TABLE_CASES.map(({ query, input }) => {
-    const cells = CONSUMERS.map((c) => {
-      const e = effectiveTls(c, input);
+    const cells = TABLE_COLUMNS.map(({ consumer, context }) => {
+      const e = effectiveTls(consumer, input, context);
       const text = e.protection ? CELL[e.protection] : '⛔ refuses to connect';
       const notes = [
         ...(e.rejected?.length ? [`${e.rejectedBy === 'server' ? 'the server rejects' : 'rejects'} ${e.rejected.join(', ')}`] : []),
@@ -451,6 +474,10 @@ export function clientContext(c: Pick<ConnectionFact, 'consumer' | 'client'>): C
   if (!v) return {};
   if (c.consumer === 'prisma:adapter-pg') {
     return { label: `node-postgres (through @prisma/adapter-pg, Prisma ${v.version ?? 'latest'}${v.how === 'assumed' ? ' assumed' : ''})` };
+  }
+  if (c.consumer === 'postgres.js') {
+    const s = v.how === 'assumed' || !v.version ? undefined : (require('semver') as typeof import('semver')).coerce(v.version);
+    return s && s.compare('3.2.0') < 0 ? { dropsUnknownParams: true, version: `postgres ${v.version}` } : {};
   }
   // Only the project's own code runs its pg; an assumed version is today's pg 8, whose messages say "today".
   if (c.consumer !== 'node-postgres' || v.how === 'assumed') return {};

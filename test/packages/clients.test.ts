@@ -83,6 +83,17 @@ describe('node-postgres by the installed pg', () => {
   });
 });
 
+describe('postgres.js by the installed version', () => {
+  const code = "import postgres from 'postgres';\nexport const sql = postgres('postgresql://app@" + RDS + ":5432/app?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem');\n";
+  it('before 3.2 an sslrootcert in the URL is dropped (ignored); from 3.2 the server refuses it', () => {
+    const old = lint({ 'package.json': '{ "dependencies": { "postgres": "3.1.0" } }', 'src/db.ts': code });
+    expect(old.findings.map((f) => [f.ruleId, f.messageId, f.effectiveTls])).toEqual([['ignored-tls-setting', 'droppedParam', 'full-verified']]);
+    expect(old.findings[0]!.message).toMatch(/^postgres\.js \(postgres 3\.1\.0\) ignores sslrootcert=\/etc\/ssl\/ca\.pem: versions before 3\.2 drop/);
+    const now = lint({ 'package.json': '{ "dependencies": { "postgres": "^3.4.5" } }', 'src/db.ts': code });
+    expect(now.findings.map((f) => [f.ruleId, f.messageId])).toEqual([['ignored-tls-setting', 'rejected']]);
+  });
+});
+
 const SUPABASE = 'postgresql://postgres.abcdefghijklmnop:[YOUR-PASSWORD]@aws-0-us-east-1.pooler.supabase.com:5432/postgres';
 const SCHEMA = (generator: string) => `generator client {\n${generator}}\n\ndatasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n`;
 
