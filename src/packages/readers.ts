@@ -189,11 +189,40 @@ function topLevelSections(text: string, keep: ReadonlySet<string>): string {
 }
 
 /**
+ * The lines of a pnpm lockfile's dependency maps that belong to watched packages: an entry under a
+ * `dependencies:` (or dev, optional, peer) key is kept with its children only when it names one.
+ * Hand-written for the same reason: a large monorepo's `importers` lists thousands of entries.
+ */
+function watchedDependencyLines(text: string): string {
+  const out: string[] = [];
+  let fieldIndent = -1;
+  let entryIndent = -1;
+  let keep = true;
+  for (const line of text.split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    const key = /^\s*['"]?([^'":]+)['"]?:/.exec(line)?.[1];
+    if (line.trim() === '') continue;
+    if (fieldIndent >= 0 && indent > fieldIndent) {
+      if (entryIndent < 0 || indent <= entryIndent) {
+        entryIndent = indent;
+        keep = key !== undefined && WATCHED_NPM.has(key);
+      }
+      if (keep) out.push(line);
+      continue;
+    }
+    fieldIndent = key !== undefined && (DEPENDENCY_FIELDS as readonly string[]).includes(key) ? indent : -1;
+    entryIndent = -1;
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
+/**
  * pnpm-lock.yaml: `importers` (lockfile 5.3+ in workspaces, every 6.x and 9.x file): each project's
  * dependencies with the version it got; a single project in lockfile 5.x has them at the top level.
  */
 export function readPnpmLock(file: string, text: string): PackageManifest {
-  const cut = topLevelSections(text, new Set(['lockfileVersion', 'importers', ...DEPENDENCY_FIELDS]));
+  const cut = watchedDependencyLines(topLevelSections(text, new Set(['lockfileVersion', 'importers', ...DEPENDENCY_FIELDS])));
   const doc: unknown = yamlLib().parse(cut, { uniqueKeys: false, maxAliasCount: -1 });
   const out: PackageManifest = { kind: 'pnpm-lock', ecosystem: 'npm', file };
   if (!isRecord(doc)) return out;
@@ -377,7 +406,16 @@ export function readPyproject(file: string, text: string): PackageManifest {
 
 /** uv.lock and poetry.lock: `[[package]]` tables with `name` and `version`. */
 export function readPythonLock(file: string, text: string, kind: 'uv-lock' | 'poetry-lock'): PackageManifest {
-  const doc = parseToml(text);
+  // Only the `[[package]]` tables of watched distributions go to the TOML parser (hand-cut at the
+  // table headers, for speed: a lockfile lists every transitive package with all its wheels).
+  const blocks = text.split(/^(?=\[\[package\]\]\s*$)/m);
+  const wanted = blocks.filter((b) => {
+    if (!/^\[\[package\]\]/.test(b)) return false;
+    const name = /^name\s*=\s*"([^"]+)"/m.exec(b)?.[1];
+    return name !== undefined && WATCHED_PYPI.has(normalisePypiName(name));
+  });
+  // Sub-tables of a package (`[package.metadata]`, `[package.optional-dependencies]`) stay in its block.
+  const doc = parseToml(wanted.join('\n'));
   const locked: Record<string, string> = {};
   const packages = isRecord(doc) ? doc['package'] : undefined;
   if (Array.isArray(packages)) {

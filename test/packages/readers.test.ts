@@ -487,7 +487,7 @@ describe('manifest readers', () => {
 
   it('reports malformed files by throwing (the caller turns it into a diagnostic)', () => {
     expect(() => readManifest('package-lock.json', '{"packages": ')).toThrow();
-    expect(() => readManifest('uv.lock', '[[package]\nname = 1')).toThrow();
+    expect(() => readManifest('uv.lock', '[[package]]\nname = "asyncpg"\nversion = 0.30.0\n')).toThrow();
   });
 });
 
