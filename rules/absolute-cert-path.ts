@@ -2,6 +2,7 @@ import { isTlsOverHttps } from '../src/policy/connection.js';
 import { defineRule } from '../src/engine/rule.js';
 import type { FileFormat } from '../src/model.js';
 import { isRelativePath } from '../src/policy/paths.js';
+import { consumerOf } from '../src/policy/consumers.js';
 
 const PARAMS = ['sslrootcert', 'sslcert', 'sslkey'] as const;
 /** Formats whose process starts somewhere other than the repository. */
@@ -96,7 +97,7 @@ export default defineRule({
     for (const c of facts.ofKind('connection')) {
       if (isTlsOverHttps(c)) continue;
       // Prisma resolves certificate paths against the schema's own directory, not the working directory.
-      if (c.consumer === 'prisma') continue;
+      if (consumerOf(c) === 'prisma') continue;
       for (const name of PARAMS) {
         const p = c[name];
         if (!p || !isRelativePath(p.value)) continue;

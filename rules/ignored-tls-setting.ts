@@ -3,6 +3,7 @@ import type { ConnectionFact, ParamValue, SettingFact, TlsOptionsFact } from '..
 import { libraryName, targetsLocalHost } from '../src/policy/tls-options.js';
 import { describeUnit, isAllLocal, isTlsOverHttps } from '../src/policy/connection.js';
 import { CONSUMER_NAMES, connectionTls, unitPgsslmode, type Consumer } from '../src/policy/consumers.js';
+import { clientContext } from '../src/policy/consumers.js';
 
 /** What the user meant and what to write instead, by consumer. */
 const PGSSLMODE_FIX: Partial<Record<Consumer, string>> = {
@@ -79,6 +80,9 @@ export default defineRule({
         '{{consumer}} ignores sslrootcert=system: it does not make verify-full the default as libpq does, so TLS is not enforced and any TLS failure falls back to plaintext. ' +
         'Write sslmode=verify-full (Deno checks the certificate against the system roots).',
       rejected: '{{consumer}} fails to connect with {{written}} in the connection string: {{because}}. {{fix}}',
+      droppedParam:
+        'postgres.js ({{version}}) ignores {{written}}: versions before 3.2 drop the connection-string parameters they do not know, so it has no effect ' +
+        '(3.2 and later send it to the server, which refuses the connection). {{fix}}',
       unreadOption:
         '{{library}} never reads this `ssl` option: {{because}}, so what it sets (certificate checks, a CA) does not apply. {{fix}}',
       rootcertSystem:
@@ -173,8 +177,19 @@ export default defineRule({
           ...tags,
         });
       }
+      const context = clientContext(c);
       for (const what of known.effect.ignored ?? []) {
-        if (what === 'sslrootcert' && c.sslrootcert) {
+        const name = what === 'sslrootcert=system' ? 'sslrootcert' : what;
+        const dropped = known.consumer === 'postgres.js' && context.dropsUnknownParams ? rejectedParam(c, name) : undefined;
+        if (dropped) {
+          ctx.report({
+            fact: c,
+            span: dropped.span,
+            messageId: 'droppedParam',
+            data: { version: context.version ?? '', written: `${name}=${dropped.value}`, fix: rejectedFix(known.consumer, name, dropped.value) },
+            ...tags,
+          });
+        } else if (what === 'sslrootcert' && c.sslrootcert) {
           ctx.report({ fact: c, span: c.sslrootcert.span, messageId: 'sslrootcert', data: { consumer, value: c.sslrootcert.value }, ...tags });
         } else if (what === 'sslrootcert=system' && c.sslrootcert) {
           const messageId = known.consumer === 'deno-postgres' ? 'rootcertSystemIgnored' : 'rootcertSystem';

@@ -1,6 +1,8 @@
+import { posix } from 'node:path';
 import { defineRule } from '../src/engine/rule.js';
+import type { ConnectionFact } from '../src/model.js';
 import { hostLabel, isAllLocal, isTlsOverHttps } from '../src/policy/connection.js';
-import { consumerOf } from '../src/policy/consumers.js';
+import { clientContext, consumerOf } from '../src/policy/consumers.js';
 
 /** What each alias will mean once pg-connection-string follows libpq. */
 const LIBPQ_MEANING: Record<string, string> = {
@@ -8,6 +10,16 @@ const LIBPQ_MEANING: Record<string, string> = {
   require: 'TLS without certificate verification',
   'verify-ca': 'the certificate chain is checked but not the host name',
 };
+
+/** The client as the message names it: with the installed version when the project pins one. */
+function clientName(c: ConnectionFact, consumer: string): string {
+  if (consumer === 'knex') return 'knex';
+  const context = clientContext(c);
+  if (context.label) return context.label;
+  const v = c.client;
+  if (!context.version || !v) return 'node-postgres';
+  return `node-postgres (${context.version}${v.from ? `, ${v.how === 'declared' ? 'declared in' : 'from'} ${posix.basename(v.from)}` : ''})`;
+}
 
 export default defineRule({
   meta: {
@@ -20,10 +32,12 @@ export default defineRule({
       'certificate and the host name are both checked. pg-connection-string has announced that its next major version (with ' +
       'pg 9) gives these modes their libpq meaning, which is weaker: require will stop checking the certificate at all. A URL ' +
       'that is safe today silently loses verification on an upgrade. Writing sslmode=verify-full keeps today\'s behaviour on ' +
-      'both versions; uselibpqcompat=true opts into the libpq meaning now, so the mode says what it does.',
+      'both versions; uselibpqcompat=true opts into the libpq meaning now, so the mode says what it does. Where the project\'s ' +
+      'lockfile or package.json installs pg 9 (pg-connection-string 3), the modes already have their libpq meaning: this rule ' +
+      'stays silent and the other rules judge the weaker mode (require-verify-full, no-reject-unauthorized).',
     messages: {
       alias:
-        'node-postgres reads sslmode={{mode}} as verify-full today, but pg-connection-string has announced that its next major version gives it libpq\'s meaning: {{meaning}}. ' +
+        '{{client}} reads sslmode={{mode}} as verify-full today, but pg-connection-string has announced that its next major version gives it libpq\'s meaning: {{meaning}}. ' +
         'Write sslmode=verify-full to keep today\'s checks (connection to {{host}}), or add uselibpqcompat=true if you mean libpq\'s {{mode}}.',
     },
     examples: {
@@ -84,7 +98,9 @@ export default defineRule({
       // uselibpqcompat=true already asks for libpq's meaning: the mode says what it does, and other rules judge it.
       // knex's pinned pg-connection-string predates the flag and ignores it.
       if (consumer !== 'knex' && c.params['uselibpqcompat']?.value.trim().toLowerCase() === 'true') continue;
-      ctx.report({ fact: c, span: c.sslmode.span, messageId: 'alias', data: { mode, meaning, host: hostLabel(c) } });
+      // pg 9 / pg-connection-string 3 installed: the mode already means what libpq says, judged as such elsewhere.
+      if (consumer === 'node-postgres' && clientContext(c).libpqModes) continue;
+      ctx.report({ fact: c, span: c.sslmode.span, messageId: 'alias', data: { client: clientName(c, consumer), mode, meaning, host: hostLabel(c) }, consumer });
     }
   },
 });

@@ -14,7 +14,9 @@ export default defineRule({
       'an attacker on the path can downgrade the connection to plaintext. Even with sslmode=require the certificate is not ' +
       'checked unless sslaccept=strict is set, because sslaccept defaults to accept_invalid_certs. Only ' +
       'sslmode=require&sslaccept=strict (with sslcert=<CA path>, the root CA, relative to the schema) verifies chain and host name. ' +
-      'With a driver adapter (@prisma/adapter-pg) node-postgres reads the URL instead.',
+      'With a driver adapter (@prisma/adapter-pg) node-postgres reads the URL instead: where the project installs Prisma 7, or ' +
+      'Prisma 6 with previewFeatures = ["driverAdapters"] and @prisma/adapter-pg (its lockfile or package.json says so), this rule ' +
+      'stays silent and the connection is judged with node-postgres\'s meaning and advice.',
     messages: {
       weak: '{{because}}, so {{consequence}} (connection to {{host}}). {{fix}}',
     },

@@ -249,6 +249,27 @@ export interface ConnectionFact extends FactBase {
     /** The TLS option objects handed to the same call (empty: the code passes none). */
     tls: TlsOptionsFact[];
   };
+  /**
+   * The version of the client package whose reading of the string depends on it (`pg` for
+   * node-postgres, `prisma` for Prisma, `postgres` for postgres.js), from the lockfile or
+   * package.json of the package that runs the code (src/packages/), or assumed (the latest major).
+   */
+  client?: ClientVersion;
+}
+
+/** Which version of a package a project installs, and how sslguard knows. */
+export interface ClientVersion {
+  /** npm package or PyPI distribution (normalised name). */
+  package: string;
+  /** Exact for `locked`; the lowest the range allows for `declared`; the latest major's for `assumed`. */
+  version?: string;
+  how: 'locked' | 'declared' | 'assumed';
+  /** The lockfile or manifest it comes from. */
+  from?: string;
+  /** The declared range, when there is one. */
+  range?: string;
+  /** For `assumed`: why this version rather than the latest major, when so. */
+  reason?: string;
 }
 
 export type SettingCategory =

@@ -1,8 +1,12 @@
 // `sslguard --print-config FILE`: the configuration a scan would use (defaults, the config file,
 // --rule flags) and how FILE's environment is inferred, with the minimum sslmode that follows.
 // Like ESLint's --print-config, the answer is JSON; its `config` part is itself a valid config.
-import { isAbsolute, relative, resolve } from 'node:path';
-import type { EnvironmentInfo, EnvironmentName, Fact, SeverityOrOff } from '../model.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { ClientVersion, EnvironmentInfo, EnvironmentName, Fact, SeverityOrOff } from '../model.js';
+import { manifestKindOf, readManifest, type PackageManifest } from '../packages/readers.js';
+import { assumedLatest, VersionIndex } from '../packages/versions.js';
+import { clientVersionOf, VERSIONED_CLIENTS } from '../packages/clients.js';
 import { DEFAULT_POLICY, type PolicyMode, type ResolvedConfig } from './types.js';
 import { displayName } from './load.js';
 import { UsageError } from '../discovery/walk.js';
@@ -50,6 +54,13 @@ export interface PrintedConfig {
    * units it applies to. Empty when sslguard finds nothing to judge in FILE.
    */
   environments: Array<EnvironmentReport & { line: number; units: string[] }>;
+  /**
+   * The version of each client that code in FILE's package runs with, from the package.json and
+   * lockfile of its package root (or a workspace root above it), and the Python manifests: how each
+   * connection string is read depends on it. `how: "assumed"` when nothing names a version: the
+   * latest major is assumed (Prisma 6 for a schema `url`, which Prisma 7 no longer reads).
+   */
+  clients: Array<{ client: string } & ClientVersion>;
 }
 
 interface ConfigFileShape {
@@ -104,7 +115,50 @@ export function printConfig(options: PrintConfigOptions): PrintedConfig {
     config: configFileShape(config),
     pathEnvironment: report(environmentOfPath(file, config)),
     environments: [...seen.values()],
+    clients: clientVersions(cwd, abs, file),
   };
+}
+
+const MANIFEST_NAMES = ['package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'pyproject.toml', 'uv.lock', 'poetry.lock'];
+
+/**
+ * The manifests of FILE's directory and of each directory above it up to the working directory
+ * (never above it: sslguard reads nothing outside what it was pointed at), and the client versions
+ * they give FILE's code. A manifest that cannot be read is left out, as the scan's diagnostic says.
+ */
+function clientVersions(cwd: string, abs: string, file: string): PrintedConfig['clients'] {
+  const manifests: PackageManifest[] = [];
+  const inside = !relative(cwd, abs).startsWith('..') && !isAbsolute(relative(cwd, abs));
+  let dir = dirname(abs);
+  for (;;) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir).filter((n) => MANIFEST_NAMES.includes(n) || manifestKindOf(n) === 'requirements');
+    } catch {
+      names = [];
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      try {
+        if (!statSync(path).isFile()) continue;
+        const m = readManifest(posixRelative(cwd, path), readFileSync(path, 'utf8'));
+        if (m) manifests.push(m);
+      } catch {
+        // Unreadable or malformed: the scan reports it; here it names no version.
+      }
+    }
+    if (!inside || resolve(dir) === resolve(cwd)) break;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const index = new VersionIndex(manifests);
+  const out: PrintedConfig['clients'] = VERSIONED_CLIENTS.map((client) => ({ client, ...clientVersionOf(index, file, client)! }));
+  // Python clients, where FILE's project is a Python one (the readers of its code use them).
+  if (manifests.some((m) => m.ecosystem === 'pypi')) {
+    for (const name of ['asyncpg', 'psycopg', 'psycopg2', 'sqlalchemy']) out.push({ client: name, ...(index.versionOf(file, name, 'pypi') ?? assumedLatest(name)) });
+  }
+  return out;
 }
 
 /** Which inference decided: the reason's own words before its first quoted part ("namespace", "MCP server"). */

@@ -1,4 +1,5 @@
 import type { FileKind } from '../model.js';
+import { manifestKindOf } from '../packages/readers.js';
 
 /** What sslguard may read a file as. A file can be several at once (`compose` is also `yaml`). */
 export type PathKind =
@@ -19,7 +20,13 @@ export type PathKind =
   | 'dockerfile'
   | 'helm-values'
   /** A GitHub Actions workflow (`.github/workflows/*.yml`). */
-  | 'workflow';
+  | 'workflow'
+  /**
+   * A file that says which package versions a project installs: package.json, a lockfile
+   * (package-lock.json, pnpm-lock.yaml, yarn.lock, uv.lock, poetry.lock), pyproject.toml,
+   * requirements*.txt (src/packages/readers.ts).
+   */
+  | 'manifest';
 
 // Name-based rules are small and exact enough that a glob library would only obscure them: each
 // file name is tested once, and the rules need "ends with X but not Y" logic globs express poorly.
@@ -98,6 +105,9 @@ export function classifyPath(rel: string): PathKind[] {
 
   if (isEnvName(base)) return isEnvTemplateName(base) ? ['env-template', 'env'] : ['env'];
 
+  // Lockfiles and Python manifests hold no connection: they are read for versions only.
+  if (base !== 'package.json' && manifestKindOf(base) !== undefined) return ['manifest'];
+
   // Every Dockerfile name ends in `dockerfile` or `containerfile` or has it before a dot.
   if (lower.includes('file') && DOCKERFILE_NAME.test(base) && !lower.endsWith('.dockerignore')) return ['dockerfile'];
 
@@ -111,7 +121,7 @@ export function classifyPath(rel: string): PathKind[] {
 
   if (ext === '.json' || ext === '.jsonc') {
     if (MCP_NAMES.has(base) || (slash >= 0 && MCP_DIR_NAMES.has(rel.slice(rel.lastIndexOf('/', slash - 1) + 1)))) return ['mcp', 'json'];
-    if (base === 'package.json') return ['package-json', 'json'];
+    if (base === 'package.json') return ['package-json', 'manifest', 'json'];
     return ['json'];
   }
 

@@ -16,6 +16,9 @@ import { resolveValues } from './resolve-values.js';
 import { buildUnitViews } from './unit-view.js';
 import { resolveReferences } from './resolve-references.js';
 import { describeUnits } from '../policy/connection.js';
+import type { PackageManifest } from '../packages/readers.js';
+import { VersionIndex } from '../packages/versions.js';
+import { applyClientVersions } from '../packages/clients.js';
 
 /** One file handed to the pure core: its path, its content, and what the discovery layer knows of it. */
 export interface SourceInput {
@@ -244,6 +247,8 @@ export class Linter {
   private readonly uses: ValueUse[] = [];
   private readonly definitions: ValueDefinition[] = [];
   private readonly valueTexts = new Map<string, string>();
+  /** What package.json files and lockfiles say of installed versions (src/packages/). */
+  private readonly manifests: PackageManifest[] = [];
 
   constructor(options: LintOptions = {}) {
     this.config = resolveConfig(options.config);
@@ -272,6 +277,7 @@ export class Linter {
     if (result.units) this.scanned.declared.set(file, result.units);
     if (result.uses) for (const item of result.uses) this.uses.push(item);
     if (result.definitions) for (const item of result.definitions) this.definitions.push(item);
+    if (result.manifest) this.manifests.push(result.manifest);
     if (result.text !== undefined && (result.uses || result.definitions)) {
       this.valueTexts.set(file, result.text);
       this.fingerprintTexts.set(file, result.text);
@@ -323,7 +329,8 @@ export class Linter {
       config,
     });
     for (const item of values.diagnostics) diagnostics.push(item);
-    const judged = values.facts;
+    // Each connection read with the client version its package installs (Prisma 7 through node-postgres, pg 9's libpq modes).
+    const judged = applyClientVersions(values.facts, new VersionIndex(this.manifests));
     for (const finding of fingerprintFindings(runRules(judged, config, now, rules, links, diagnostics), fingerprintSources(this.fingerprintTexts, judged))) {
       const hit = suppressionsOf(finding.file)?.isSuppressed(finding.ruleId, finding.line);
       if (hit) {

@@ -57,7 +57,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const handle = (index: number): void => {
       const file = discovered.files[index]!;
       options.onProgress?.(done++, discovered.files.length);
-      const read = reader.read(file.real ?? file.abs);
+      // Lockfiles run to megabytes in large monorepos and hold no secret: read up to a fixed bound whatever maxFileSize says.
+      const lockfile = file.kinds.includes('manifest') && !file.kinds.includes('package-json');
+      const read = reader.read(file.real ?? file.abs, lockfile ? Math.max(options.config.maxFileSize, LOCKFILE_MAX_SIZE) : undefined);
       if ('error' in read) {
         const message = file.unverified ? unverifiedReadError(read) : read.error;
         if (message) diagnostics.push({ file: file.rel, message });
@@ -159,6 +161,9 @@ function unverifiedReadError(read: ReadError): string | undefined {
   return read.error;
 }
 
+/** The size up to which lockfiles (package-lock.json, pnpm-lock.yaml, yarn.lock, uv.lock, poetry.lock) are read. */
+export const LOCKFILE_MAX_SIZE = 64 * 1024 * 1024;
+
 export interface ReadError {
   error: string;
   /** The system error code, or `not-a-file` / `too-large`. */
@@ -183,14 +188,14 @@ export class FileReader {
   }
 
   /** The file's bytes, valid until the next call, and its mode. */
-  read(path: string): { bytes: Buffer; mode: number } | ReadError {
+  read(path: string, maxSize = this.maxSize): { bytes: Buffer; mode: number } | ReadError {
     let fd: number | undefined;
     try {
       fd = openSync(path, OPEN_FLAGS);
       const stat = fstatSync(fd);
       if (!stat.isFile()) return { error: 'not a regular file, not scanned', code: 'not-a-file' };
-      if (stat.size > this.maxSize) {
-        return { error: `file is ${stat.size} bytes, above the ${this.maxSize}-byte limit (maxFileSize), not scanned`, code: 'too-large' };
+      if (stat.size > maxSize) {
+        return { error: `file is ${stat.size} bytes, above the ${maxSize}-byte limit (maxFileSize), not scanned`, code: 'too-large' };
       }
       if (this.buffer.length < stat.size) this.buffer = Buffer.allocUnsafe(stat.size);
       let off = 0;

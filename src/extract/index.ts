@@ -19,10 +19,14 @@ import { certificatesFromBytes, extractInlinePem } from './certificate.js';
 import { extractDockerfile } from './dockerfile.js';
 import { extractHelmValues } from './helm-values.js';
 import { extractWorkflow } from './workflow.js';
+import { readManifest, type PackageManifest } from '../packages/readers.js';
+import { maskSecrets } from '../connection/mask.js';
 
 export interface FileExtraction extends ExtractResult {
   /** The decoded text, when the file was read as text (for suppression comments). */
   text?: string;
+  /** What the file says of installed package versions (package.json, lockfiles, Python manifests). */
+  manifest?: PackageManifest;
 }
 
 /** Which extractors read a file of these kinds (decided by path; JSON also by content). */
@@ -115,10 +119,22 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
   }
   if (text === undefined) return { facts, diagnostics };
 
+  let manifest: PackageManifest | undefined;
+  if (kinds.includes('manifest')) {
+    try {
+      manifest = readManifest(source.file, text);
+    } catch (error) {
+      // package.json's own reader reports invalid JSON; a parser's message may quote the text: masked.
+      if (!kinds.includes('package-json')) diagnostics.push({ file: source.file, message: maskSecrets(`cannot read the package versions it records: ${(error as Error).message.split('\n')[0]}`) });
+    }
+    // A lockfile holds no connection and no certificate: nothing more to read in it.
+    if (!kinds.includes('package-json')) return { facts, diagnostics, ...(manifest ? { manifest } : {}) };
+  }
+
   const input: ExtractInput = { file: source.file, text, config, ...(source.scopePath !== undefined ? { scopePath: source.scopePath } : {}), ...(source.program && text === source.text ? { program: source.program } : {}) };
   for (const extractor of extractorsFor(kinds, source.file, text)) guard(extractor.name || 'file', () => extractor(input));
   if (!kinds.includes('certificate')) guard('inline certificate', () => extractInlinePem(input));
   // Keys, certificates and env files of tests are the tests' own (rules read this, not the path).
   if (isTestPath(source.scopePath ?? source.file)) for (const f of facts) if (f.kind === 'file' || f.kind === 'certificate') f.testCode = true;
-  return { facts, diagnostics, ...related, text };
+  return { facts, diagnostics, ...related, text, ...(manifest ? { manifest } : {}) };
 }

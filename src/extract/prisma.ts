@@ -6,6 +6,7 @@
 // pull in a parser generator, and all sslguard needs is the string values of one kind of block.
 import { locateValue } from '../text/source.js';
 import { FactSink, unitOf, type Extractor } from './sink.js';
+import { PRISMA_DRIVER_ADAPTERS_CONSUMER } from '../packages/clients.js';
 
 export const PRISMA_CONSUMER = 'prisma';
 
@@ -78,10 +79,22 @@ function otherProvider(tokens: readonly Token[], from: number): boolean {
   return false;
 }
 
+/** A generator asks for driver adapters: `previewFeatures = ["driverAdapters"]` (Prisma 5.4 to 6). */
+function asksForDriverAdapters(tokens: readonly Token[]): boolean {
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    if (tokens[i]!.text !== 'previewFeatures' || tokens[i + 1]!.text !== '=' || tokens[i + 2]!.text !== '[') continue;
+    for (let j = i + 3; j < tokens.length && tokens[j]!.text !== ']'; j++) if (tokens[j]!.kind === 'string' && tokens[j]!.value === 'driverAdapters') return true;
+  }
+  return false;
+}
+
 export const extractPrisma: Extractor = (input) => {
   const sink = new FactSink(input, 'prisma');
   const unit = unitOf(input.file, 'source-file', input.file);
   const tokens = tokenize(input.text, sink);
+  // With driver adapters the client may hand the URL to node-postgres: decided once the installed
+  // packages are known (src/packages/clients.ts); until then Prisma's engine reads it.
+  const consumer = asksForDriverAdapters(tokens) ? PRISMA_DRIVER_ADAPTERS_CONSUMER : PRISMA_CONSUMER;
   for (let i = 0; i < tokens.length; i++) {
     // `datasource <name> {` … `}`
     if (tokens[i]!.text !== 'datasource' || tokens[i + 1]?.kind !== 'word' || tokens[i + 2]?.text !== '{') continue;
@@ -97,7 +110,7 @@ export const extractPrisma: Extractor = (input) => {
       else if (other) continue;
       else if (depth === 1 && t.kind === 'word' && tokens[j + 1]?.text === '=' && tokens[j + 2]?.kind === 'string') {
         const value = tokens[j + 2]!;
-        sink.value(value.value, locateValue(input.text, value.start, value.end, value.value), { unit, consumer: PRISMA_CONSUMER, variable: t.text });
+        sink.value(value.value, locateValue(input.text, value.start, value.end, value.value), { unit, consumer, variable: t.text });
       } else if (
         depth === 1 &&
         (t.text === 'url' || t.text === 'directUrl') &&
@@ -115,7 +128,7 @@ export const extractPrisma: Extractor = (input) => {
           scope: 'code',
           parts: [{ name: tokens[j + 4]!.value }],
           valueRange: { start: call.start, end },
-          consumer: PRISMA_CONSUMER,
+          consumer,
           written: input.text.slice(call.start, end),
         });
       }

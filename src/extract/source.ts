@@ -39,6 +39,7 @@ export const SOURCE_TRIGGERS = [
   'pg-promise',
   'connect-pg-simple',
   'adapter-pg',
+  'prisma/config',
   '@neondatabase',
   'slonik',
   'PostgresDialect',
@@ -60,7 +61,7 @@ export const SOURCE_TRIGGERS = [
 
 /** A Postgres client or ORM module named in the file (import, require, Deno URL). */
 const CLIENT_MODULE =
-  /(['"])(?:pg|postgres|pg-pool|pg-promise|pg-native|connect-pg-simple|knex|sequelize|sequelize-typescript|@sequelize\/core|typeorm|@nestjs\/typeorm|@prisma\/client|@prisma\/adapter-pg|@mikro-orm\/[\w-]+|kysely|slonik|@neondatabase\/serverless|@vercel\/postgres|drizzle-orm\/[\w-]+|drizzle-kit)\1|deno\.land\/x\/postgres|@db\/postgres/;
+  /(['"])(?:pg|postgres|pg-pool|pg-promise|pg-native|connect-pg-simple|knex|sequelize|sequelize-typescript|@sequelize\/core|typeorm|@nestjs\/typeorm|@prisma\/client|@prisma\/adapter-pg|prisma\/config|@mikro-orm\/[\w-]+|kysely|slonik|@neondatabase\/serverless|@vercel\/postgres|drizzle-orm\/[\w-]+|drizzle-kit)\1|deno\.land\/x\/postgres|@db\/postgres/;
 
 // A test script that hands a connection string to the processes it starts (`process.env.DATABASE_URL = 'postgres://…'`).
 const PROCESS_ENV = /NODE_TLS_REJECT_UNAUTHORIZED|PGSSL|process\.env\.\w+\s*=\s*[`'"]postgres(?:ql)?:\/\//;

@@ -10,7 +10,10 @@
 // sslmode really means") and the table test all read `effectiveTls`.
 import type { ConnectionFact, SettingFact } from '../model.js';
 import type { FactSet } from '../engine/rule.js';
+import { createRequire } from 'node:module';
 import { effectiveSettings, settingConnections } from './connection.js';
+
+const require = createRequire(import.meta.url);
 
 /** How well a connection is protected, weakest first. */
 export const PROTECTIONS = ['plaintext', 'optional', 'encrypted-unverified', 'ca-verified', 'full-verified'] as const;
@@ -39,10 +42,10 @@ export const CONSUMER_NAMES: Record<Consumer, string> = {
 export const CONSUMER_SCOPE: Record<Consumer, string> = {
   libpq: 'psql, pg_dump, pg_restore, pgbench and the other libpq tools, psycopg 3 and psycopg2 (also under SQLAlchemy `postgresql://`, `postgresql+psycopg://`, `postgresql+psycopg2://`, Django and dj-database-url), the MCP server postgres-mcp (Postgres MCP Pro); also any unknown consumer',
   'node-postgres':
-    'pg and what builds on it: Sequelize, TypeORM, Kysely, Drizzle node-postgres, @prisma/adapter-pg, knex with `connection: { connectionString }`, the MCP servers @modelcontextprotocol/server-postgres and @henkey/postgres-mcp-server',
+    'pg and what builds on it: Sequelize, TypeORM, Kysely, Drizzle node-postgres, @prisma/adapter-pg (Prisma 7, and Prisma 6 with driverAdapters), knex with `connection: { connectionString }`, the MCP servers @modelcontextprotocol/server-postgres and @henkey/postgres-mcp-server; pg 8 ships pg-connection-string 2, pg 9 (announced, with pg-connection-string 3) gives prefer, require and verify-ca their libpq meaning',
   knex: "knex given the URL as a string (`connection: 'postgres://…'`), which it parses with its own pinned pg-connection-string 2.6.2 (no uselibpqcompat) before pg",
   'postgres.js': 'postgres, Drizzle postgres-js',
-  prisma: "Prisma's engine (no driver adapter)",
+  prisma: "Prisma 6 and older, through its engine (no driver adapter)",
   'deno-postgres': 'deno-postgres',
   asyncpg: 'asyncpg (`asyncpg.connect`, `create_pool`), given the URL as its DSN',
   'sqlalchemy-asyncpg': 'SQLAlchemy with a `postgresql+asyncpg://` URL, which hands the query parameters to `asyncpg.connect` as keyword arguments',
@@ -74,6 +77,11 @@ const CONSUMER_OF: Record<string, Consumer> = {
   knex: 'knex',
   'postgres.js': 'postgres.js',
   prisma: 'prisma',
+  // A schema with `previewFeatures = ["driverAdapters"]`: Prisma's engine until the package root
+  // is found to install @prisma/adapter-pg (src/packages/clients.ts), then `prisma:adapter-pg`.
+  'prisma:driver-adapters': 'prisma',
+  // Prisma 7, or 6 with driver adapters: `new PrismaPg({ connectionString })` hands the URL to pg.
+  'prisma:adapter-pg': 'node-postgres',
   'deno-postgres': 'deno-postgres',
   // Python code (src/extract/python/): psycopg 3 and psycopg2 hand the string and their keyword
   // arguments to libpq; dj-database-url fills Django's psycopg OPTIONS from the URL's query.
@@ -145,8 +153,26 @@ function norm(v: string | undefined): string | undefined {
 
 const isFile = (rootcert: string | undefined): boolean => rootcert !== undefined && rootcert !== 'system';
 
+/** What the client's version (or the way it is reached) changes in how it reads a URL. */
+export interface ClientContext {
+  /**
+   * node-postgres: pg-connection-string 3 (with pg 9) gives sslmode=prefer, require and verify-ca
+   * libpq's meaning, as `uselibpqcompat=true` does in 2.x.
+   */
+  libpqModes?: boolean;
+  /** Who the client is in messages when another package hands it the URL: `node-postgres (through @prisma/adapter-pg, Prisma 7.1.0)`. */
+  label?: string;
+  /** The installed version, for the messages whose meaning depends on it: `pg 8.11.3`. */
+  version?: string;
+  /**
+   * postgres.js before 3.2 drops the URL query parameters it does not know (sslrootcert, sslaccept,
+   * …); from 3.2 it sends them to the server, which refuses the connection.
+   */
+  dropsUnknownParams?: boolean;
+}
+
 /** The effective protection of a connection string's TLS parameters under one consumer. */
-export function effectiveTls(consumer: Consumer, input: TlsInput): TlsEffect {
+export function effectiveTls(consumer: Consumer, input: TlsInput, context: ClientContext = {}): TlsEffect {
   const i: TlsInput = {};
   for (const [k, v] of Object.entries(input) as [keyof TlsInput, string | undefined][]) {
     // File paths keep their case; `system` is a keyword.
@@ -158,11 +184,11 @@ export function effectiveTls(consumer: Consumer, input: TlsInput): TlsEffect {
     case 'libpq':
       return libpq(i);
     case 'node-postgres':
-      return nodePostgres(i, true);
+      return nodePostgres(i, true, context);
     case 'knex':
       return nodePostgres(i, false);
     case 'postgres.js':
-      return postgresJs(i);
+      return postgresJs(i, context);
     case 'prisma':
       return prisma(i);
     case 'deno-postgres':
@@ -223,35 +249,42 @@ function libpq(i: TlsInput): TlsEffect {
  * `ssl` option (:59-60), PGSSLMODE is read only when `ssl` is undefined (:25-38, :85), and a
  * server that declines TLS is an error, never a fallback (lib/connection.js `case 'N'`).
  */
-function nodePostgres(i: TlsInput, compatKnown: boolean): TlsEffect {
-  const who = compatKnown ? 'node-postgres' : 'knex';
+function nodePostgres(i: TlsInput, compatKnown: boolean, context: ClientContext = {}): TlsEffect {
+  const who = compatKnown ? (context.label ?? 'node-postgres') : 'knex';
   const ignored: string[] = [];
   if (i.sslrootcert === 'system') return { because: `${who} reads sslrootcert=system as a file named "system" and fails to connect`, ignored: ['sslrootcert=system'] };
   if (!compatKnown && i.uselibpqcompat) ignored.push(`uselibpqcompat=${i.uselibpqcompat}`);
   const out = (e: TlsEffect): TlsEffect => (ignored.length ? { ...e, ignored } : e);
-  const compat = compatKnown && i.uselibpqcompat === 'true';
+  // pg-connection-string 3 reads the modes as libpq does: what `uselibpqcompat=true` asks of 2.x.
+  const libpqModes = compatKnown && context.libpqModes === true;
+  const compat = libpqModes || (compatKnown && i.uselibpqcompat === 'true');
+  const how = libpqModes ? `${who} (${context.version ?? 'pg-connection-string 3'})` : `${who} with uselibpqcompat=true`;
   const anyParam = i.sslmode !== undefined || i.sslrootcert !== undefined || i.sslcert !== undefined || i.sslkey !== undefined;
   if (i.sslmode === 'disable') return out({ protection: 'plaintext', because: `${who} reads sslmode=disable as no TLS` });
   if (i.sslmode && compat) {
     switch (i.sslmode) {
       case 'prefer':
-        return out({ protection: 'encrypted-unverified', because: 'node-postgres with uselibpqcompat=true reads sslmode=prefer as TLS without certificate checks (it never falls back to plaintext)' });
+        return out({ protection: 'encrypted-unverified', because: `${how} reads sslmode=prefer as TLS without certificate checks (it never falls back to plaintext)` });
       case 'require':
         return isFile(i.sslrootcert)
-          ? out({ protection: 'ca-verified', because: 'node-postgres with uselibpqcompat=true checks the chain for sslmode=require when sslrootcert is given' })
-          : out({ protection: 'encrypted-unverified', because: 'node-postgres with uselibpqcompat=true reads sslmode=require as TLS without certificate checks' });
+          ? out({ protection: 'ca-verified', because: `${how} checks the chain for sslmode=require when sslrootcert is given` })
+          : out({ protection: 'encrypted-unverified', because: `${how} reads sslmode=require as TLS without certificate checks` });
       case 'verify-ca':
         return isFile(i.sslrootcert)
-          ? out({ protection: 'ca-verified', because: 'node-postgres with uselibpqcompat=true reads sslmode=verify-ca as a chain check without host name check' })
-          : out({ because: 'node-postgres with uselibpqcompat=true refuses sslmode=verify-ca without sslrootcert' });
+          ? out({ protection: 'ca-verified', because: `${how} reads sslmode=verify-ca as a chain check without host name check` })
+          : out({ because: `${how} refuses sslmode=verify-ca without sslrootcert` });
       default:
-        return out({ protection: 'full-verified', because: `node-postgres with uselibpqcompat=true reads sslmode=${i.sslmode} as full verification` });
+        return out({ protection: 'full-verified', because: `${how} reads sslmode=${i.sslmode} as full verification` });
     }
   }
   if (i.sslmode === 'no-verify') return out({ protection: 'encrypted-unverified', because: `${who} reads sslmode=no-verify as TLS without certificate checks` });
   if (anyParam) {
     const what = i.sslmode ? `sslmode=${i.sslmode}` : i.sslrootcert ? 'sslrootcert' : i.sslcert ? 'sslcert' : 'sslkey';
-    return out({ protection: 'full-verified', because: `${who} reads ${what} as full verification${i.sslmode && i.sslmode !== 'verify-full' ? ' (today; pg-connection-string announces libpq\'s weaker meaning for its next major)' : ''}` });
+    const alias = i.sslmode !== undefined && i.sslmode !== 'verify-full';
+    const later = context.version
+      ? ` (${context.version}, with pg-connection-string 2; pg 9 with pg-connection-string 3 gives it libpq's weaker meaning)`
+      : ' (today; pg-connection-string announces libpq\'s weaker meaning for its next major)';
+    return out({ protection: 'full-verified', because: `${who} reads ${what} as full verification${alias ? later : ''}` });
   }
   if (i.ssl === 'true' || i.ssl === '1') return out({ protection: 'full-verified', because: `${who} reads ssl=${i.ssl} as TLS verified against Node's CAs` });
   if (i.ssl === '0') return out({ protection: 'plaintext', because: `${who} reads ssl=0 as no TLS` });
@@ -285,13 +318,18 @@ function nodePostgres(i: TlsInput, compatKnown: boolean): TlsEffect {
  * the connection ("unrecognized configuration parameter"; porsager/postgres#367,
  * prisma/studio#1433). src/connection.js: 'require', 'allow' and 'prefer' connect with
  * rejectUnauthorized: false (:283), only 'prefer' goes on without TLS when the server declines
- * (:271); any other value is verified by Node.
+ * (:271); any other value is verified by Node. postgres.js 3.0.0 and 3.1.0 (read from their npm
+ * packages) forward no query parameter to the server: there those parameters are ignored, not
+ * refused (3.2.4 forwards them; `context.dropsUnknownParams`).
  */
-function postgresJs(i: TlsInput): TlsEffect {
+function postgresJs(i: TlsInput, context: ClientContext = {}): TlsEffect {
   const ignored = i.PGSSLMODE ? [`PGSSLMODE=${i.PGSSLMODE}`] : [];
   const out = (e: TlsEffect): TlsEffect => (ignored.length ? { ...e, ignored } : e);
   const forwarded = (['sslrootcert', 'sslcert', 'sslkey', 'sslaccept', 'uselibpqcompat'] as const).filter((k) => i[k] !== undefined);
-  if (forwarded.length > 0) {
+  // postgres.js 3.0 and 3.1 (read from their npm packages) build the server's parameters from
+  // options only; 3.2 (3.2.4 read) added every unknown query parameter to them.
+  if (forwarded.length > 0 && context.dropsUnknownParams) ignored.push(...forwarded.map((k) => (k === 'sslrootcert' && i[k] === 'system' ? 'sslrootcert=system' : k)));
+  else if (forwarded.length > 0) {
     return out({
       because: `postgres.js sends ${forwarded.join(', ')} to the server as ${forwarded.length > 1 ? 'run-time parameters' : 'a run-time parameter'}, and PostgreSQL refuses the connection ("unrecognized configuration parameter")`,
       rejected: [...forwarded],
@@ -471,13 +509,23 @@ const CELL: Record<Protection, string> = {
   'full-verified': '✅ fully verified',
 };
 
+/**
+ * The README table's columns: each consumer under the version sslguard assumes when nothing pins
+ * one, and node-postgres once more under pg 9 (pg-connection-string 3), whose modes differ.
+ */
+const TABLE_COLUMNS: readonly { consumer: Consumer; header: string; context?: ClientContext }[] = CONSUMERS.flatMap((c) => {
+  const header = { 'node-postgres': 'node-postgres (pg 8)', knex: 'knex (3.x)', 'postgres.js': 'postgres.js (3.x)', prisma: 'Prisma (≤ 6, engine)' }[c as string] ?? CONSUMER_NAMES[c];
+  const column = { consumer: c, header };
+  return c === 'node-postgres' ? [column, { consumer: c, header: 'node-postgres (pg 9)', context: { libpqModes: true } }] : [column];
+});
+
 /** The README's table, generated from `effectiveTls`. */
 export function renderConsumerTable(): string {
-  const head = `| URL parameters | ${CONSUMERS.map((c) => CONSUMER_NAMES[c]).join(' | ')} |`;
-  const rule = `| --- | ${CONSUMERS.map(() => '---').join(' | ')} |`;
+  const head = `| URL parameters | ${TABLE_COLUMNS.map((c) => c.header).join(' | ')} |`;
+  const rule = `| --- | ${TABLE_COLUMNS.map(() => '---').join(' | ')} |`;
   const rows = TABLE_CASES.map(({ query, input }) => {
-    const cells = CONSUMERS.map((c) => {
-      const e = effectiveTls(c, input);
+    const cells = TABLE_COLUMNS.map(({ consumer, context }) => {
+      const e = effectiveTls(consumer, input, context);
       const text = e.protection ? CELL[e.protection] : '⛔ refuses to connect';
       const notes = [
         ...(e.rejected?.length ? [`${e.rejectedBy === 'server' ? 'the server rejects' : 'rejects'} ${e.rejected.join(', ')}`] : []),
@@ -512,6 +560,29 @@ export interface ConnectionTls {
   setting?: SettingFact;
 }
 
+/**
+ * What the connection's client version changes (src/packages/clients.ts sets `client`): pg 9 /
+ * pg-connection-string 3 read sslmode as libpq does; a message names the version when it was
+ * found or assumed, and the adapter when Prisma hands the URL to node-postgres.
+ */
+export function clientContext(c: Pick<ConnectionFact, 'consumer' | 'client'>): ClientContext {
+  const v = c.client;
+  if (!v) return {};
+  if (c.consumer === 'prisma:adapter-pg') {
+    return { label: `node-postgres (through @prisma/adapter-pg, Prisma ${v.version ?? 'latest'}${v.how === 'assumed' ? ' assumed' : ''})` };
+  }
+  if (c.consumer === 'postgres.js') {
+    const s = v.how === 'assumed' || !v.version ? undefined : (require('semver') as typeof import('semver')).coerce(v.version);
+    return s && s.compare('3.2.0') < 0 ? { dropsUnknownParams: true, version: `postgres ${v.version}` } : {};
+  }
+  // Only the project's own code runs its pg; an assumed version is today's pg 8, whose messages say "today".
+  if (c.consumer !== 'node-postgres' || v.how === 'assumed') return {};
+  const major = Number(/^(\d+)/.exec(v.version ?? '')?.[1] ?? NaN);
+  const libpqModes = v.package === 'pg' ? major >= 9 : v.package === 'pg-connection-string' ? major >= 3 : false;
+  const version = `${v.package} ${v.how === 'declared' ? (v.range ?? v.version) : v.version}`;
+  return { ...(libpqModes ? { libpqModes } : {}), version };
+}
+
 /** The PGSSLMODE in force for a connection's unit. */
 export function unitPgsslmode(facts: FactSet, c: ConnectionFact): SettingFact | undefined {
   return effectiveSettings(facts, c.unit).find((s) => s.category === 'sslmode' && s.name.toUpperCase() === 'PGSSLMODE');
@@ -523,9 +594,10 @@ export function connectionTls(c: ConnectionFact, facts: FactSet): ConnectionTls 
   if (!consumer) return undefined;
   const pg = unitPgsslmode(facts, c);
   const input = tlsInputOf(c, pg?.value);
-  const effect = effectiveTls(consumer, input);
+  const context = clientContext(c);
+  const effect = effectiveTls(consumer, input, context);
   // PGSSLMODE decided when the consumer reads it for this URL: leaving it out changes the reasoning.
-  const decided = pg?.value !== undefined && effectiveTls(consumer, tlsInputOf(c)).because !== effect.because;
+  const decided = pg?.value !== undefined && effectiveTls(consumer, tlsInputOf(c), context).because !== effect.because;
   return { consumer, effect, ...(decided ? { setting: pg } : {}) };
 }
 

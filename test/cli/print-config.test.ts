@@ -49,6 +49,12 @@ const DEPLOYMENT = [
 ].join('\n');
 
 const DEFAULT_POLICY = { production: 'verify-full', staging: 'verify-ca', development: 'require', unknown: 'verify-full' };
+/** What `clients` says where no package.json or lockfile names a version. */
+const ASSUMED_CLIENTS = [
+  { client: 'node-postgres', package: 'pg', version: '8.x', how: 'assumed' },
+  { client: 'postgres.js', package: 'postgres', version: '3.x', how: 'assumed' },
+  { client: 'prisma', package: '@prisma/client', version: '6.x', how: 'assumed', reason: 'a URL in the schema or in PrismaClient options, which Prisma 7 no longer reads' },
+];
 const DEFAULT_CONFIG_SHAPE = { rules: {}, localHosts: [], environments: {}, ignorePatterns: [], certExpiryDays: 30, maxFileSize: 2097152, policy: DEFAULT_POLICY };
 
 describe('sslguard --print-config FILE', () => {
@@ -73,6 +79,7 @@ describe('sslguard --print-config FILE', () => {
           units: ['container `Deployment/orders/api`', 'container `Deployment/orders/worker`'],
         },
       ],
+      clients: ASSUMED_CLIENTS,
     });
   });
 
@@ -105,6 +112,7 @@ describe('sslguard --print-config FILE', () => {
       },
       pathEnvironment: staging,
       environments: [{ ...staging, line: 1, units: ['this env file'] }],
+      clients: ASSUMED_CLIENTS,
     });
     const reloaded = validateConfig(printed.config, 'printed', rules.map((x) => x.meta.id));
     expect(reloaded.policy).toEqual(printed.config.policy);
@@ -123,6 +131,31 @@ describe('sslguard --print-config FILE', () => {
     expect(printed.environments).toEqual([
       { ...development, line: 1, units: ['this env file'] },
       { name: 'staging', inferredBy: 'variable prefix', reason: 'variable prefix `STAGING_` in .env.development', minimum: 'verify-ca', belowMinimum: 'error', line: 2, units: ['this env file'] },
+    ]);
+  });
+
+  it('names the client versions of the file\'s package: locked, declared, or assumed and said so', () => {
+    const dir = tempRepo({
+      'package.json': '{ "name": "shop", "private": true, "workspaces": ["apps/*"] }\n',
+      'package-lock.json': JSON.stringify({
+        name: 'shop',
+        lockfileVersion: 3,
+        requires: true,
+        packages: {
+          '': { name: 'shop', workspaces: ['apps/*'] },
+          'apps/api': { version: '1.0.0', dependencies: { pg: '^9.0.0' } },
+          'apps/api/node_modules/pg': { version: '9.0.0', resolved: 'https://registry.npmjs.org/pg/-/pg-9.0.0.tgz' },
+          'node_modules/api': { resolved: 'apps/api', link: true },
+        },
+      }, null, 2),
+      'apps/api/package.json': '{ "name": "api", "dependencies": { "pg": "^9.0.0", "@prisma/client": "^7.1.0" } }\n',
+      'apps/api/src/db.ts': "import pg from 'pg';\nexport const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });\n",
+    });
+    const printed = JSON.parse(run(['--print-config', 'apps/api/src/db.ts'], dir).stdout);
+    expect(printed.clients).toEqual([
+      { client: 'node-postgres', package: 'pg', version: '9.0.0', how: 'locked', from: 'package-lock.json', range: '^9.0.0' },
+      { client: 'postgres.js', package: 'postgres', version: '3.x', how: 'assumed' },
+      { client: 'prisma', package: '@prisma/client', version: '7.1.0', how: 'declared', from: 'apps/api/package.json', range: '^7.1.0' },
     ]);
   });
 

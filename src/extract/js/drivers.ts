@@ -52,6 +52,7 @@ const TYPEORM: DriverApi = { ...pg('typeorm.DataSource'), dialect: { key: 'type'
 const MIKRO_ORM: DriverApi = pg('MikroORM');
 const DRIZZLE_KIT: DriverApi = { sink: 'drizzle-kit', driver: 'drizzle-kit', consumer: 'drizzle-kit' };
 const POSTGRES_JS: DriverApi = { sink: 'postgres', driver: 'postgres', consumer: 'postgres.js' };
+const PRISMA_CONFIG: DriverApi = { sink: 'prisma.config', driver: 'prisma', consumer: 'prisma' };
 const SLONIK: DriverApi = { sink: 'slonik.createPool', driver: 'slonik', consumer: 'slonik' };
 const deno = (name: string): DriverApi => ({
   sink: `deno-postgres.${name}`,
@@ -88,6 +89,12 @@ const MODULES: Record<string, Record<string, DriverApi>> = {
   'drizzle-kit': { defineConfig: DRIZZLE_KIT },
   // `new PrismaClient({ datasources: { db: { url } } })`, `datasourceUrl`: Prisma's engine reads the URL.
   '@prisma/client': { PrismaClient: { sink: 'PrismaClient', driver: 'prisma', consumer: 'prisma' } },
+  // Prisma's driver adapter (Prisma 7's only way to Postgres, Prisma 6's with driverAdapters):
+  // `new PrismaPg({ connectionString, ssl })` hands its options to a pg.Pool.
+  '@prisma/adapter-pg': { PrismaPg: pg('PrismaPg') },
+  // prisma.config.ts: `defineConfig({ datasource: { url: env('DATABASE_URL') } })`, the Prisma CLI's
+  // datasource; which client reads it depends on the installed Prisma (src/packages/clients.ts).
+  'prisma/config': { defineConfig: PRISMA_CONFIG },
   'deno-postgres': { Client: deno('Client'), Pool: deno('Pool') },
   tls: { connect: tls('connect'), createSecureContext: tls('createSecureContext'), TLSSocket: tls('TLSSocket') },
   https: { Agent: https('Agent'), request: https('request'), get: https('get') },
@@ -130,6 +137,7 @@ export function apiByName(dotted: string): DriverApi | undefined {
 /** Configuration files whose default export is a driver's configuration, by file name. */
 const CONFIG_FILES: Array<[RegExp, DriverApi, { environmentKeys?: boolean }]> = [
   [/(^|\/)drizzle\.config\.[cm]?[jt]s$/, DRIZZLE_KIT, {}],
+  [/(^|\/)prisma\.config\.[cm]?[jt]s$/, PRISMA_CONFIG, {}],
   [/(^|\/)mikro-orm\.config\.[cm]?[jt]s$/, MIKRO_ORM, {}],
   [/(^|\/)ormconfig\.[cm]?[jt]s$/, TYPEORM, {}],
   // knexfile.js: `{ development: {…}, production: {…} }`, one configuration per environment.

@@ -7,10 +7,12 @@ import type { NodeHandlers, SourceAnalysis } from './analysis.js';
 import { dottedName, isProcessEnv, memberName } from './names.js';
 import { flowOf } from './receivers.js';
 import { unwrapTs } from './fold.js';
+import { moduleOrigin } from './bindings.js';
 
 /** Where in a driver's configuration a connection string goes (the argument itself: an empty path). */
 // `conString`: connect-pg-simple's.
-const CONNECTION_STRING_KEYS = new Set(['connectionString', 'conString', 'url', 'uri', 'connection', 'databaseUrl', 'datasourceUrl', 'dsn']);
+// `directUrl`, `shadowDatabaseUrl`: prisma.config.ts's datasource.
+const CONNECTION_STRING_KEYS = new Set(['connectionString', 'conString', 'url', 'uri', 'connection', 'databaseUrl', 'datasourceUrl', 'dsn', 'directUrl', 'shadowDatabaseUrl']);
 
 function onMember(node: TSESTree.MemberExpression, analysis: SourceAnalysis): void {
   // process.env.X and import.meta.env.X (Vite, Astro).
@@ -21,11 +23,17 @@ function onMember(node: TSESTree.MemberExpression, analysis: SourceAnalysis): vo
   if (member) read(member.name, node, analysis);
 }
 
-/** `Deno.env.get('X')`. */
+/** `Deno.env.get('X')`; prisma.config.ts's `env('X')` (from `prisma/config`). */
 function onCall(node: TSESTree.CallExpression, analysis: SourceAnalysis): void {
-  if (dottedName(node.callee) !== 'Deno.env.get') return;
+  if (dottedName(node.callee) !== 'Deno.env.get' && !isPrismaEnv(node.callee, analysis)) return;
   const arg = node.arguments[0] ? unwrapTs(node.arguments[0]) : undefined;
   if (arg?.type === 'Literal' && typeof arg.value === 'string') read(arg.value, node, analysis);
+}
+
+function isPrismaEnv(callee: Node, analysis: SourceAnalysis): boolean {
+  if (callee.type !== 'Identifier' || callee.name !== 'env') return false;
+  const origin = moduleOrigin(callee, analysis.resolver);
+  return origin?.module === 'prisma/config' && origin.path.join('.') === 'env';
 }
 
 function read(name: string, node: Node, analysis: SourceAnalysis): void {
