@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { buildSummary } from '../../src/action/summary.js';
 import { readInputs } from '../../src/action/run.js';
+import { toolVersion } from '../../src/version.js';
 
 // The action's entry point runs as GitHub runs it: a node process with the GITHUB_* and INPUT_*
 // variables set and real files for $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY. The second test group
@@ -109,7 +110,8 @@ describe('GitHub Action entry point', () => {
 
     expect(run.summary).toContain('## sslguard: 13 errors, 12 warnings');
     expect(run.summary).toContain('annotated 10 of 13 errors and 10 of 12 warnings');
-    expect(run.summary).toMatch(/\| \[`no-ssl-disabled`\]\(https:\/\/github\.com\/sslguard\/sslguard\/blob\/main\/docs\/rules\.md#no-ssl-disabled\) \| 13 \| 0 \|/);
+    // Rule links name the tag of the version running, not main.
+    expect(run.summary).toContain(`| [\`no-ssl-disabled\`](https://github.com/sslguard/sslguard/blob/v${toolVersion()}/docs/rules.md#no-ssl-disabled) | 13 | 0 |`);
     expect(run.summary).toMatch(/\| \[`require-sslmode`\]\([^)]*\) \| 0 \| 12 \|/);
     expect(run.summary).toContain('| `services/svc07/.env.example` | 1 | 0 |');
     const all = run.summary.slice(run.summary.indexOf('### All findings'));
