@@ -1358,9 +1358,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix5 = POSIX_REGEX_SOURCE[rest2];
+                if (posix5) {
+                  prev.value = pre + posix5;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1877,7 +1877,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix5 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1887,8 +1887,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input2, regex, options, { glob, posix: posix4 });
-        const result2 = { glob, state, regex, posix: posix4, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input2, regex, options, { glob, posix: posix5 });
+        const result2 = { glob, state, regex, posix: posix5, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -1913,7 +1913,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input2, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch2.test = (input2, regex, options, { glob, posix: posix5 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1921,7 +1921,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output = match && format ? format(input2) : input2;
       if (match === false) {
@@ -1930,16 +1930,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex, options, posix4);
+          match = picomatch2.matchBase(input2, regex, options, posix5);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input2, glob, options, posix4 = options && options.windows) => {
+    picomatch2.matchBase = (input2, glob, options, posix5 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix4 }));
+      return regex.test(utils.basename(input2, { windows: posix5 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern2, options) => {
@@ -2021,7 +2021,7 @@ var node_module_default = { ...import_node_module.default, createRequire };
 // dist/src/action/run.js
 var import_node_fs8 = require("node:fs");
 var import_node_crypto4 = require("node:crypto");
-var import_node_path8 = __toESM(require("node:path"), 1);
+var import_node_path9 = __toESM(require("node:path"), 1);
 
 // dist/src/config/load.js
 var import_node_fs = require("node:fs");
@@ -7836,6 +7836,9 @@ function skippedSource(file, bytes) {
   return { facts: [], diagnostics };
 }
 
+// dist/src/engine/lint.js
+var import_node_path7 = require("node:path");
+
 // dist/src/engine/rule.js
 function defineRule(rule) {
   for (const example of [...rule.meta.examples.good, ...rule.meta.examples.bad]) {
@@ -10377,6 +10380,73 @@ function parseSuppressions(text) {
 
 // dist/src/engine/fingerprint.js
 var import_node_crypto2 = require("node:crypto");
+
+// dist/src/engine/line-hash.js
+var BLOCK_SIZE = 100;
+var BASE = 37n;
+var EOF = 65535;
+var SPACE = 32;
+var TAB = 9;
+var LF = 10;
+var CR = 13;
+var LEAVING = BigInt.asUintN(64, BASE ** BigInt(BLOCK_SIZE));
+function primaryLocationLineHashes(text) {
+  const window = new Array(BLOCK_SIZE).fill(0);
+  const startsLine = new Array(BLOCK_SIZE).fill(-1);
+  const seen = /* @__PURE__ */ new Map();
+  const out = /* @__PURE__ */ new Map();
+  let hash = 0n;
+  let index = 0;
+  let line = 0;
+  let atLineStart = true;
+  let afterCR = false;
+  const emit2 = () => {
+    const hex = hash.toString(16);
+    const n = (seen.get(hex) ?? 0) + 1;
+    seen.set(hex, n);
+    out.set(startsLine[index], `${hex}:${n}`);
+    startsLine[index] = -1;
+  };
+  const push = (c) => {
+    const leaving = window[index];
+    window[index] = c;
+    hash = BigInt.asUintN(64, BASE * hash + BigInt(c) - LEAVING * BigInt(leaving));
+    index = (index + 1) % BLOCK_SIZE;
+  };
+  const read2 = (code2) => {
+    if (code2 === SPACE || code2 === TAB || afterCR && code2 === LF) {
+      afterCR = false;
+      return;
+    }
+    let c = code2;
+    if (c === CR) {
+      c = LF;
+      afterCR = true;
+    } else {
+      afterCR = false;
+    }
+    if (startsLine[index] !== -1)
+      emit2();
+    if (atLineStart) {
+      atLineStart = false;
+      startsLine[index] = ++line;
+    }
+    if (c === LF)
+      atLineStart = true;
+    push(c);
+  };
+  for (let i = 0; i < text.length; i++)
+    read2(text.charCodeAt(i));
+  read2(EOF);
+  for (let i = 0; i < BLOCK_SIZE; i++) {
+    if (startsLine[index] !== -1)
+      emit2();
+    push(0);
+  }
+  return out;
+}
+
+// dist/src/engine/fingerprint.js
 var FINGERPRINT_VERSION = 2;
 var FINGERPRINT_KEY = `sslguard/v${FINGERPRINT_VERSION}`;
 function normalizedLines(finding, source) {
@@ -10403,16 +10473,27 @@ function digest(parts) {
 function fingerprintFindings(findings, sourceOf) {
   const order = findings.map((_, i) => i).sort((a, b) => byPosition(findings[a], findings[b]) || a - b);
   const seen = /* @__PURE__ */ new Map();
+  const lineHashes = /* @__PURE__ */ new Map();
   const out = findings.slice();
   for (const i of order) {
     const f = findings[i];
-    const hash = digest([f.ruleId, normalizedLines(f, sourceOf(f.file))]);
+    const source = sourceOf(f.file);
+    const hash = digest([f.ruleId, normalizedLines(f, source)]);
     const key = `${f.file}\0${hash}`;
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    out[i] = { ...f, fingerprint: `${hash}:${occurrence}` };
+    if (!lineHashes.has(f.file))
+      lineHashes.set(f.file, source?.text === void 0 ? void 0 : primaryLocationLineHashes(maskedText(source.text, source.secrets ?? [])));
+    const lineHash = lineHashes.get(f.file)?.get(f.line);
+    out[i] = { ...f, fingerprint: `${hash}:${occurrence}`, ...lineHash ? { lineHash } : {} };
   }
   return out;
+}
+function maskedText(text, secrets) {
+  let out = text;
+  for (const s of [...secrets].sort((a, b) => b.start - a.start))
+    out = out.slice(0, s.start) + MASK + out.slice(s.end);
+  return maskSecrets(out);
 }
 
 // dist/src/docs/example-manifests.js
@@ -12489,7 +12570,30 @@ function mergeTwins(findings) {
     const known = new Set(twin.related.map(relatedKey));
     twin.related = [...twin.related, ...f.related.filter((r) => !known.has(relatedKey(r)))];
   }
-  return out;
+  return out.map(capRelated);
+}
+var MAX_RELATED = 6;
+function capRelated(f) {
+  const related = f.related;
+  if (!related || related.length <= MAX_RELATED)
+    return f;
+  const dirOf = (file) => import_node_path7.posix.dirname(file).split("/");
+  const home = dirOf(f.file);
+  const distance = (file) => {
+    const dir = dirOf(file);
+    let n = 0;
+    while (n < dir.length && n < home.length && dir[n] === home[n])
+      n++;
+    return dir.length - n + (home.length - n);
+  };
+  const order = related.map((r, i) => ({ i, far: r.file === f.file ? -1 : distance(r.file) })).sort((a, b) => a.far - b.far || a.i - b.i);
+  const kept = new Set(order.slice(0, MAX_RELATED).map((o) => o.i));
+  const more = related.length - MAX_RELATED;
+  return {
+    ...f,
+    related: related.filter((_, i) => kept.has(i)),
+    message: `${f.message} ${more} more place${more === 1 ? "" : "s"} read${more === 1 ? "s" : ""} it too (not listed).`
+  };
 }
 function relatedKey(r) {
   return `${r.file}:${r.line}:${r.column}:${r.message}`;
@@ -12735,7 +12839,7 @@ var FileReader = class {
 
 // dist/src/engine/baseline.js
 var import_node_fs5 = require("node:fs");
-var import_node_path7 = __toESM(require("node:path"), 1);
+var import_node_path8 = __toESM(require("node:path"), 1);
 var BASELINE_VERSION = 1;
 var BaselineError = class extends Error {
   name = "BaselineError";
@@ -12749,12 +12853,12 @@ var BaselineLocation = class {
   constructor(cwd, display) {
     this.cwd = cwd;
     this.display = display;
-    this.abs = import_node_path7.default.resolve(cwd, display);
-    this.dir = import_node_path7.default.dirname(this.abs);
+    this.abs = import_node_path8.default.resolve(cwd, display);
+    this.dir = import_node_path8.default.dirname(this.abs);
   }
   /** A finding's path (POSIX, relative to the working directory) as the baseline records it. */
   pathOf(file) {
-    return import_node_path7.default.relative(this.dir, import_node_path7.default.resolve(this.cwd, file)).split(import_node_path7.default.sep).join("/");
+    return import_node_path8.default.relative(this.dir, import_node_path8.default.resolve(this.cwd, file)).split(import_node_path8.default.sep).join("/");
   }
 };
 function splitFingerprint(fingerprint) {
@@ -13044,6 +13148,15 @@ function exampleText(example) {
   return code2.trim() === "" ? `  ${example.file}` : `  ${example.file}:
 ${code2.split("\n").map((l) => `    ${l}`).join("\n")}`;
 }
+var FULL_DESCRIPTION_LIMIT = 1024;
+function fullDescription(rationale) {
+  if (rationale.length <= FULL_DESCRIPTION_LIMIT)
+    return rationale;
+  const more = " (More in the rule help.)";
+  const room = rationale.slice(0, FULL_DESCRIPTION_LIMIT - more.length);
+  const end = Math.max(room.lastIndexOf(". "), room.lastIndexOf(".\n"), room.lastIndexOf(": "));
+  return `${end > 0 ? room.slice(0, end + 1) : `${room.slice(0, room.length - 1)}\u2026`}${more}`;
+}
 function ruleDescriptor(meta) {
   const { securitySeverity, cwe } = classifyRule(meta);
   const url = ruleDocsUrl(meta.id);
@@ -13067,7 +13180,7 @@ function ruleDescriptor(meta) {
     id: meta.id,
     name: ruleName(meta.id),
     shortDescription: { text: meta.description },
-    fullDescription: { text: meta.rationale },
+    fullDescription: { text: fullDescription(meta.rationale) },
     helpUri: url,
     help: { text, markdown },
     defaultConfiguration: { level: meta.defaultSeverity },
@@ -13122,7 +13235,12 @@ function result(finding, ruleIndex, baselineUsed) {
       }
     ],
     ...trace.locations.length ? { relatedLocations: trace.locations } : {},
-    ...finding.fingerprint ? { partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint } } : {},
+    ...finding.fingerprint || finding.lineHash ? {
+      partialFingerprints: {
+        ...finding.lineHash ? { primaryLocationLineHash: finding.lineHash } : {},
+        ...finding.fingerprint ? { [FINGERPRINT_KEY]: finding.fingerprint } : {}
+      }
+    } : {},
     properties: {
       environment: finding.environment,
       ...finding.environmentReason ? { environmentReason: finding.environmentReason } : {},
@@ -13131,7 +13249,7 @@ function result(finding, ruleIndex, baselineUsed) {
     }
   };
   if (finding.suppressed) {
-    out.suppressions = [{ kind: "inSource", ...finding.suppressed.justification ? { justification: finding.suppressed.justification } : {} }];
+    out.suppressions = [{ kind: "inSource", status: "accepted", ...finding.suppressed.justification ? { justification: finding.suppressed.justification } : {} }];
   } else if (baselineUsed) {
     out.baselineState = "new";
   }
@@ -13446,8 +13564,8 @@ ${formatStylish(report, options)}::${token}::
 `);
     }
     if (inputs.sarifFile) {
-      const target = import_node_path8.default.resolve(workspace, inputs.sarifFile);
-      (0, import_node_fs8.mkdirSync)(import_node_path8.default.dirname(target), { recursive: true });
+      const target = import_node_path9.default.resolve(workspace, inputs.sarifFile);
+      (0, import_node_fs8.mkdirSync)(import_node_path9.default.dirname(target), { recursive: true });
       (0, import_node_fs8.writeFileSync)(target, formatSarif(report, options));
     }
     if (env2.GITHUB_STEP_SUMMARY) {

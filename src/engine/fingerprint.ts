@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../model.js';
 import { SourceText } from '../text/source.js';
 import { maskSecrets, MASK } from '../connection/mask.js';
+import { primaryLocationLineHashes } from './line-hash.js';
 
 /**
  * Stable identities for findings, so that code scanning (SARIF `partialFingerprints`) and
@@ -74,15 +75,26 @@ function digest(parts: readonly string[]): string {
 export function fingerprintFindings(findings: readonly Finding[], sourceOf: (file: string) => FingerprintSource | undefined): Finding[] {
   const order = findings.map((_, i) => i).sort((a, b) => byPosition(findings[a]!, findings[b]!) || a - b);
   const seen = new Map<string, number>();
+  const lineHashes = new Map<string, Map<number, string> | undefined>();
   const out = findings.slice();
   for (const i of order) {
     const f = findings[i]!;
-    const hash = digest([f.ruleId, normalizedLines(f, sourceOf(f.file))]);
+    const source = sourceOf(f.file);
+    const hash = digest([f.ruleId, normalizedLines(f, source)]);
     // Twins are counted per file: the same line in two files is two first occurrences.
     const key = `${f.file}\0${hash}`;
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    out[i] = { ...f, fingerprint: `${hash}:${occurrence}` };
+    if (!lineHashes.has(f.file)) lineHashes.set(f.file, source?.text === undefined ? undefined : primaryLocationLineHashes(maskedText(source.text, source.secrets ?? [])));
+    const lineHash = lineHashes.get(f.file)?.get(f.line);
+    out[i] = { ...f, fingerprint: `${hash}:${occurrence}`, ...(lineHash ? { lineHash } : {}) };
   }
   return out;
+}
+
+/** The file with its known secrets and every password in a connection string masked: what the line hashes see. */
+function maskedText(text: string, secrets: readonly { start: number; end: number }[]): string {
+  let out = text;
+  for (const s of [...secrets].sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + MASK + out.slice(s.end);
+  return maskSecrets(out);
 }
