@@ -30,15 +30,17 @@ function resolveIn(packages: Record<string, LockEntry>, from: string, name: stri
 }
 
 /**
- * Adds `dependencies` (names locked by this checkout, at their locked versions) and the packed
- * tarball of sslguard to the project's package.json, and writes the matching package-lock.json.
+ * Adds `dependencies` (names locked by this checkout, at their locked versions) and sslguard, from
+ * its packed tarball or a `git+file:` URL with a commit, to the project's package.json, and writes
+ * the matching package-lock.json.
  */
-export function lockOfflineProject(project: string, tarball: string, dependencies: string[]): void {
+export function lockOfflineProject(project: string, sslguard: string, dependencies: string[]): void {
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const packages = lock.packages;
   const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as Record<string, unknown>;
   const packed = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as LockEntry & { name: string; bin: Record<string, string>; engines: Record<string, string>; license: string };
-  const spec = `file:../${basename(tarball)}`;
+  const git = sslguard.startsWith('git+');
+  const spec = git ? sslguard : `file:../${basename(sslguard)}`;
   const wanted: Record<string, string> = { sslguard: spec };
   for (const name of dependencies) wanted[name] = packages[`node_modules/${name}`]!.version!;
 
@@ -63,7 +65,7 @@ export function lockOfflineProject(project: string, tarball: string, dependencie
   out['node_modules/sslguard'] = {
     version: packed.version,
     resolved: spec,
-    integrity: `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`,
+    ...(git ? { hasInstallScript: true } : { integrity: `sha512-${createHash('sha512').update(readFileSync(sslguard)).digest('base64')}` }),
     license: packed.license,
     dependencies: packed.dependencies,
     bin: packed.bin,

@@ -116,4 +116,22 @@ describe('npm pack', () => {
     expect(found).toEqual(['.env.production:1 sslguard/no-ssl-disabled', 'src/db.ts:3 sslguard/no-reject-unauthorized']);
     expect((require(join(project, 'node_modules', 'eslint', 'package.json')) as { version: string }).version).toMatch(/^10\./);
   });
+
+  it('installs as a git dependency (`github:…#tag`) too: npm runs `prepare` in the clone, which builds the bundle', () => {
+    // What `npm install --save-dev github:sslguard/sslguard#v0.1.0` does, from this repository's commit.
+    const head = run('git', ['rev-parse', 'HEAD'], root);
+    if (head.status !== 0) throw new Error(`git rev-parse failed (install git): ${head.stderr}`);
+    const gitProject = join(work, 'git-project');
+    mkdirSync(gitProject);
+    run('npm', ['init', '-y'], gitProject);
+    lockOfflineProject(gitProject, `git+file://${root}#${head.stdout.trim()}`, []);
+    const ci = run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], gitProject);
+    expect(ci.status, ci.stderr).toBe(0);
+    const bin = join(gitProject, 'node_modules', '.bin', 'sslguard');
+    cpSync(join(root, 'fixtures', 'supabase-agent'), join(gitProject, 'repo'), { recursive: true });
+    const scan = run(bin, ['--format', 'json', 'repo'], gitProject);
+    expect(scan.stderr).toBe('');
+    expect(scan.status).toBe(1);
+    expect(existsSync(join(gitProject, 'node_modules', 'sslguard', 'dist', 'bundle', 'cli.js'))).toBe(true);
+  }, 300_000);
 });
