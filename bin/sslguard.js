@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Thin launcher. The CLI is built by `npm ci` (the prepare script): tsc writes dist/src, esbuild
-// bundles it into dist/bundle, which starts faster and is preferred (scripts/bundle.mjs). A bundle
-// older than dist/src is stale (tsc was run alone) and is passed over, as is a missing one.
-import { statSync } from 'node:fs';
+// Thin launcher. The published package holds the bundle (dist/bundle) only. In a checkout, `npm ci`
+// (the prepare script) builds both: tsc writes dist/src, esbuild bundles it into dist/bundle
+// (scripts/bundle.mjs), which starts faster and is preferred. A bundle older than dist/src is stale
+// (tsc was run alone) and is passed over, as is a missing one.
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const args = process.argv.slice(2);
@@ -32,8 +33,7 @@ async function loadCli() {
 
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // Answered without loading the CLI: tools and hooks call this to probe for sslguard.
-  const { toolVersion } = await import('../dist/src/version.js');
-  process.stdout.write(`${toolVersion()}\n`);
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
   const { main } = await loadCli();
   main(args).then(

@@ -447,6 +447,11 @@ export interface Finding {
    * line number): SARIF `partialFingerprints` and baselines use it. Set by `lintSources`.
    */
   fingerprint?: string;
+  /**
+   * GitHub code scanning's `primaryLocationLineHash` for the finding's first line, computed as
+   * github/codeql-action's upload computes it, over the file with passwords masked (SARIF only).
+   */
+  lineHash?: string;
   /** The id of the rule's message template (`tlsOption`, `nodeTls`); the ESLint plugin reports with it. */
   messageId?: string;
   /** The values of the message's `{{placeholders}}`, masked like the message. */

@@ -19,7 +19,10 @@ export function toolVersion(): string {
 export const TOOL_NAME = 'sslguard';
 export const HOMEPAGE = 'https://github.com/sslguard/sslguard';
 
-/** Where a rule's documentation lives. */
+/**
+ * Where a rule's documentation lives: docs/rules.md at the tag of the version running, as it was
+ * when this version was released (the package ships the same file), not as it is on `main` now.
+ */
 export function ruleDocsUrl(ruleId: string): string {
-  return `${HOMEPAGE}/blob/main/docs/rules.md#${ruleId}`;
+  return `${HOMEPAGE}/blob/v${toolVersion()}/docs/rules.md#${ruleId}`;
 }

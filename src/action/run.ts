@@ -17,9 +17,10 @@ import { workingBoundary } from '../files/boundary.js';
 import { ANNOTATION_LIMIT, buildSummary, type AnnotationCounts } from './summary.js';
 import { appendOutput, appendSummary } from './workflow-files.js';
 
-// The GitHub Action's entry point (action.yml runs dist/src/action/main.js): scan the workspace,
+// The GitHub Action (action.yml runs action/index.js, the bundle of main.ts): scan the workspace,
 // print the report to the log, annotate, write the job summary, SARIF and step outputs, and exit
-// per `fail-on`. Inputs arrive as INPUT_* variables that action.yml sets from `inputs.*`.
+// per `fail-on`. Inputs arrive as the runner passes them to a JavaScript action: INPUT_<NAME>, the
+// name upper-cased with spaces as underscores and hyphens kept (`fail-on` is `INPUT_FAIL-ON`).
 
 export interface ActionIo {
   env: Record<string, string | undefined>;
@@ -50,24 +51,29 @@ function booleanInput(name: string, raw: string | undefined, fallback: boolean):
   throw new InputError(`input \`${name}\` must be true or false, not "${value}"`);
 }
 
+/** An input as the runner names it in the environment (what the toolkit's `getInput` reads). */
+function input(env: Record<string, string | undefined>, name: string): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
 export function readInputs(env: Record<string, string | undefined>): ActionInputs {
   // One path per line, so that paths may contain spaces.
-  const paths = (env.INPUT_PATHS ?? '')
+  const paths = input(env, 'paths')
     .split(/\r?\n/)
     .map((p) => p.trim())
     .filter(Boolean);
-  const failOn = (env.INPUT_FAIL_ON ?? '').trim() || 'error';
+  const failOn = input(env, 'fail-on') || 'error';
   if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'none') {
     throw new InputError(`input \`fail-on\` must be error, warning or none, not "${failOn}"`);
   }
-  const config = (env.INPUT_CONFIG ?? '').trim();
-  const sarifFile = (env.INPUT_SARIF_FILE ?? '').trim();
-  const baseline = (env.INPUT_BASELINE ?? '').trim();
+  const config = input(env, 'config');
+  const sarifFile = input(env, 'sarif-file');
+  const baseline = input(env, 'baseline');
   return {
     paths: paths.length ? paths : ['.'],
     ...(config ? { config } : {}),
     failOn,
-    annotate: booleanInput('annotate', env.INPUT_ANNOTATE, true),
+    annotate: booleanInput('annotate', input(env, 'annotate'), true),
     ...(sarifFile ? { sarifFile } : {}),
     ...(baseline ? { baseline } : {}),
   };

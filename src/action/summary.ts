@@ -22,21 +22,56 @@ export interface SummaryContext {
   blobUrl?: string;
 }
 
-/** Table cell text: pipes escaped, HTML neutralised (messages hold `<CA file>`), newlines as breaks, other controls as escapes. */
+// Markdown for table cells of GitHub's job summary (CommonMark with GFM tables). Text outside code
+// spans has Markdown's and HTML's special characters backslash-escaped (messages hold `<CA file>`,
+// `*`, `_`); text inside a code span is literal in CommonMark, so there only the table's pipes are
+// escaped (GFM removes that backslash before reading the span) and nothing is turned into an entity,
+// which a code span would show as `&amp;`. A row is one line: line breaks become spaces.
+// Hand-written: the Markdown libraries render Markdown, none writes it for a table cell.
+
+/** Plain text in a table cell. */
 export function cell(text: string): string {
-  return printable(
-    text
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/\|/g, '\\|')
-      .replace(/\r?\n|\r/g, '<br>'),
-  );
+  return oneLine(text).replace(/[\\`*_[\]<>&|~!#]/g, '\\$&');
 }
 
-function code(text: string): string {
-  // A path with a backtick cannot sit in a one-backtick code span; it is shown plain.
-  return text.includes('`') ? cell(text) : `\`${cell(text)}\``;
+/** Text as a code span, whatever backticks it holds (and, in a table cell, pipes). */
+function code(text: string, inTable = true): string {
+  const body = oneLine(text);
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  // A span that starts or ends with a backtick needs a space inside its fence (stripped on rendering).
+  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${inTable ? body.replace(/\|/g, '\\|') : body}${pad}${fence}`;
+}
+
+/** A message: its `code spans` stay code spans, the rest is plain text. */
+function message(text: string): string {
+  const line = oneLine(text);
+  let out = '';
+  let i = 0;
+  while (i < line.length) {
+    const open = /`+/g;
+    open.lastIndex = i;
+    const start = open.exec(line);
+    if (!start) break;
+    // A code span closes at the next backtick run of the same length (CommonMark 6.1).
+    const close = new RegExp(`(?<!\`)${start[0]}(?!\`)`, 'g');
+    close.lastIndex = start.index + start[0].length;
+    const end = close.exec(line);
+    if (!end) {
+      out += cell(line.slice(i, start.index + start[0].length));
+      i = start.index + start[0].length;
+      continue;
+    }
+    out += cell(line.slice(i, start.index)) + line.slice(start.index, end.index + end[0].length).replace(/\|/g, '\\|');
+    i = end.index + end[0].length;
+  }
+  return out + cell(line.slice(i));
+}
+
+/** One line, other control characters from the repository shown as escapes (`printable`). */
+function oneLine(text: string): string {
+  return printable(text.replace(/\r?\n|\r/g, ' '));
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -84,21 +119,21 @@ export function buildSummary(report: Report, context: SummaryContext, limitBytes
   if (baselined !== undefined) facts.push(`${baselined} in the baseline (not listed)`);
   if (report.diagnostics.length) facts.push(plural(report.diagnostics.length, 'file') + ' not fully scanned');
   facts.push(`fail-on: \`${context.failOn}\``);
-  if (context.sarifFile) facts.push(`SARIF: ${code(context.sarifFile)}`);
+  if (context.sarifFile) facts.push(`SARIF: ${code(context.sarifFile, false)}`);
   head.push(facts.join(' · '), '');
   const note = annotationNote(context.annotations);
   if (note && findings.length) head.push(note, '');
 
   if (findings.length) {
     head.push('### Findings by rule', '', '| Rule | Errors | Warnings |', '| --- | ---: | ---: |');
-    for (const [rule, c] of countBy(findings, (f) => f.ruleId)) head.push(`| [\`${cell(rule)}\`](${ruleDocsUrl(rule)}) | ${c.error} | ${c.warning} |`);
+    for (const [rule, c] of countBy(findings, (f) => f.ruleId)) head.push(`| [${code(rule)}](${ruleDocsUrl(rule)}) | ${c.error} | ${c.warning} |`);
     head.push('', '### Findings by file', '', '| File | Errors | Warnings |', '| --- | ---: | ---: |');
     for (const [file, c] of countBy(findings, (f) => f.file)) head.push(`| ${code(file)} | ${c.error} | ${c.warning} |`);
     head.push('', '### All findings', '', '| Severity | Location | Rule | Message |', '| --- | --- | --- | --- |');
   }
 
-  const rows: string[] = findings.map((f) => `| ${f.severity} | ${location(f, context.blobUrl)} | \`${cell(f.ruleId)}\` | ${cell(f.message)} |`);
-  const diagnosticRows = report.diagnostics.map((d: Diagnostic) => `| ${code(d.line !== undefined ? `${d.file}:${d.line}` : d.file)} | ${cell(d.message)} |`);
+  const rows: string[] = findings.map((f) => `| ${f.severity} | ${location(f, context.blobUrl)} | ${code(f.ruleId)} | ${message(f.message)} |`);
+  const diagnosticRows = report.diagnostics.map((d: Diagnostic) => `| ${code(d.line !== undefined ? `${d.file}:${d.line}` : d.file)} | ${message(d.message)} |`);
   const diagnosticHead = ['', '### Files not fully scanned', '', '| File | Reason |', '| --- | --- |'];
 
   const out = head.join('\n');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../model.js';
 import { SourceText } from '../text/source.js';
 import { maskSecrets, MASK } from '../connection/mask.js';
+import { primaryLocationLineHashes } from './line-hash.js';
 
 /**
  * Stable identities for findings, so that code scanning (SARIF `partialFingerprints`) and
@@ -108,16 +109,38 @@ export function fingerprintFindings(findings: readonly Finding[], sourceOf: (fil
   const order = findings.map((_, i) => i).sort((a, b) => byPosition(findings[a]!, findings[b]!) || a - b);
   const seen = new Map<string, number>();
   const prepared = new Map<string, PreparedSource | undefined>();
+  const lineHashes = new Map<string, Map<number, string> | undefined>();
   const out = findings.slice();
   for (const i of order) {
     const f = findings[i]!;
     if (!prepared.has(f.file)) prepared.set(f.file, prepare(sourceOf(f.file)));
-    const hash = digest([f.ruleId, preparedLines(f, prepared.get(f.file))]);
+    const source = prepared.get(f.file);
+    const hash = digest([f.ruleId, preparedLines(f, source)]);
     // Twins are counted per file: the same line in two files is two first occurrences.
     const key = `${f.file}\0${hash}`;
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    out[i] = { ...f, fingerprint: `${hash}:${occurrence}` };
+    if (!lineHashes.has(f.file)) lineHashes.set(f.file, source === undefined ? undefined : primaryLocationLineHashes(maskedText(source)));
+    const lineHash = lineHashes.get(f.file)?.get(f.line);
+    out[i] = { ...f, fingerprint: `${hash}:${occurrence}`, ...(lineHash ? { lineHash } : {}) };
   }
   return out;
+}
+
+/**
+ * The file with its known secrets and every password in a connection string masked: what the line
+ * hashes see. Built in one pass over the sorted ranges (overlapping ones merged), linear in the file.
+ */
+function maskedText({ text, secrets }: PreparedSource): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const s of secrets) {
+    if (s.end <= at) continue;
+    if (s.start >= at) {
+      parts.push(text.slice(at, s.start), MASK);
+    }
+    at = s.end;
+  }
+  parts.push(text.slice(at));
+  return maskSecrets(parts.join(''));
 }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { GitInfo } from '../discovery/walk.js';
 import type { TSESTree } from '../extract/js/ast.js';
 import type { Diagnostic, Fact, FactOf, FileFact, Finding, Severity } from '../model.js';
@@ -173,7 +174,42 @@ function mergeTwins(findings: Finding[]): Finding[] {
     const known = new Set(twin.related!.map(relatedKey));
     twin.related = [...twin.related!, ...f.related.filter((r) => !known.has(relatedKey(r)))];
   }
-  return out;
+  return out.map(capRelated);
+}
+
+/** A finding lists at most this many related places; the message counts the rest. */
+export const MAX_RELATED = 6;
+
+/**
+ * A `.env` value of a monorepo can be read by code in many packages: the trace keeps the places
+ * nearest the finding's file (its own package's readers before other packages'), the origin first,
+ * at most MAX_RELATED, and says how many more read it. A reader of another package is not why the
+ * value is judged as it is, and twenty links made a 3,000-character SARIF message.
+ */
+function capRelated(f: Finding): Finding {
+  const related = f.related;
+  if (!related || related.length <= MAX_RELATED) return f;
+  const dirOf = (file: string) => posix.dirname(file).split('/');
+  const home = dirOf(f.file);
+  // Steps between the directories in the tree: `src/db.ts` beside a root `.env` is 1 away,
+  // `packages/api/src/db.ts` (another package's code) 3.
+  const distance = (file: string) => {
+    const dir = dirOf(file);
+    let n = 0;
+    while (n < dir.length && n < home.length && dir[n] === home[n]) n++;
+    return dir.length - n + (home.length - n);
+  };
+  // Places in the finding's own file (the origin) first, then the nearest.
+  const order = related
+    .map((r, i) => ({ i, far: r.file === f.file ? -1 : distance(r.file) }))
+    .sort((a, b) => a.far - b.far || a.i - b.i);
+  const kept = new Set(order.slice(0, MAX_RELATED).map((o) => o.i));
+  const more = related.length - MAX_RELATED;
+  return {
+    ...f,
+    related: related.filter((_, i) => kept.has(i)),
+    message: `${f.message} ${more} more place${more === 1 ? '' : 's'} read${more === 1 ? 's' : ''} it too (not listed).`,
+  };
 }
 
 function relatedKey(r: RelatedLocation): string {

@@ -9,9 +9,10 @@ import { classifyRule } from './rule-classification.js';
 import { position, relatedOf } from './related.js';
 
 // SARIF 2.1.0 as GitHub code scanning reads it: rules with help and `security-severity`,
-// results at exact UTF-16 ranges relative to %SRCROOT%, our own fingerprints (GitHub's
-// `primaryLocationLineHash` is its to compute), inline suppressions, and the files sslguard could
-// not read as tool execution notifications. Written as plain objects against @types/sarif: the
+// results at exact UTF-16 ranges relative to %SRCROOT%, fingerprints (GitHub's
+// `primaryLocationLineHash`, as its upload action computes it, and our own), inline suppressions
+// as accepted (GitHub closes those alerts), and the files sslguard could not read as tool
+// execution notifications. Written as plain objects against @types/sarif: the
 // format is data, no library is needed to produce it.
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -49,6 +50,18 @@ function exampleText(example: RuleExample): string {
   return code.trim() === '' ? `  ${example.file}` : `  ${example.file}:\n${code.split('\n').map((l) => `    ${l}`).join('\n')}`;
 }
 
+/** Code scanning rejects a `fullDescription` longer than this; the whole rationale is in `help`. */
+export const FULL_DESCRIPTION_LIMIT = 1024;
+
+/** The rationale, cut after its last whole sentence that fits the limit (the rest is in `help`). */
+export function fullDescription(rationale: string): string {
+  if (rationale.length <= FULL_DESCRIPTION_LIMIT) return rationale;
+  const more = ' (More in the rule help.)';
+  const room = rationale.slice(0, FULL_DESCRIPTION_LIMIT - more.length);
+  const end = Math.max(room.lastIndexOf('. '), room.lastIndexOf('.\n'), room.lastIndexOf(': '));
+  return `${end > 0 ? room.slice(0, end + 1) : `${room.slice(0, room.length - 1)}…`}${more}`;
+}
+
 function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
   const { securitySeverity, cwe } = classifyRule(meta);
   const url = ruleDocsUrl(meta.id);
@@ -72,7 +85,7 @@ function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
     id: meta.id,
     name: ruleName(meta.id),
     shortDescription: { text: meta.description },
-    fullDescription: { text: meta.rationale },
+    fullDescription: { text: fullDescription(meta.rationale) },
     helpUri: url,
     help: { text, markdown },
     defaultConfiguration: { level: meta.defaultSeverity },
@@ -138,7 +151,14 @@ function result(finding: Finding, ruleIndex: number, baselineUsed: boolean): Sar
       },
     ],
     ...(trace.locations.length ? { relatedLocations: trace.locations } : {}),
-    ...(finding.fingerprint ? { partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint } } : {}),
+    ...(finding.fingerprint || finding.lineHash
+      ? {
+          partialFingerprints: {
+            ...(finding.lineHash ? { primaryLocationLineHash: finding.lineHash } : {}),
+            ...(finding.fingerprint ? { [FINGERPRINT_KEY]: finding.fingerprint } : {}),
+          },
+        }
+      : {}),
     properties: {
       environment: finding.environment,
       ...(finding.environmentReason ? { environmentReason: finding.environmentReason } : {}),
@@ -147,12 +167,15 @@ function result(finding: Finding, ruleIndex: number, baselineUsed: boolean): Sar
     },
   };
   if (finding.suppressed) {
-    out.suppressions = [{ kind: 'inSource', ...(finding.suppressed.justification ? { justification: finding.suppressed.justification } : {}) }];
+    // Code scanning closes an alert whose suppression is accepted (GitHub's SARIF documentation names
+    // the field `suppressions[].state`; SARIF 2.1.0 and its schema call it `status`). The comment
+    // that suppressed it is the accepted decision; its text after `--` is the justification.
+    out.suppressions = [{ kind: 'inSource', status: 'accepted', ...(finding.suppressed.justification ? { justification: finding.suppressed.justification } : {}) }];
   } else if (baselineUsed) {
     // Findings a baseline covers are left out of the log rather than written with
-    // `baselineState: "unchanged"`: GitHub code scanning reads neither `baselineState` nor
-    // `suppressions`, so every result it receives becomes an open alert, and a baseline exists to
-    // keep known findings from alerting. What remains is new relative to the baseline; other
+    // `baselineState: "unchanged"`: GitHub code scanning does not read `baselineState`, so every
+    // result it receives becomes an alert, and a baseline exists to keep known findings from
+    // alerting. What remains is new relative to the baseline; other
     // viewers (VS Code's SARIF viewer) show that state. The count is in the run's properties.
     out.baselineState = 'new';
   }

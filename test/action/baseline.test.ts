@@ -38,7 +38,7 @@ async function action(dir: string, inputs: Record<string, string>) {
     GITHUB_OUTPUT: join(state, 'output'),
     GITHUB_STEP_SUMMARY: join(state, 'summary.md'),
     NO_COLOR: '1',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase().replace(/-/g, '_')}`, v])),
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
   };
   const code = await runAction({ env, stdout: (s) => (stdout += s), now: NOW });
   return { code, stdout, summary: readFileSync(join(state, 'summary.md'), 'utf8'), output: readFileSync(join(state, 'output'), 'utf8') };

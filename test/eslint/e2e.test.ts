@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { rules } from '../../rules/index.js';
-import { blockAfter } from '../helpers/readme.js';
+import { blockAfter, eslintConfigName } from '../helpers/readme.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
@@ -26,7 +26,7 @@ beforeAll(() => {
   symlinkSync(root, join(project, 'node_modules', 'sslguard'), 'dir');
   symlinkSync(dirname(require.resolve('@typescript-eslint/parser/package.json')), join(project, 'node_modules', '@typescript-eslint', 'parser'), 'dir');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'orders-api', private: true, type: 'module' }, null, 2) + '\n');
-  writeFileSync(join(project, 'eslint.config.js'), blockAfter('## ESLint plugin', 'js'));
+  writeFileSync(join(project, eslintConfigName()), blockAfter('## ESLint plugin', 'js'));
   // Every TS/JS file of the driver corpus, and config files the processor reads.
   cpSync(join(root, 'fixtures', 'drivers'), join(project, 'src'), { recursive: true });
   rmSync(join(project, 'src', 'README.md'));

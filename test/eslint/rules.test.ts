@@ -9,6 +9,7 @@ import { RuleTester } from 'eslint';
 import tsParser from '@typescript-eslint/parser';
 import plugin, { CLI_ONLY_RULES } from '../../src/eslint/plugin.js';
 import { rules } from '../../rules/index.js';
+import { toolVersion } from '../../src/version.js';
 
 RuleTester.afterAll = afterAll;
 RuleTester.describe = describe;
@@ -47,7 +48,7 @@ describe('the plugin', () => {
     expect(CLI_ONLY_RULES).toEqual(['gitignore-certs', 'gitignore-env', 'key-permissions']);
     for (const r of rules.filter((x) => !CLI_ONLY_RULES.includes(x.meta.id))) {
       const meta = rule(r.meta.id).meta!;
-      expect(meta.docs!.url).toBe(`https://github.com/sslguard/sslguard/blob/main/docs/rules.md#${r.meta.id}`);
+      expect(meta.docs!.url).toBe(`https://github.com/sslguard/sslguard/blob/v${toolVersion()}/docs/rules.md#${r.meta.id}`);
       expect(meta.messages).toEqual(expect.objectContaining(r.meta.messages));
       expect(plugin.configs.recommended.rules![`sslguard/${r.meta.id}`]).toBe(r.meta.defaultSeverity === 'error' ? 'error' : 'warn');
     }

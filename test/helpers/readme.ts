@@ -12,3 +12,11 @@ export function blockAfter(heading: string, lang: string, nth = 0): string {
   if (!blocks[nth]) throw new Error(`no \`\`\`${lang} block #${nth} after "${heading}"`);
   return blocks[nth]![1]!;
 }
+
+/** The file name the README's ESLint section tells users to write its config snippet into. */
+export function eslintConfigName(): string {
+  const section = readme.slice(readme.indexOf('## ESLint plugin'));
+  const name = /write `(eslint\.config\.[mc]?[jt]s)`/.exec(section.slice(0, section.indexOf('```')));
+  if (!name) throw new Error('the README\'s ESLint section names no eslint.config file before its snippet');
+  return name[1]!;
+}

@@ -147,3 +147,43 @@ describe('related locations in GitHub annotations', () => {
     expect(lines[1]).toBe(`::warning file=.env.example,line=1,endLine=1,col=14,endColumn=70,title=sslguard%3A require-sslmode::${plain.message}`);
   });
 });
+
+describe('a value read by code in many packages', () => {
+  it('lists at most 6 places, the reading package nearest the value first, and counts the rest', async () => {
+    const { main } = await import('../../src/cli.js');
+    const { mkdirSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'sslguard-related-mono-'));
+    const write = (rel: string, text: string) => {
+      mkdirSync(join(dir, rel, '..'), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    };
+    const reader = "import { Pool } from 'pg';\nexport const pool = new Pool({ connectionString: process.env.DATABASE_URL });\n";
+    write('package.json', '{ "name": "mono", "private": true, "workspaces": ["packages/*"] }\n');
+    write('.env.example', 'DATABASE_URL=postgresql://app@db.abcd1234.supabase.co:5432/postgres?sslmode=require\n');
+    write('src/db.ts', reader);
+    for (let i = 1; i <= 20; i++) {
+      write(`packages/p${String(i).padStart(2, '0')}/package.json`, `{ "name": "p${i}" }\n`);
+      write(`packages/p${String(i).padStart(2, '0')}/src/db.ts`, reader);
+    }
+    const run = async (format: string) => {
+      let out = '';
+      await main(['--format', format, '.'], { cwd: dir, stdout: (s) => (out += s), stderr: () => {}, isTTY: false, env: {} });
+      return out;
+    };
+    const report = JSON.parse(await run('json')) as { findings: Array<{ file: string; message: string; related?: Array<{ file: string }> }> };
+    const onEnv = report.findings.filter((f) => f.file === '.env.example' && f.related);
+    expect(onEnv.length).toBeGreaterThan(0);
+    for (const f of onEnv) {
+      expect(f.related!.length).toBe(6);
+      expect(f.related![0]!.file).toBe('.env.example');
+      // The root package's own reader is kept; 21 readers, 5 listed.
+      expect(f.related!.map((r) => r.file)).toContain('src/db.ts');
+      expect(f.message).toMatch(/ 16 more places read it too \(not listed\)\.$/);
+    }
+    const sarif = JSON.parse(await run('sarif'));
+    for (const r of sarif.runs[0].results.filter((x: any) => x.relatedLocations)) {
+      expect(r.relatedLocations.length).toBeLessThanOrEqual(6);
+      expect(r.message.text.length).toBeLessThan(1200);
+    }
+  });
+});

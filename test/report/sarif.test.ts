@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
 import { rules } from '../../rules/index.js';
 import { ruleDocsUrl, toolVersion } from '../../src/version.js';
-import { pathToUriReference } from '../../src/report/sarif.js';
-import { CLASSIFIED_RULE_IDS } from '../../src/report/rule-classification.js';
+import { fullDescription, pathToUriReference } from '../../src/report/sarif.js';
+import { primaryLocationLineHashes } from '../../src/engine/line-hash.js';
+import { CLASSIFIED_RULE_IDS, classifyRule } from '../../src/report/rule-classification.js';
 import { multitool } from '../helpers/sarif-multitool.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -53,7 +54,11 @@ describe('SARIF output', () => {
     for (const [i, rule] of rules.entries()) {
       const d = run.tool.driver.rules[i];
       expect(d.shortDescription.text).toBe(rule.meta.description);
-      expect(d.fullDescription.text).toBe(rule.meta.rationale);
+      // Code scanning takes at most 1,024 characters; the whole rationale is in the help.
+      expect(d.fullDescription.text).toBe(fullDescription(rule.meta.rationale));
+      expect(d.fullDescription.text.length, rule.meta.id).toBeLessThanOrEqual(1024);
+      if (rule.meta.rationale.length <= 1024) expect(d.fullDescription.text).toBe(rule.meta.rationale);
+      else expect(rule.meta.rationale.startsWith(d.fullDescription.text.replace(/ \(More in the rule help\.\)$/, ''))).toBe(true);
       expect(d.helpUri).toBe(ruleDocsUrl(rule.meta.id));
       expect(d.defaultConfiguration.level).toBe(rule.meta.defaultSeverity);
       expect(d.help.text).toContain(rule.meta.rationale);
@@ -72,6 +77,24 @@ describe('SARIF output', () => {
 
   it('gives every catalogue rule an explicit security-severity', () => {
     expect([...CLASSIFIED_RULE_IDS].sort()).toEqual(rules.map((r) => r.meta.id).sort());
+  });
+
+  it("the README's security-severity table lists every rule with its score, level and CWEs, highest first", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| Rule | `security-severity` | Code scanning | CWE | Why |'));
+    const lines = table.split('\n').slice(2);
+    const rows = lines.slice(0, lines.findIndex((l) => !l.startsWith('|'))).map((l) => l.split('|').map((c) => c.trim()));
+    const level = (score: number) => (score >= 9 ? 'critical' : score >= 7 ? 'high' : score >= 4 ? 'medium' : 'low');
+    expect(rows.map((r) => r[1]!.replace(/`/g, '')).sort()).toEqual(rules.map((r) => r.meta.id).sort());
+    for (const [, id, score, scanning, cwe] of rows) {
+      const rule = rules.find((r) => r.meta.id === id!.replace(/`/g, ''))!;
+      const c = classifyRule(rule.meta);
+      expect(score, id).toBe(c.securitySeverity);
+      expect(scanning, id).toBe(level(Number(c.securitySeverity)));
+      expect(cwe, id).toBe(c.cwe.length ? c.cwe.join(', ') : '–');
+    }
+    const scores = rows.map((r) => Number(r[2]));
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
   it('writes results at exact ranges relative to %SRCROOT%, with fingerprints, suppressions and notifications', async () => {
@@ -94,7 +117,8 @@ describe('SARIF output', () => {
     expect(active.properties).toMatchObject({ environment: 'unknown', consumer: 'unknown', effectiveTls: 'plaintext' });
     expect(active.partialFingerprints['sslguard/v2']).toMatch(/^[0-9a-f]{32}:1$/);
     expect(suppressed.locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 59, endLine: 3, endColumn: 66 });
-    expect(suppressed.suppressions).toEqual([{ kind: 'inSource', justification: 'replica on the VPC peering link, ADR-12' }]);
+    // Accepted: code scanning closes the alert, with the comment's reason as the justification.
+    expect(suppressed.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'replica on the VPC peering link, ADR-12' }]);
 
     const invocation = run.invocations[0];
     expect(invocation.executionSuccessful).toBe(true);
@@ -110,14 +134,36 @@ describe('SARIF output', () => {
   it('keeps fingerprints when unrelated lines move, so code scanning does not reopen alerts', async () => {
     const before = await sarifOf(tempRepo({ '.env.example': PROD_DISABLED }));
     const after = await sarifOf(tempRepo({ '.env.example': `# Supabase project for the agent\nLOG_LEVEL=info\n\n${PROD_DISABLED}` }));
-    const fp = (log: any) => log.runs[0].results.map((r: any) => [r.ruleId, r.partialFingerprints['sslguard/v2']]);
+    const fp = (log: any) => log.runs[0].results.map((r: any) => [r.ruleId, r.partialFingerprints['sslguard/v2'], r.partialFingerprints.primaryLocationLineHash]);
     expect(after.log.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBe(4);
-    expect(fp(before.log)).toEqual([['no-ssl-disabled', expect.stringMatching(/^[0-9a-f]{32}:1$/)]]);
+    // Both: ours, and GitHub's own line hash, which a REST upload would otherwise lack.
+    expect(fp(before.log)).toEqual([['no-ssl-disabled', expect.stringMatching(/^[0-9a-f]{32}:1$/), expect.stringMatching(/^[0-9a-f]{1,16}:1$/)]]);
     expect(fp(after.log)).toEqual(fp(before.log));
     // Through the whole scan, the flagged line's text is part of the identity: two different lines differ.
     const two = await sarifOf(tempRepo({ '.env.example': `${PROD_DISABLED}${PROD_DISABLED.replace('DATABASE_URL', 'REPLICA_URL')}` }));
     const [a, b] = fp(two.log).map((r: any) => r[1]);
     expect(a.split(':')[0]).not.toBe(b.split(':')[0]);
+  });
+
+  it("writes primaryLocationLineHash as the upload action computes it, so the action keeps it and a REST upload has it", async () => {
+    const text = `# Supabase\r\n\tLOG_LEVEL=info\r\n${PROD_DISABLED.replace('\n', '\r\n')}const x = 1;\n`;
+    const { log } = await sarifOf(tempRepo({ '.env.example': text }));
+    const [result] = log.runs[0].results;
+    // What github/codeql-action's upload computes from the file itself (it keeps an equal value and
+    // warns about a different one).
+    expect(result.partialFingerprints.primaryLocationLineHash).toBe(primaryLocationLineHashes(text).get(3));
+  });
+
+  it('hashes lines with passwords masked: no line hash is computed from a secret', async () => {
+    const line = `DATABASE_URL=postgresql://admin:${SECRET}@db.abcd1234.supabase.co/postgres?sslmode=require\n`;
+    const { log } = await sarifOf(tempRepo({ '.env.example': line }));
+    const hashes = log.runs[0].results.map((r: any) => r.partialFingerprints.primaryLocationLineHash);
+    expect(hashes.length).toBeGreaterThan(0);
+    const masked = primaryLocationLineHashes(line.replace(SECRET, '****')).get(1);
+    for (const h of hashes) {
+      expect(h).toBe(masked);
+      expect(h).not.toBe(primaryLocationLineHashes(line).get(1));
+    }
   });
 
   it('--quiet keeps errors only; suppressed findings stay in the log', async () => {

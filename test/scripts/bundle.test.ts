@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,12 +15,17 @@ const fixture = join(root, 'fixtures', 'drivers');
 
 let work: string;
 let outdir: string;
+/** scripts/bundle.mjs's CHUNKS, as the bundle's chunk router holds it: chunk → its packages. */
+let CHUNKS: Record<string, string[]>;
 beforeAll(() => {
   if (!existsSync(join(root, 'dist', 'src', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test builds first)');
   work = mkdtempSync(join(tmpdir(), 'sslguard-bundle-'));
   outdir = mkdtempSync(join(root, 'dist', 'bundle-test-'));
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--outdir', outdir], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`bundling failed: ${r.stderr}`);
+  const chunkOf = JSON.parse(/\bchunkOf = (\{.*\});/.exec(readFileSync(join(outdir, 'cli.js'), 'utf8'))![1]!) as Record<string, string>;
+  CHUNKS = {};
+  for (const [name, chunk] of Object.entries(chunkOf)) (CHUNKS[chunk] ??= []).push(name);
 }, 120_000);
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
@@ -45,9 +51,9 @@ function stable(json: string): unknown {
 }
 
 describe('scripts/bundle.mjs', () => {
-  it('writes the CLI, the cache loader and the lazy parser chunks as CommonJS', () => {
-    expect(readdirSync(outdir).sort()).toEqual(['cli.js', 'compile-cache.js', 'lib', 'package.json']);
-    expect(readdirSync(join(outdir, 'lib')).sort()).toEqual(['dockerfile-ast.js', 'jsonc-parser.js', 'python-parser.js', 'ts-parser.js', 'ts-scope.js', 'yaml.js']);
+  it('writes the engine, its entry points, the cache loader and the lazy chunks as CommonJS', () => {
+    expect(readdirSync(outdir).sort()).toEqual(['cli.js', 'compile-cache.js', 'eslint-plugin.js', 'index.js', 'lib', 'package.json']);
+    expect(readdirSync(join(outdir, 'lib')).sort()).toEqual(Object.keys(CHUNKS).map((c) => `${c}.js`).sort());
     expect(JSON.parse(readFileSync(join(outdir, 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
     // Built beside and renamed into place: nothing left over.
     expect(readdirSync(join(outdir, '..')).filter((name) => name.startsWith(`${basename(outdir)}.tmp-`))).toEqual([]);
@@ -61,16 +67,41 @@ describe('scripts/bundle.mjs', () => {
     expect(readFileSync(join(outdir, 'lib', 'python-parser.js'), 'utf8')).toContain('LRParser');
     expect(statSync(join(outdir, 'cli.js')).size).toBeLessThan(1024 * 1024);
     const tsParser = readFileSync(join(outdir, 'lib', 'ts-parser.js'), 'utf8');
-    expect(tsParser).toContain('function parseWithNodeMapsInternal(');
-    // One TypeScript for everything, from node_modules.
-    expect(tsParser).toContain('require("typescript")');
-    expect(tsParser).not.toContain('var versionMajorMinor = ');
+    // typescript-estree and TypeScript itself, minified: no package is left for node_modules.
+    // (booleans: a failure must not print 4 MB of minified code)
+    expect(tsParser.includes('parseAndGenerateServices')).toBe(true);
+    expect(tsParser.includes('require("typescript")')).toBe(false);
+    expect(tsParser.includes('createSourceFile')).toBe(true);
     // typescript-estree's modules share one namespace object for TypeScript instead of copying it each.
-    const stars = tsParser.split('__importStar(require("typescript"))').length - 1;
-    expect(stars).toBeGreaterThan(10);
-    expect(tsParser.split('__sslguardTypeScript || (__sslguardTypeScript = __importStar(require("typescript")))').length - 1).toBe(stars);
+    expect(tsParser.split('__sslguardTypeScript||(__sslguardTypeScript=').length - 1).toBeGreaterThan(10);
     // Every file of each chunk's packages is inside it: no require of a path beside the chunk.
-    for (const chunk of readdirSync(join(outdir, 'lib'))) expect(readFileSync(join(outdir, 'lib', chunk), 'utf8')).not.toMatch(/\brequire\w*\(\s*["']\.{1,2}\//);
+    for (const chunk of readdirSync(join(outdir, 'lib'))) expect(/\brequire\w*\(\s*["']\.{1,2}\//.exec(readFileSync(join(outdir, 'lib', chunk), 'utf8'))?.[0], chunk).toBeUndefined();
+  });
+
+  it('requires no package but the runtime dependencies and optional extras that bundled libraries probe in a try', () => {
+    const runtime = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+    const required = new Set<string>();
+    for (const file of readdirSync(outdir, { recursive: true }) as string[]) {
+      if (!file.endsWith('.js')) continue;
+      for (const m of readFileSync(join(outdir, file), 'utf8').matchAll(/\brequire\(\s*["']([^"'.][^"']*)["']\s*\)/g)) if (!isBuiltin(m[1]!)) required.add(m[1]!);
+    }
+    expect([...required].sort()).toEqual([...runtime, 'pg-cloudflare', 'pg-native', 'source-map-support'].filter((n) => n !== 'oxc-parser').sort());
+  });
+
+  it('fails the build when dist/src requires through createRequire a package that is in no chunk', () => {
+    // A copy of the project's build inputs with one more lazily required package.
+    const copy = join(work, 'unlisted');
+    mkdirSync(join(copy, 'scripts'), { recursive: true });
+    copyFileSync(join(root, 'scripts', 'bundle.mjs'), join(copy, 'scripts', 'bundle.mjs'));
+    copyFileSync(join(root, 'package.json'), join(copy, 'package.json'));
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+    cpSync(join(root, 'dist', 'src'), join(copy, 'dist', 'src'), { recursive: true });
+    writeFileSync(join(copy, 'dist', 'src', 'extract', 'extra.js'), "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nexport const load = () => require('markdown-it');\n");
+    const r = spawnSync(process.execPath, [join(copy, 'scripts', 'bundle.mjs')], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("dist/src/extract/extra.js requires 'markdown-it' through createRequire");
+    expect(r.stderr).toContain('add it to CHUNKS in scripts/bundle.mjs');
+    expect(existsSync(join(copy, 'dist', 'bundle'))).toBe(false);
   });
 
   it('the chunks hold the packages sslguard requires, as Node would load them', () => {
@@ -78,7 +109,7 @@ describe('scripts/bundle.mjs', () => {
       const { createRequire } = require('node:module');
       const fromPackage = createRequire(${JSON.stringify(join(root, 'package.json'))});
       const out = {};
-      for (const [chunk, names] of Object.entries({ 'ts-parser': ['@typescript-eslint/typescript-estree'], 'ts-scope': ['@typescript-eslint/visitor-keys', '@typescript-eslint/scope-manager'], yaml: ['yaml'], 'jsonc-parser': ['jsonc-parser'], 'dockerfile-ast': ['dockerfile-ast'], 'python-parser': ['@lezer/python'] })) {
+      for (const [chunk, names] of Object.entries(${JSON.stringify(CHUNKS)})) {
         const lib = require(${JSON.stringify(join(outdir, 'lib'))} + '/' + chunk + '.js');
         for (const name of names) out[name] = [Object.keys(lib[name]).sort(), Object.keys(fromPackage(name)).sort()];
       }
@@ -86,10 +117,11 @@ describe('scripts/bundle.mjs', () => {
     `);
     expect(run.stderr).toBe('');
     const exportsOf = JSON.parse(run.stdout) as Record<string, [string[], string[]]>;
-    expect(Object.keys(exportsOf)).toHaveLength(7);
+    expect(Object.keys(exportsOf)).toHaveLength(Object.values(CHUNKS).flat().length);
     for (const [name, [bundled, original]] of Object.entries(exportsOf)) {
       expect(bundled.length, name).toBeGreaterThan(0);
-      expect(bundled, name).toEqual(original.filter((key) => key !== '__esModule' && key !== 'default'));
+      const own = (keys: string[]) => keys.filter((key) => key !== '__esModule' && key !== 'default');
+      expect(own(bundled), name).toEqual(own(original));
     }
   });
 
@@ -104,19 +136,17 @@ describe('scripts/bundle.mjs', () => {
     expect(stable(bundled.stdout)).toEqual(stable(direct.stdout));
   });
 
-  it('without a usable esbuild it writes no bundle, says so on stderr and does not fail the build', () => {
+  it('without a usable esbuild the build fails and says what to run', () => {
     // A copy of the script where no node_modules holds esbuild.
     const scripts = join(work, 'no-esbuild', 'scripts');
     mkdirSync(scripts, { recursive: true });
     copyFileSync(join(root, 'scripts', 'bundle.mjs'), join(scripts, 'bundle.mjs'));
+    copyFileSync(join(root, 'package.json'), join(work, 'no-esbuild', 'package.json'));
     const out = join(work, 'no-esbuild', 'out');
-    mkdirSync(out);
-    writeFileSync(join(out, 'cli.js'), '// stale bundle from an earlier build\n');
     const r = spawnSync(process.execPath, [join(scripts, 'bundle.mjs'), '--outdir', out], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^sslguard build: esbuild is not usable \(.+\); no bundle, the CLI will run from dist\/src\n$/);
-    // A stale bundle would be run by the launcher: it is removed.
+    expect(r.stderr).toMatch(/^sslguard build: esbuild is not usable \(.+\); run `npm ci` \(with optional dependencies\)\n$/);
     expect(existsSync(out)).toBe(false);
   });
 });

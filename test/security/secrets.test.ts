@@ -226,9 +226,9 @@ describe('no secret in any output', () => {
           GITHUB_REPOSITORY: 'acme/api',
           GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
           INPUT_PATHS: '.',
-          INPUT_FAIL_ON: 'error',
+          'INPUT_FAIL-ON': 'error',
           INPUT_ANNOTATE: 'true',
-          INPUT_SARIF_FILE: join(work, 'sslguard.sarif'),
+          'INPUT_SARIF-FILE': join(work, 'sslguard.sarif'),
         },
       });
       expect(r.status).toBe(1);
