@@ -4205,7 +4205,7 @@ function watchedDependencyLines(text) {
   let keep = true;
   for (const line of text.split("\n")) {
     const indent = line.length - line.trimStart().length;
-    const key = /^\s*['"]?([^'":]+)['"]?:/.exec(line)?.[1];
+    const key = /^['"]?([^'":]+)['"]?:/.exec(line.trimStart())?.[1];
     if (line.trim() === "")
       continue;
     if (fieldIndent >= 0 && indent > fieldIndent) {
@@ -4264,7 +4264,9 @@ function descriptorName(d) {
 function readYarnLock(file, text) {
   const { parseSyml } = require5("@yarnpkg/parsers");
   const berry = /^__metadata:/m.test(text);
-  const header = berry ? "" : /^# yarn lockfile v1[^\n]*\n/m.exec(text)?.[0] ?? "# yarn lockfile v1\n";
+  const headerLine = berry ? void 0 : text.split("\n", 8).find((line) => line.startsWith("# yarn lockfile v1"));
+  const header = berry ? "" : `${headerLine ?? "# yarn lockfile v1"}
+`;
   const kept = [];
   let block;
   const flush = () => {
@@ -4296,7 +4298,7 @@ function readYarnLock(file, text) {
       continue;
     const list = key.split(/,\s*/).map((d) => d.trim());
     const version = typeof entry["version"] === "string" ? entry["version"] : void 0;
-    const workspace = list.map((d) => /@workspace:(.*)$/.exec(d)?.[1]).find((w) => w !== void 0);
+    const workspace = list.map((d) => d.includes("@workspace:") ? d.slice(d.indexOf("@workspace:") + "@workspace:".length) : void 0).find((w) => w !== void 0);
     if (workspace !== void 0) {
       const deps = {};
       for (const field of ["dependencies", "peerDependencies"])
@@ -4330,10 +4332,22 @@ function normalisePypiName(name) {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 function parseRequirement(line) {
-  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(\(?\s*(?:[<>=!~]=?|===)[^;#@]*?)?\s*(?:[;#@].*)?$/.exec(line);
-  if (!m)
+  const text = line.trim();
+  const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(text)?.[0];
+  if (!name)
     return void 0;
-  return { name: normalisePypiName(m[1]), spec: (m[2] ?? "").replace(/[()\s]/g, "") };
+  let rest = text.slice(name.length).trimStart();
+  if (rest.startsWith("[")) {
+    const close = rest.indexOf("]");
+    if (close < 0)
+      return void 0;
+    rest = rest.slice(close + 1).trimStart();
+  }
+  const stop = rest.search(/[;#@]/);
+  const spec = (stop < 0 ? rest : rest.slice(0, stop)).trimEnd();
+  if (spec !== "" && !/^\(?\s*[<>=!~]/.test(spec))
+    return void 0;
+  return { name: normalisePypiName(name), spec: spec.replace(/[()\s]/g, "") };
 }
 function pinnedVersion(spec) {
   return /^===?([0-9][0-9A-Za-z.+!-]*)$/.exec(spec)?.[1];
@@ -4342,7 +4356,7 @@ function readRequirements(file, text) {
   const declared = {};
   const pinned = {};
   for (const raw of text.replace(/\\\r?\n/g, " ").split(/\r?\n/)) {
-    const line = raw.replace(/\s+--hash[= ]\S+/g, "");
+    const line = raw.replace(/--hash[= ]\S+/g, "");
     if (/^\s*(?:#|-)/.test(line) || !line.trim())
       continue;
     const req = parseRequirement(line);

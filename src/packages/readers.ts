@@ -200,7 +200,7 @@ function watchedDependencyLines(text: string): string {
   let keep = true;
   for (const line of text.split('\n')) {
     const indent = line.length - line.trimStart().length;
-    const key = /^\s*['"]?([^'":]+)['"]?:/.exec(line)?.[1];
+    const key = /^['"]?([^'":]+)['"]?:/.exec(line.trimStart())?.[1];
     if (line.trim() === '') continue;
     if (fieldIndent >= 0 && indent > fieldIndent) {
       if (entryIndent < 0 || indent <= entryIndent) {
@@ -270,7 +270,9 @@ function descriptorName(d: string): string {
 export function readYarnLock(file: string, text: string): PackageManifest {
   const { parseSyml } = require('@yarnpkg/parsers') as typeof import('@yarnpkg/parsers');
   const berry = /^__metadata:/m.test(text);
-  const header = berry ? '' : (/^# yarn lockfile v1[^\n]*\n/m.exec(text)?.[0] ?? '# yarn lockfile v1\n');
+  // The header is among the first lines (a search of the whole text per line start was quadratic).
+  const headerLine = berry ? undefined : text.split('\n', 8).find((line) => line.startsWith('# yarn lockfile v1'));
+  const header = berry ? '' : `${headerLine ?? '# yarn lockfile v1'}\n`;
   const kept: string[] = [];
   let block: string[] | undefined;
   const flush = (): void => {
@@ -298,7 +300,7 @@ export function readYarnLock(file: string, text: string): PackageManifest {
     if (key === '__metadata' || !isRecord(entry)) continue;
     const list = key.split(/,\s*/).map((d) => d.trim());
     const version = typeof entry['version'] === 'string' ? entry['version'] : undefined;
-    const workspace = list.map((d) => /@workspace:(.*)$/.exec(d)?.[1]).find((w) => w !== undefined);
+    const workspace = list.map((d) => (d.includes('@workspace:') ? d.slice(d.indexOf('@workspace:') + '@workspace:'.length) : undefined)).find((w) => w !== undefined);
     if (workspace !== undefined) {
       const deps: Record<string, string> = {};
       for (const field of ['dependencies', 'peerDependencies'] as const) for (const [name, range] of watchedEntries(entry[field])) deps[name] ??= range;
@@ -335,9 +337,23 @@ export function normalisePypiName(name: string): string {
  * not needed here, and no maintained npm package parses it.
  */
 export function parseRequirement(line: string): { name: string; spec: string } | undefined {
-  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(\(?\s*(?:[<>=!~]=?|===)[^;#@]*?)?\s*(?:[;#@].*)?$/.exec(line);
-  if (!m) return undefined;
-  return { name: normalisePypiName(m[1]!), spec: (m[2] ?? '').replace(/[()\s]/g, '') };
+  // Step by step rather than one regular expression: the one-pattern form backtracked
+  // polynomially over long runs of whitespace.
+  const text = line.trim();
+  const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(text)?.[0];
+  if (!name) return undefined;
+  let rest = text.slice(name.length).trimStart();
+  // Extras: `[binary,pool]`.
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']');
+    if (close < 0) return undefined;
+    rest = rest.slice(close + 1).trimStart();
+  }
+  // The specifier runs to a marker (`;`), a comment (`#`) or a URL (`@`).
+  const stop = rest.search(/[;#@]/);
+  const spec = (stop < 0 ? rest : rest.slice(0, stop)).trimEnd();
+  if (spec !== '' && !/^\(?\s*[<>=!~]/.test(spec)) return undefined;
+  return { name: normalisePypiName(name), spec: spec.replace(/[()\s]/g, '') };
 }
 
 /** `==1.2.3` (or `===1.2.3`): the one version a specifier allows. */
@@ -350,7 +366,7 @@ export function readRequirements(file: string, text: string): PackageManifest {
   const pinned: Record<string, string> = {};
   // Backslash continuations join lines; options (`-r`, `-e`, `--hash`) are not requirements.
   for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-    const line = raw.replace(/\s+--hash[= ]\S+/g, '');
+    const line = raw.replace(/--hash[= ]\S+/g, '');
     if (/^\s*(?:#|-)/.test(line) || !line.trim()) continue;
     const req = parseRequirement(line);
     if (!req || !WATCHED_PYPI.has(req.name)) continue;

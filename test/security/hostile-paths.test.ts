@@ -200,7 +200,7 @@ describe('writes', () => {
     const r = spawnSync(process.execPath, [actionEntry], {
       cwd: repo,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GITHUB_ACTIONS: 'true', NO_COLOR: '1', GITHUB_WORKSPACE: repo, GITHUB_OUTPUT: join(state, 'output'), INPUT_SARIF_FILE: 'results.sarif' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GITHUB_ACTIONS: 'true', NO_COLOR: '1', GITHUB_WORKSPACE: repo, GITHUB_OUTPUT: join(state, 'output'), 'INPUT_SARIF-FILE': 'results.sarif' },
     });
     expect(r.status).toBe(2);
     expect(r.stdout).toContain(`::error title=sslguard::input \`sarif-file\` results.sarif: leads through a symbolic link outside the working directory and its repository (to ${target}), not followed`);

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { SOURCE_SUFFIX } from '../../src/discovery/kinds.js';
 import { KEYWORDS } from '../../src/extract/prefilter.js';
 import { SOURCE_TRIGGER_PATTERN } from '../../src/extract/source.js';
+import { PYTHON_TRIGGER_PATTERN } from '../../src/extract/python/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -28,6 +29,11 @@ const DYNAMIC: Record<string, { source: string; flags: string }> = {
   'new RegExp(SOURCE_TRIGGER_PATTERN)': { source: SOURCE_TRIGGER_PATTERN, flags: '' },
   "new RegExp(SOURCE_TRIGGER_PATTERN, 'g')": { source: SOURCE_TRIGGER_PATTERN, flags: 'g' },
   'new RegExp(KEYWORDS)': { source: KEYWORDS, flags: '' },
+  'new RegExp(PYTHON_TRIGGER_PATTERN)': { source: PYTHON_TRIGGER_PATTERN, flags: '' },
+  // The closing run of a Markdown code span, as long as the opening one (here two backticks).
+  "new RegExp(`(?<!\\`)${start[0]}(?!\\`)`, 'g')": { source: '(?<!`)``(?!`)', flags: 'g' },
+  // Variable names as whole words (escaped literals).
+  "new RegExp(`(?<![A-Za-z0-9_])(?:${escaped.join('|')})(?![A-Za-z0-9_])`)": { source: '(?<![A-Za-z0-9_])(?:DATABASE_URL|PGSSLMODE|DB\\.URL)(?![A-Za-z0-9_])', flags: '' },
 };
 
 function collect(): { found: Found[]; unknown: string[] } {
