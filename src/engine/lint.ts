@@ -318,7 +318,8 @@ export class Linter {
       this.valueTexts.set(file, result.text);
       this.fingerprintTexts.set(file, result.text);
     }
-    if (result.text !== undefined && result.text.includes(SUPPRESSION_MARKER)) this.texts.set(file, result.text);
+    // Findings sit on facts: a file without any has nothing to suppress, and its text is not searched.
+    if (result.text !== undefined && result.facts.length > 0 && result.text.includes(SUPPRESSION_MARKER)) this.texts.set(file, result.text);
     // Whole-file findings (file facts) are fingerprinted without text; any other finding points into a fact.
     if (result.text !== undefined && result.facts.some((f) => f.kind !== 'file')) this.fingerprintTexts.set(file, result.text);
   }

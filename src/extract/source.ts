@@ -115,8 +115,9 @@ const HANDLERS = registry(envAssignmentHandlers, tlsOptionHandlers, driverOption
 
 export const extractSource: Extractor = (input) => {
   const sink = new FactSink(input, 'source');
-  // A trigger only in comments ("the SSL settings live in db.ts") does not make a 120 KB module worth parsing.
-  if (!hasSourceTriggers(input.text) || !matchesOutsideComments(input.text, TRIGGER_ALL)) return sink.result();
+  // A trigger only in comments ("the SSL settings live in db.ts") does not make a 120 KB module worth
+  // parsing; no trigger at all, neither (the same search: no separate test first).
+  if (!matchesOutsideComments(input.text, TRIGGER_ALL)) return sink.result();
   // A committed bundle (esbuild, webpack) is build output: its library internals set TLS options for
   // every client they ship, and its configuration is a copy of the source's, judged there.
   if (BUNDLE_MARKER.test(input.text)) return sink.result();
