@@ -1,7 +1,7 @@
 import type { EnvironmentInfo, EnvironmentName } from '../model.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { isTestDirectory, testFileReason } from './test-paths.js';
-import { globToRegExp } from '../text/glob.js';
+import { globMatcher } from '../text/glob.js';
 
 // Words that name an environment in file names, directory names, namespaces and variable prefixes.
 const WORDS: Array<[RegExp, EnvironmentName, string]> = [
@@ -31,7 +31,7 @@ const DIRECTORY_REASON = 'directory ';
  */
 export function environmentOfPath(file: string, config?: Pick<ResolvedConfig, 'environments'>, scopePath: string = file): EnvironmentInfo {
   for (const { pattern, environment } of config?.environments ?? []) {
-    if (globToRegExp(pattern).test(file)) return { name: environment, reason: `${CONFIG_REASON}\`${pattern}\` to ${environment}` };
+    if (globMatcher(pattern)(file)) return { name: environment, reason: `${CONFIG_REASON}\`${pattern}\` to ${environment}` };
   }
   const parts = file.split('/');
   const base = parts[parts.length - 1] ?? '';
