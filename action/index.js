@@ -8539,20 +8539,23 @@ function libpq(i) {
   if (i.sslrootcert === "system" && mode !== "verify-full") {
     return { because: `libpq refuses sslmode=${mode ?? "prefer"} with sslrootcert=system (only verify-full is allowed)` };
   }
+  return libpqModes("libpq", mode, source, i.sslrootcert, "libpq defaults to sslmode=prefer");
+}
+function libpqModes(who, mode, source, sslrootcert, defaultBecause) {
   switch (mode ?? "prefer") {
     case "disable":
-      return { protection: "plaintext", because: `libpq reads ${source} as no TLS` };
+      return { protection: "plaintext", because: `${who} reads ${source} as no TLS` };
     case "allow":
     case "prefer":
-      return { protection: "optional", because: mode ? `libpq reads ${source} as TLS only when the server offers it, unverified` : "libpq defaults to sslmode=prefer" };
+      return { protection: "optional", because: mode ? `${who} reads ${source} as TLS only when the server offers it, unverified` : defaultBecause };
     case "require":
-      return isFile(i.sslrootcert) ? { protection: "ca-verified", because: `libpq checks the chain for ${source} because a root CA file is given` } : { protection: "encrypted-unverified", because: `libpq reads ${source} as encryption without certificate checks` };
+      return isFile(sslrootcert) ? { protection: "ca-verified", because: `${who} checks the chain for ${source} because a root CA file is given` } : { protection: "encrypted-unverified", because: `${who} reads ${source} as encryption without certificate checks` };
     case "verify-ca":
-      return { protection: "ca-verified", because: `libpq reads ${source} as a chain check without host name check` };
+      return { protection: "ca-verified", because: `${who} reads ${source} as a chain check without host name check` };
     case "verify-full":
-      return { protection: "full-verified", because: `libpq reads ${source} as full verification` };
+      return { protection: "full-verified", because: `${who} reads ${source} as full verification` };
     default:
-      return { because: `libpq rejects ${source} as an invalid sslmode` };
+      return { because: `${who} rejects ${source} as an invalid sslmode` };
   }
 }
 function nodePostgres(i, compatKnown, context = {}) {
@@ -8563,9 +8566,9 @@ function nodePostgres(i, compatKnown, context = {}) {
   if (!compatKnown && i.uselibpqcompat)
     ignored.push(`uselibpqcompat=${i.uselibpqcompat}`);
   const out = (e) => ignored.length ? { ...e, ignored } : e;
-  const libpqModes = compatKnown && context.libpqModes === true;
-  const compat = libpqModes || compatKnown && i.uselibpqcompat === "true";
-  const how = libpqModes ? `${who} (${context.version ?? "pg-connection-string 3"})` : `${who} with uselibpqcompat=true`;
+  const libpqModes2 = compatKnown && context.libpqModes === true;
+  const compat = libpqModes2 || compatKnown && i.uselibpqcompat === "true";
+  const how = libpqModes2 ? `${who} (${context.version ?? "pg-connection-string 3"})` : `${who} with uselibpqcompat=true`;
   const anyParam = i.sslmode !== void 0 || i.sslrootcert !== void 0 || i.sslcert !== void 0 || i.sslkey !== void 0;
   if (i.sslmode === "disable")
     return out({ protection: "plaintext", because: `${who} reads sslmode=disable as no TLS` });
@@ -8685,21 +8688,7 @@ function asyncpg(i) {
     return { because: 'asyncpg reads sslrootcert=system as a file named "system" and fails to connect', rejected: ["sslrootcert"], rejectedBy: "client" };
   const mode = i.sslmode ?? i.PGSSLMODE;
   const source = i.sslmode ? `sslmode=${i.sslmode}` : i.PGSSLMODE ? `PGSSLMODE=${i.PGSSLMODE}` : "no sslmode";
-  if (mode !== void 0 && !ASYNCPG_MODES.has(mode))
-    return { because: `asyncpg rejects ${source} as an invalid sslmode` };
-  switch (mode ?? "prefer") {
-    case "disable":
-      return { protection: "plaintext", because: `asyncpg reads ${source} as no TLS` };
-    case "allow":
-    case "prefer":
-      return { protection: "optional", because: mode ? `asyncpg reads ${source} as TLS only when the server offers it, unverified` : "asyncpg defaults to sslmode=prefer (TLS only when the server offers it, unverified)" };
-    case "require":
-      return isFile(i.sslrootcert) ? { protection: "ca-verified", because: `asyncpg checks the chain for ${source} because a root CA file is given` } : { protection: "encrypted-unverified", because: `asyncpg reads ${source} as encryption without certificate checks` };
-    case "verify-ca":
-      return { protection: "ca-verified", because: `asyncpg reads ${source} as a chain check without host name check` };
-    default:
-      return { protection: "full-verified", because: `asyncpg reads ${source} as full verification` };
-  }
+  return libpqModes("asyncpg", mode, source, i.sslrootcert, "asyncpg defaults to sslmode=prefer (TLS only when the server offers it, unverified)");
 }
 function sqlalchemyAsyncpg(i) {
   const unknown = ["sslmode", "sslrootcert", "sslcert", "sslkey", "sslaccept", "uselibpqcompat"].filter((k) => i[k] !== void 0);
@@ -8766,9 +8755,9 @@ function clientContext(c) {
   if (c.consumer !== "node-postgres" || v.how === "assumed")
     return {};
   const major = Number(/^(\d+)/.exec(v.version ?? "")?.[1] ?? NaN);
-  const libpqModes = v.package === "pg" ? major >= 9 : v.package === "pg-connection-string" ? major >= 3 : false;
+  const libpqModes2 = v.package === "pg" ? major >= 9 : v.package === "pg-connection-string" ? major >= 3 : false;
   const version = `${v.package} ${v.how === "declared" ? v.range ?? v.version : v.version}`;
-  return { ...libpqModes ? { libpqModes } : {}, version };
+  return { ...libpqModes2 ? { libpqModes: libpqModes2 } : {}, version };
 }
 function unitPgsslmode(facts, c) {
   return effectiveSettings(facts, c.unit).find((s) => s.category === "sslmode" && s.name.toUpperCase() === "PGSSLMODE");
@@ -10984,16 +10973,6 @@ function searchHere(words2, candidates, absOf, maxSize) {
   }
   return hits;
 }
-var SKIPPED2 = new Set(ALWAYS_SKIPPED_DIRS);
-function hasSkippedDirectory2(rel) {
-  let start = 0;
-  for (let slash = rel.indexOf("/"); slash >= 0; slash = rel.indexOf("/", start)) {
-    if (SKIPPED2.has(rel.slice(start, slash)))
-      return true;
-    start = slash + 1;
-  }
-  return false;
-}
 var SOURCE = Object.freeze(["source"]);
 var NONE = Object.freeze([]);
 async function openContextRepository(dir, options) {
@@ -11035,7 +11014,7 @@ async function openContextRepository(dir, options) {
     let k = kindsCache.get(file);
     if (k === void 0) {
       const classified = classifyPath(file);
-      k = classified.length === 0 || hasSkippedDirectory2(file) || configIgnore !== void 0 && !file.startsWith("../") && configIgnore.ignores(file) ? NONE : classified.length === 1 && classified[0] === "source" ? SOURCE : classified;
+      k = classified.length === 0 || hasSkippedDirectory(file) || configIgnore !== void 0 && !file.startsWith("../") && configIgnore.ignores(file) ? NONE : classified.length === 1 && classified[0] === "source" ? SOURCE : classified;
       kindsCache.set(file, k);
     }
     return k;
@@ -14157,7 +14136,7 @@ var style = (on) => ({
   underline: (s) => on ? `\x1B[4m${s}\x1B[24m` : s
 });
 var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-var SKIPPED3 = /not scanned|skipped|cannot (?:read|parse)|too large|binary file|syntax error|invalid (?:JSON|YAML)|not a readable|not followed|outside/i;
+var SKIPPED2 = /not scanned|skipped|cannot (?:read|parse)|too large|binary file|syntax error|invalid (?:JSON|YAML)|not a readable|not followed|outside/i;
 var formatStylish = (report, options) => {
   const s = style(options.color);
   const byFile = /* @__PURE__ */ new Map();
@@ -14181,7 +14160,7 @@ var formatStylish = (report, options) => {
       rows.push([`${f.line}:${f.column}`, f.severity === "error" ? s.red("error") : s.yellow("warning"), printable(f.message), s.dim(printable(f.ruleId)), trace]);
     }
     for (const d of g.diagnostics) {
-      rows.push([d.line !== void 0 ? `${d.line}:${d.column ?? 1}` : "-", s.dim(SKIPPED3.test(d.message) ? "skipped" : "note"), printable(d.message), "", []]);
+      rows.push([d.line !== void 0 ? `${d.line}:${d.column ?? 1}` : "-", s.dim(SKIPPED2.test(d.message) ? "skipped" : "note"), printable(d.message), "", []]);
     }
     const posWidth = rows.reduce((width, r) => Math.max(width, r[0].length), -Infinity);
     const sevWidth = rows.reduce((width, r) => Math.max(width, visibleLength(r[1])), -Infinity);

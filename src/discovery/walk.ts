@@ -146,7 +146,8 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
-function hasSkippedDirectory(relToScanRoot: string): boolean {
+/** A directory of `relToScanRoot` is one of ALWAYS_SKIPPED_DIRS (`node_modules`, `.git`, …). */
+export function hasSkippedDirectory(relToScanRoot: string): boolean {
   // Segment by segment without splitting: asked for every file of the tree.
   let start = 0;
   for (let slash = relToScanRoot.indexOf('/'); slash >= 0; slash = relToScanRoot.indexOf('/', start)) {

@@ -34,7 +34,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { FileExtraction } from '../extract/index.js';
 import { classifyPath, type PathKind } from '../discovery/kinds.js';
 import { grepWords, listRepository, readBlobs, relativeToCwd } from '../discovery/staged.js';
-import { ALWAYS_SKIPPED_DIRS } from '../discovery/walk.js';
+import { hasSkippedDirectory } from '../discovery/walk.js';
 import { extractIsolated } from './isolate.js';
 import type { SourceInput } from './lint.js';
 import { FileReader } from './scan.js';
@@ -373,18 +373,6 @@ function searchHere(words: readonly string[], candidates: readonly string[], abs
     if (pattern.test(read.bytes.toString('latin1'))) hits.add(file);
   }
   return hits;
-}
-
-const SKIPPED: ReadonlySet<string> = new Set(ALWAYS_SKIPPED_DIRS);
-
-function hasSkippedDirectory(rel: string): boolean {
-  // Segment by segment without splitting.
-  let start = 0;
-  for (let slash = rel.indexOf('/'); slash >= 0; slash = rel.indexOf('/', start)) {
-    if (SKIPPED.has(rel.slice(start, slash))) return true;
-    start = slash + 1;
-  }
-  return false;
 }
 
 /** The kinds of a TS/JS file, shared: most of a listing is code, and a hook pays for every array. */

@@ -219,22 +219,31 @@ function libpq(i: TlsInput): TlsEffect {
   if (i.sslrootcert === 'system' && mode !== 'verify-full') {
     return { because: `libpq refuses sslmode=${mode ?? 'prefer'} with sslrootcert=system (only verify-full is allowed)` };
   }
+  return libpqModes('libpq', mode, source, i.sslrootcert, 'libpq defaults to sslmode=prefer');
+}
+
+/**
+ * libpq's six sslmodes as `who` reads them (libpq itself, asyncpg, which follows its meanings):
+ * prefer when none is set (`defaultBecause`), require checking the chain when a root CA file is
+ * given, anything else refused.
+ */
+function libpqModes(who: string, mode: string | undefined, source: string, sslrootcert: string | undefined, defaultBecause: string): TlsEffect {
   switch (mode ?? 'prefer') {
     case 'disable':
-      return { protection: 'plaintext', because: `libpq reads ${source} as no TLS` };
+      return { protection: 'plaintext', because: `${who} reads ${source} as no TLS` };
     case 'allow':
     case 'prefer':
-      return { protection: 'optional', because: mode ? `libpq reads ${source} as TLS only when the server offers it, unverified` : 'libpq defaults to sslmode=prefer' };
+      return { protection: 'optional', because: mode ? `${who} reads ${source} as TLS only when the server offers it, unverified` : defaultBecause };
     case 'require':
-      return isFile(i.sslrootcert)
-        ? { protection: 'ca-verified', because: `libpq checks the chain for ${source} because a root CA file is given` }
-        : { protection: 'encrypted-unverified', because: `libpq reads ${source} as encryption without certificate checks` };
+      return isFile(sslrootcert)
+        ? { protection: 'ca-verified', because: `${who} checks the chain for ${source} because a root CA file is given` }
+        : { protection: 'encrypted-unverified', because: `${who} reads ${source} as encryption without certificate checks` };
     case 'verify-ca':
-      return { protection: 'ca-verified', because: `libpq reads ${source} as a chain check without host name check` };
+      return { protection: 'ca-verified', because: `${who} reads ${source} as a chain check without host name check` };
     case 'verify-full':
-      return { protection: 'full-verified', because: `libpq reads ${source} as full verification` };
+      return { protection: 'full-verified', because: `${who} reads ${source} as full verification` };
     default:
-      return { because: `libpq rejects ${source} as an invalid sslmode` };
+      return { because: `${who} rejects ${source} as an invalid sslmode` };
   }
 }
 
@@ -425,22 +434,8 @@ function asyncpg(i: TlsInput): TlsEffect {
   if (i.sslrootcert === 'system') return { because: 'asyncpg reads sslrootcert=system as a file named "system" and fails to connect', rejected: ['sslrootcert'], rejectedBy: 'client' };
   const mode = i.sslmode ?? i.PGSSLMODE;
   const source = i.sslmode ? `sslmode=${i.sslmode}` : i.PGSSLMODE ? `PGSSLMODE=${i.PGSSLMODE}` : 'no sslmode';
-  if (mode !== undefined && !ASYNCPG_MODES.has(mode)) return { because: `asyncpg rejects ${source} as an invalid sslmode` };
-  switch (mode ?? 'prefer') {
-    case 'disable':
-      return { protection: 'plaintext', because: `asyncpg reads ${source} as no TLS` };
-    case 'allow':
-    case 'prefer':
-      return { protection: 'optional', because: mode ? `asyncpg reads ${source} as TLS only when the server offers it, unverified` : 'asyncpg defaults to sslmode=prefer (TLS only when the server offers it, unverified)' };
-    case 'require':
-      return isFile(i.sslrootcert)
-        ? { protection: 'ca-verified', because: `asyncpg checks the chain for ${source} because a root CA file is given` }
-        : { protection: 'encrypted-unverified', because: `asyncpg reads ${source} as encryption without certificate checks` };
-    case 'verify-ca':
-      return { protection: 'ca-verified', because: `asyncpg reads ${source} as a chain check without host name check` };
-    default:
-      return { protection: 'full-verified', because: `asyncpg reads ${source} as full verification` };
-  }
+  // asyncpg's modes are libpq's six (ASYNCPG_MODES); anything else it rejects as invalid.
+  return libpqModes('asyncpg', mode, source, i.sslrootcert, 'asyncpg defaults to sslmode=prefer (TLS only when the server offers it, unverified)');
 }
 
 /**
