@@ -459,6 +459,13 @@ var JsonStringMap = class {
   }
 };
 
+// dist/src/lists.js
+function pushAll(target, items) {
+  for (const item of items)
+    target.push(item);
+  return target;
+}
+
 // dist/src/extract/yaml.js
 var require3 = createRequire(__sslguardFileUrl);
 var yamlLib;
@@ -729,8 +736,7 @@ var YamlDocument = class {
             for (const source of this.nonNull(this.resolve(item)))
               sources.push(source);
         else
-          for (const item of this.nonNull(v))
-            sources.push(item);
+          pushAll(sources, this.nonNull(v));
         continue;
       }
       const key = this.keyString(pair.key);
@@ -1582,8 +1588,7 @@ function maskSecrets(text) {
       ranges.push(spaced);
   }
   for (const list of [anyUriUserinfoRanges(text), keywordRanges(text), privateKeyRanges(text)])
-    for (const range of list)
-      ranges.push(range);
+    pushAll(ranges, list);
   return applyMask(text, ranges);
 }
 function connectionSecretRanges(text) {
@@ -1592,8 +1597,7 @@ function connectionSecretRanges(text) {
   const userinfo = postgresUserinfoRange(text, result2.ok);
   if (userinfo)
     ranges.push(userinfo);
-  for (const item of keywordRanges(text))
-    ranges.push(item);
+  pushAll(ranges, keywordRanges(text));
   for (const m of text.matchAll(/:([^:@/?#&=\s]+)@/g)) {
     if (!isPlaceholder(m[1]))
       ranges.push({ start: m.index + 1, end: m.index + 1 + m[1].length });
@@ -8944,8 +8948,7 @@ function libpqRanges(command, depth = 0) {
       const flag = words2.findIndex((w, x) => x > k && isScriptFlag(w.value));
       const script = flag > 0 ? words2[flag + 1] : void 0;
       if (script)
-        for (const item of throughWord(script, libpqRanges(script.value, depth + 1)))
-          out.push(item);
+        pushAll(out, throughWord(script, libpqRanges(script.value, depth + 1)));
     }
     i = j + 1;
   }
@@ -10598,35 +10601,18 @@ function extractFile(source, config) {
     try {
       const r = fn();
       if (r) {
-        for (const item of r.facts)
-          facts.push(item);
-        for (const item of r.diagnostics)
-          diagnostics.push(item);
-        if (r.links) {
-          const list = related.links ??= [];
-          for (const item of r.links)
-            list.push(item);
-        }
-        if (r.references) {
-          const list = related.references ??= [];
-          for (const item of r.references)
-            list.push(item);
-        }
-        if (r.units) {
-          const list = related.units ??= [];
-          for (const item of r.units)
-            list.push(item);
-        }
-        if (r.uses) {
-          const list = related.uses ??= [];
-          for (const item of r.uses)
-            list.push(item);
-        }
-        if (r.definitions) {
-          const list = related.definitions ??= [];
-          for (const item of r.definitions)
-            list.push(item);
-        }
+        pushAll(facts, r.facts);
+        pushAll(diagnostics, r.diagnostics);
+        if (r.links)
+          pushAll(related.links ??= [], r.links);
+        if (r.references)
+          pushAll(related.references ??= [], r.references);
+        if (r.units)
+          pushAll(related.units ??= [], r.units);
+        if (r.uses)
+          pushAll(related.uses ??= [], r.uses);
+        if (r.definitions)
+          pushAll(related.definitions ??= [], r.definitions);
       }
     } catch (error) {
       diagnostics.push({ file: source.file, message: `internal error in the ${what} reader, file skipped: ${error.message}` });
@@ -13686,25 +13672,19 @@ var Linter = class {
   }
   /** The result of `extractFile` for one file, computed here or elsewhere (a worker thread). */
   addExtraction(file, result2) {
-    for (const fact3 of result2.facts)
-      this.facts.push(fact3);
-    for (const diagnostic of result2.diagnostics)
-      this.diagnostics.push(diagnostic);
+    pushAll(this.facts, result2.facts);
+    pushAll(this.diagnostics, result2.diagnostics);
     this.scanned.files.add(file);
     if (result2.links)
-      for (const item of result2.links)
-        this.links.push(item);
+      pushAll(this.links, result2.links);
     if (result2.references)
-      for (const item of result2.references)
-        this.references.push(item);
+      pushAll(this.references, result2.references);
     if (result2.units)
       this.scanned.declared.set(file, result2.units);
     if (result2.uses)
-      for (const item of result2.uses)
-        this.uses.push(item);
+      pushAll(this.uses, result2.uses);
     if (result2.definitions)
-      for (const item of result2.definitions)
-        this.definitions.push(item);
+      pushAll(this.definitions, result2.definitions);
     if (result2.manifest)
       this.manifests.push(result2.manifest);
     if (result2.text !== void 0 && (result2.uses || result2.definitions)) {
@@ -13745,8 +13725,7 @@ var Linter = class {
       return suppressionsByFile.get(file);
     };
     const resolved = resolveReferences(this.references, this.scanned);
-    for (const item of resolved.diagnostics)
-      diagnostics.push(item);
+    pushAll(diagnostics, resolved.diagnostics);
     const links = [...this.links, ...resolved.links];
     const values = resolveValues({
       enabled: config.crossFile !== false,
@@ -13758,8 +13737,7 @@ var Linter = class {
       links,
       config
     });
-    for (const item of values.diagnostics)
-      diagnostics.push(item);
+    pushAll(diagnostics, values.diagnostics);
     const judged = applyClientVersions(values.facts, new VersionIndex(this.manifests));
     for (const finding of fingerprintFindings(runRules(judged, config, now, rules2, links, diagnostics), fingerprintSources(this.fingerprintTexts, judged))) {
       const hit = suppressionsOf(finding.file)?.isSuppressed(finding.ruleId, finding.line);
@@ -13878,16 +13856,15 @@ function startContextRepositories(options) {
     const key = `dir:${dir}`;
     if (started.has(key))
       continue;
-    const repo = findRepositoryCandidate(dir, cache2).then((candidate) => candidate ? open(candidate) : void 0);
-    started.set(key, repo);
+    started.set(key, findRepositoryCandidate(dir, cache2).then((candidate) => candidate ? contextRepository(started, candidate, options) : void 0));
   }
   return started;
-  function open(candidate) {
-    let repo = started.get(candidate);
-    if (!repo)
-      started.set(candidate, repo = openContextRepository(candidate, { cwd: options.cwd, config: options.config, staged: false }));
-    return repo;
-  }
+}
+function contextRepository(repositories, candidate, options) {
+  let repo = repositories.get(candidate);
+  if (!repo)
+    repositories.set(candidate, repo = openContextRepository(candidate, { cwd: options.cwd, config: options.config, staged: false }));
+  return repo;
 }
 async function addContext(named2, files, linter, repositories, options) {
   const byRepository = /* @__PURE__ */ new Map();
@@ -13904,10 +13881,7 @@ async function addContext(named2, files, linter, repositories, options) {
     group.set(file.rel, extraction);
   }
   for (const [candidate, group] of byRepository) {
-    let started = repositories.get(candidate);
-    if (!started)
-      repositories.set(candidate, started = openContextRepository(candidate, { cwd: options.cwd, config: options.config, staged: false }));
-    const repo = await started;
+    const repo = await contextRepository(repositories, candidate, options);
     if (repo)
       await addRepositoryContext(group, repo, linterTarget(linter), files.map((f) => f.rel));
   }

@@ -5,6 +5,7 @@ import type { Range } from './types.js';
 import { parseWithSecrets, uriSchemeLength } from './parse.js';
 import { findConnectionStrings } from './find.js';
 import { isPlaceholder } from './placeholder.js';
+import { pushAll } from '../lists.js';
 
 export const MASK = '****';
 
@@ -21,8 +22,7 @@ export function maskSecrets(text: string): string {
     const spaced = found.form === 'uri' ? spacedUserinfoRange(text, found.start, found.end) : undefined;
     if (spaced) ranges.push(spaced);
   }
-  // Loops, not `push(...list)`: a spread of a list as long as the input overflows the stack.
-  for (const list of [anyUriUserinfoRanges(text), keywordRanges(text), privateKeyRanges(text)]) for (const range of list) ranges.push(range);
+  for (const list of [anyUriUserinfoRanges(text), keywordRanges(text), privateKeyRanges(text)]) pushAll(ranges, list);
   return applyMask(text, ranges);
 }
 
@@ -31,7 +31,7 @@ function connectionSecretRanges(text: string): Range[] {
   const ranges: Range[] = secrets.filter((s) => !isPlaceholder(s.value)).map((s) => ({ start: s.start, end: s.end }));
   const userinfo = postgresUserinfoRange(text, result.ok);
   if (userinfo) ranges.push(userinfo);
-  for (const item of keywordRanges(text)) ranges.push(item);
+  pushAll(ranges, keywordRanges(text));
   // `user:secret@host` wherever it sits, also where the grammar put it in the query
   // (`postgresql://?app:secret@db/app` has an empty host and a parameter named after the userinfo).
   for (const m of text.matchAll(/:([^:@/?#&=\s]+)@/g)) {

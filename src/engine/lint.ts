@@ -20,6 +20,7 @@ import { describeUnits } from '../policy/connection.js';
 import type { PackageManifest } from '../packages/readers.js';
 import { VersionIndex } from '../packages/versions.js';
 import { applyClientVersions } from '../packages/clients.js';
+import { pushAll } from '../lists.js';
 
 /** One file handed to the pure core: its path, its content, and what the discovery layer knows of it. */
 export interface SourceInput {
@@ -305,14 +306,14 @@ export class Linter {
 
   /** The result of `extractFile` for one file, computed here or elsewhere (a worker thread). */
   addExtraction(file: string, result: FileExtraction): void {
-    for (const fact of result.facts) this.facts.push(fact);
-    for (const diagnostic of result.diagnostics) this.diagnostics.push(diagnostic);
+    pushAll(this.facts, result.facts);
+    pushAll(this.diagnostics, result.diagnostics);
     this.scanned.files.add(file);
-    if (result.links) for (const item of result.links) this.links.push(item);
-    if (result.references) for (const item of result.references) this.references.push(item);
+    if (result.links) pushAll(this.links, result.links);
+    if (result.references) pushAll(this.references, result.references);
     if (result.units) this.scanned.declared.set(file, result.units);
-    if (result.uses) for (const item of result.uses) this.uses.push(item);
-    if (result.definitions) for (const item of result.definitions) this.definitions.push(item);
+    if (result.uses) pushAll(this.uses, result.uses);
+    if (result.definitions) pushAll(this.definitions, result.definitions);
     if (result.manifest) this.manifests.push(result.manifest);
     if (result.text !== undefined && (result.uses || result.definitions)) {
       this.valueTexts.set(file, result.text);
@@ -353,7 +354,7 @@ export class Linter {
     };
     // Suppressed findings are fingerprinted together with the others, so suppressing one does not renumber its twins.
     const resolved = resolveReferences(this.references, this.scanned);
-    for (const item of resolved.diagnostics) diagnostics.push(item);
+    pushAll(diagnostics, resolved.diagnostics);
     const links = [...this.links, ...resolved.links];
     const values = resolveValues({
       enabled: config.crossFile !== false,
@@ -365,7 +366,7 @@ export class Linter {
       links,
       config,
     });
-    for (const item of values.diagnostics) diagnostics.push(item);
+    pushAll(diagnostics, values.diagnostics);
     // Each connection read with the client version its package installs (Prisma 7 through node-postgres, pg 9's libpq modes).
     const judged = applyClientVersions(values.facts, new VersionIndex(this.manifests));
     for (const finding of fingerprintFindings(runRules(judged, config, now, rules, links, diagnostics), fingerprintSources(this.fingerprintTexts, judged))) {

@@ -118,16 +118,16 @@ function startContextRepositories(options: ScanOptions): ContextRepositories {
     const dir = path.dirname(abs);
     const key = `dir:${dir}`;
     if (started.has(key)) continue;
-    const repo = findRepositoryCandidate(dir, cache).then((candidate) => (candidate ? open(candidate) : undefined));
-    started.set(key, repo);
+    started.set(key, findRepositoryCandidate(dir, cache).then((candidate) => (candidate ? contextRepository(started, candidate, options) : undefined)));
   }
   return started;
+}
 
-  function open(candidate: string): Promise<ContextRepository | undefined> {
-    let repo = started.get(candidate);
-    if (!repo) started.set(candidate, (repo = openContextRepository(candidate, { cwd: options.cwd, config: options.config, staged: false })));
-    return repo;
-  }
+/** The repository whose top level is `candidate`, opened once per scan. */
+function contextRepository(repositories: ContextRepositories, candidate: string, options: ScanOptions): Promise<ContextRepository | undefined> {
+  let repo = repositories.get(candidate);
+  if (!repo) repositories.set(candidate, (repo = openContextRepository(candidate, { cwd: options.cwd, config: options.config, staged: false })));
+  return repo;
 }
 
 async function addContext(named: ReadonlyMap<string, FileExtraction>, files: readonly DiscoveredFile[], linter: Linter, repositories: ContextRepositories, options: ScanOptions): Promise<void> {
@@ -143,9 +143,7 @@ async function addContext(named: ReadonlyMap<string, FileExtraction>, files: rea
     group.set(file.rel, extraction);
   }
   for (const [candidate, group] of byRepository) {
-    let started = repositories.get(candidate);
-    if (!started) repositories.set(candidate, (started = openContextRepository(candidate, { cwd: options.cwd, config: options.config, staged: false })));
-    const repo = await started;
+    const repo = await contextRepository(repositories, candidate, options);
     if (repo) await addRepositoryContext(group, repo, linterTarget(linter), files.map((f) => f.rel));
   }
 }

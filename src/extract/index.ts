@@ -21,6 +21,7 @@ import { extractHelmValues } from './helm-values.js';
 import { extractWorkflow } from './workflow.js';
 import { readManifest, type PackageManifest } from '../packages/readers.js';
 import { maskSecrets } from '../connection/mask.js';
+import { pushAll } from '../lists.js';
 
 export interface FileExtraction extends ExtractResult {
   /** The decoded text, when the file was read as text (for suppression comments). */
@@ -61,14 +62,13 @@ export function extractFile(source: SourceInput, config: ResolvedConfig): FileEx
     try {
       const r = fn();
       if (r) {
-        // Loops, not `push(...list)`: spreading a list as long as the file overflows the stack.
-        for (const item of r.facts) facts.push(item);
-        for (const item of r.diagnostics) diagnostics.push(item);
-        if (r.links) { const list = (related.links ??= []); for (const item of r.links) list.push(item); }
-        if (r.references) { const list = (related.references ??= []); for (const item of r.references) list.push(item); }
-        if (r.units) { const list = (related.units ??= []); for (const item of r.units) list.push(item); }
-        if (r.uses) { const list = (related.uses ??= []); for (const item of r.uses) list.push(item); }
-        if (r.definitions) { const list = (related.definitions ??= []); for (const item of r.definitions) list.push(item); }
+        pushAll(facts, r.facts);
+        pushAll(diagnostics, r.diagnostics);
+        if (r.links) pushAll((related.links ??= []), r.links);
+        if (r.references) pushAll((related.references ??= []), r.references);
+        if (r.units) pushAll((related.units ??= []), r.units);
+        if (r.uses) pushAll((related.uses ??= []), r.uses);
+        if (r.definitions) pushAll((related.definitions ??= []), r.definitions);
       }
     } catch (error) {
       diagnostics.push({ file: source.file, message: `internal error in the ${what} reader, file skipped: ${(error as Error).message}` });

@@ -7,6 +7,7 @@ import { LIBPQ_TOOLS } from '../policy/consumers.js';
 import type { ValueLocation } from '../text/source.js';
 import type { EmitOptions, FactSink } from './sink.js';
 import { ASSIGNMENT, COMMAND_SEPARATORS, shellTokens, type ShellWord } from './shell-words.js';
+import { pushAll } from '../lists.js';
 
 /** A half-open range [start, end) of a command string. */
 export interface Range {
@@ -87,7 +88,7 @@ export function libpqRanges(command: string, depth = 0): Range[] {
     } else if (program && SHELLS.has(programName(program.value)) && depth < MAX_DEPTH) {
       const flag = words.findIndex((w, x) => x > k && isScriptFlag(w.value));
       const script = flag > 0 ? words[flag + 1] : undefined;
-      if (script) for (const item of throughWord(script, libpqRanges(script.value, depth + 1))) out.push(item);
+      if (script) pushAll(out, throughWord(script, libpqRanges(script.value, depth + 1)));
     }
     i = j + 1;
   }

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 import { locateValue, type ValueLocation } from '../text/source.js';
+import { pushAll } from '../lists.js';
 
 const require = createRequire(import.meta.url);
 
@@ -340,7 +341,7 @@ export class YamlDocument {
       if (this.isMergeKey(pair.key)) {
         const v = this.resolve(pair.value);
         if (this.lib.isSeq(v)) for (const item of v.items) for (const source of this.nonNull(this.resolve(item))) sources.push(source);
-        else for (const item of this.nonNull(v)) sources.push(item);
+        else pushAll(sources, this.nonNull(v));
         continue;
       }
       const key = this.keyString(pair.key);
