@@ -3973,8 +3973,8 @@ function globMatcher(pattern2) {
     const anchored = pattern2.includes("/") ? pattern2.replace(/^\.?\//, "") : `**/${pattern2}`;
     const alternatives = expandBraces(anchored).map(compile);
     matcher = (path10) => {
-      const parts = path10.split("/");
-      return alternatives.some((segments) => wildcard(segments, parts, (s) => s.globstar, (s, part) => !s.globstar && part !== "" && wildcard(s.tokens, [...part], (t) => t.kind === "star", matchesOne)));
+      const parts = path10.split("/").map((part) => [...part]);
+      return alternatives.some((segments) => wildcard(segments, parts, (s) => s.globstar, (s, part) => !s.globstar && part.length > 0 && wildcard(s.tokens, part, (t) => t.kind === "star", matchesOne)));
     };
     cache.set(pattern2, matcher);
   }
@@ -10588,7 +10588,7 @@ function extractorsFor(kinds, file, text) {
     out.push(extractMcp);
   if (kinds.includes("source") && hasSourceTriggers(text))
     out.push(extractSource);
-  if (kinds.includes("python") && hasPythonTriggers(text))
+  if (kinds.includes("python"))
     out.push(extractPython);
   return out;
 }

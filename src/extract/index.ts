@@ -12,7 +12,7 @@ import { extractCompose } from './compose.js';
 import { extractKubernetes } from './kubernetes.js';
 import { extractMcp, looksLikeMcpConfig } from './mcp.js';
 import { extractSource, hasSourceTriggers } from './source.js';
-import { extractPython, hasPythonTriggers } from './python/index.js';
+import { extractPython } from './python/index.js';
 import { extractPackageJson } from './package-json.js';
 import { extractPrisma } from './prisma.js';
 import { certificatesFromBytes, extractInlinePem } from './certificate.js';
@@ -43,7 +43,8 @@ function extractorsFor(kinds: readonly PathKind[], file: string, text: string): 
   if (kinds.includes('package-json')) out.push(extractPackageJson);
   else if (kinds.includes('mcp') || (kinds.includes('json') && looksLikeMcpConfig(file, text))) out.push(extractMcp);
   if (kinds.includes('source') && hasSourceTriggers(text)) out.push(extractSource);
-  if (kinds.includes('python') && hasPythonTriggers(text)) out.push(extractPython);
+  // extractPython tests for its triggers itself before parsing.
+  if (kinds.includes('python')) out.push(extractPython);
   return out;
 }
 

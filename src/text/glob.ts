@@ -148,13 +148,14 @@ export function globMatcher(pattern: string): (path: string) => boolean {
     const anchored = pattern.includes('/') ? pattern.replace(/^\.?\//, '') : `**/${pattern}`;
     const alternatives = expandBraces(anchored).map(compile);
     matcher = (path: string): boolean => {
-      const parts = path.split('/');
+      // Each segment as characters once: the segment-level match may compare a segment many times.
+      const parts = path.split('/').map((part) => [...part]);
       return alternatives.some((segments) =>
         wildcard(
           segments,
           parts,
           (s) => s.globstar,
-          (s, part) => !s.globstar && part !== '' && wildcard(s.tokens, [...part], (t) => t.kind === 'star', matchesOne),
+          (s, part) => !s.globstar && part.length > 0 && wildcard(s.tokens, part, (t) => t.kind === 'star', matchesOne),
         ),
       );
     };
