@@ -2324,6 +2324,11 @@ function manifestKindOf(rel) {
   }
   return /^requirements(?:[-_.][^/]*)?\.txt$/i.test(base) ? "requirements" : void 0;
 }
+var LOCKFILE_MAX_SIZE = 64 * 1024 * 1024;
+function manifestReadLimit(kinds, maxFileSize) {
+  const lockfile = kinds.includes("manifest") && !kinds.includes("package-json");
+  return lockfile ? Math.max(maxFileSize, LOCKFILE_MAX_SIZE) : maxFileSize;
+}
 function readManifest(file, text) {
   const kind = manifestKindOf(file);
   switch (kind) {
@@ -13802,8 +13807,7 @@ async function scan(options) {
     const handle = (index) => {
       const file = discovered.files[index];
       options.onProgress?.(done++, discovered.files.length);
-      const lockfile = file.kinds.includes("manifest") && !file.kinds.includes("package-json");
-      const read2 = reader.read(file.real ?? file.abs, lockfile ? Math.max(options.config.maxFileSize, LOCKFILE_MAX_SIZE) : void 0);
+      const read2 = reader.read(file.real ?? file.abs, manifestReadLimit(file.kinds, options.config.maxFileSize));
       if ("error" in read2) {
         const message2 = file.unverified ? unverifiedReadError(read2) : read2.error;
         if (message2)
@@ -13893,7 +13897,6 @@ function unverifiedReadError(read2) {
     return "is a symbolic link in the work tree but a regular file in the git index, not followed";
   return read2.error;
 }
-var LOCKFILE_MAX_SIZE = 64 * 1024 * 1024;
 var OPEN_FLAGS = import_node_fs6.constants.O_RDONLY | (import_node_fs6.constants.O_NOFOLLOW ?? 0) | (import_node_fs6.constants.O_NONBLOCK ?? 0);
 var FileReader = class {
   maxSize;

@@ -1,10 +1,11 @@
 // `sslguard --print-config FILE`: the configuration a scan would use (defaults, the config file,
 // --rule flags) and how FILE's environment is inferred, with the minimum sslmode that follows.
 // Like ESLint's --print-config, the answer is JSON; its `config` part is itself a valid config.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ClientVersion, EnvironmentInfo, EnvironmentName, Fact, SeverityOrOff } from '../model.js';
-import { manifestKindOf, readManifest, type PackageManifest } from '../packages/readers.js';
+import { manifestKindOf, manifestReadLimit, readManifest, type PackageManifest } from '../packages/readers.js';
+import { classifyPath } from '../discovery/kinds.js';
 import { assumedLatest, VersionIndex } from '../packages/versions.js';
 import { clientVersionOf, VERSIONED_CLIENTS } from '../packages/clients.js';
 import { DEFAULT_POLICY, type PolicyMode, type ResolvedConfig } from './types.js';
@@ -115,7 +116,7 @@ export function printConfig(options: PrintConfigOptions): PrintedConfig {
     config: configFileShape(config),
     pathEnvironment: report(environmentOfPath(file, config)),
     environments: [...seen.values()],
-    clients: clientVersions(cwd, abs, file),
+    clients: clientVersions(cwd, abs, file, config.maxFileSize),
   };
 }
 
@@ -126,7 +127,8 @@ const MANIFEST_NAMES = ['package.json', 'package-lock.json', 'npm-shrinkwrap.jso
  * (never above it: sslguard reads nothing outside what it was pointed at), and the client versions
  * they give FILE's code. A manifest that cannot be read is left out, as the scan's diagnostic says.
  */
-function clientVersions(cwd: string, abs: string, file: string): PrintedConfig['clients'] {
+function clientVersions(cwd: string, abs: string, file: string, maxFileSize: number): PrintedConfig['clients'] {
+  const boundary = workingBoundary(cwd);
   const manifests: PackageManifest[] = [];
   const inside = !relative(cwd, abs).startsWith('..') && !isAbsolute(relative(cwd, abs));
   let dir = dirname(abs);
@@ -140,8 +142,9 @@ function clientVersions(cwd: string, abs: string, file: string): PrintedConfig['
     for (const name of names) {
       const path = join(dir, name);
       try {
-        if (!statSync(path).isFile()) continue;
-        const m = readManifest(posixRelative(cwd, path), readFileSync(path, 'utf8'));
+        // As the scan reads it: a regular file, bounded, never through a link out of the repository.
+        const bytes = readNamedFile(path, { maxBytes: manifestReadLimit(classifyPath(name), maxFileSize), boundary });
+        const m = readManifest(posixRelative(cwd, path), bytes.toString('utf8'));
         if (m) manifests.push(m);
       } catch {
         // Unreadable or malformed: the scan reports it; here it names no version.

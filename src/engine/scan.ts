@@ -6,6 +6,7 @@ import { discover, type DiscoveredFile } from '../discovery/walk.js';
 import { findRepositoryCandidate } from '../discovery/git.js';
 import type { FileExtraction } from '../extract/index.js';
 import { addRepositoryContext, linterTarget, openContextRepository, type ContextRepository } from './context.js';
+import { manifestReadLimit } from '../packages/readers.js';
 import { GREP_PATTERN, isPrefiltered, skippedSource, sourceMayHoldFacts } from '../extract/prefilter.js';
 import { Linter, scannedCount, type LintResult, type SourceInput } from './lint.js';
 import type { Rule } from './rule.js';
@@ -57,9 +58,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const handle = (index: number): void => {
       const file = discovered.files[index]!;
       options.onProgress?.(done++, discovered.files.length);
-      // Lockfiles run to megabytes in large monorepos and hold no secret: read up to a fixed bound whatever maxFileSize says.
-      const lockfile = file.kinds.includes('manifest') && !file.kinds.includes('package-json');
-      const read = reader.read(file.real ?? file.abs, lockfile ? Math.max(options.config.maxFileSize, LOCKFILE_MAX_SIZE) : undefined);
+      const read = reader.read(file.real ?? file.abs, manifestReadLimit(file.kinds, options.config.maxFileSize));
       if ('error' in read) {
         const message = file.unverified ? unverifiedReadError(read) : read.error;
         if (message) diagnostics.push({ file: file.rel, message });
@@ -158,9 +157,6 @@ function unverifiedReadError(read: ReadError): string | undefined {
   if (read.code === 'ELOOP') return 'is a symbolic link in the work tree but a regular file in the git index, not followed';
   return read.error;
 }
-
-/** The size up to which lockfiles (package-lock.json, pnpm-lock.yaml, yarn.lock, uv.lock, poetry.lock) are read. */
-export const LOCKFILE_MAX_SIZE = 64 * 1024 * 1024;
 
 export interface ReadError {
   error: string;

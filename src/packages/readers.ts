@@ -12,6 +12,7 @@
 // requirement line, whose grammar no npm package maintains.
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
+import type { PathKind } from '../discovery/kinds.js';
 
 const require = createRequire(import.meta.url);
 
@@ -71,6 +72,19 @@ export function manifestKindOf(rel: string): ManifestKind | undefined {
       return 'poetry-lock';
   }
   return /^requirements(?:[-_.][^/]*)?\.txt$/i.test(base) ? 'requirements' : undefined;
+}
+
+/** The size up to which lockfiles (package-lock.json, pnpm-lock.yaml, yarn.lock, uv.lock, poetry.lock) are read. */
+export const LOCKFILE_MAX_SIZE = 64 * 1024 * 1024;
+
+/**
+ * How much of a file of these kinds is read: lockfiles run to megabytes in large monorepos and
+ * hold no secret, so up to LOCKFILE_MAX_SIZE whatever maxFileSize says; anything else (package.json
+ * included) up to maxFileSize.
+ */
+export function manifestReadLimit(kinds: readonly PathKind[], maxFileSize: number): number {
+  const lockfile = kinds.includes('manifest') && !kinds.includes('package-json');
+  return lockfile ? Math.max(maxFileSize, LOCKFILE_MAX_SIZE) : maxFileSize;
 }
 
 /** Thrown text becomes the per-file diagnostic; what was read before the error is not kept. */

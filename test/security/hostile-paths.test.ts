@@ -142,6 +142,21 @@ describe('named paths', () => {
     const r = cli(repo, ['--baseline', 'sslguard-baseline.json']);
     expect(r).toMatchObject({ code: 2, err: 'sslguard: baseline file sslguard-baseline.json leads through a symbolic link outside the working directory and its repository (to /dev/zero), not followed\n' });
   });
+
+  it("--print-config's client versions never come from a lockfile linked out of the repository", () => {
+    const lock = join(outside, `package-lock${++count}.json`);
+    writeFileSync(lock, JSON.stringify({ name: 'x', lockfileVersion: 3, packages: { '': { dependencies: { pg: '9.0.0' } }, 'node_modules/pg': { version: '9.0.0' } } }));
+    const repo = repository((r) => {
+      writeFileSync(join(r, 'package.json'), JSON.stringify({ name: 'x', dependencies: { pg: '8.11.3' } }));
+      writeFileSync(join(r, 'db.js'), "const { Pool } = require('pg');\nnew Pool({ connectionString: process.env.DATABASE_URL });\n");
+      symlinkSync(lock, join(r, 'package-lock.json'));
+    });
+    const r = cli(repo, ['--print-config', 'db.js']);
+    expect(r.code).toBe(0);
+    const pg = (JSON.parse(r.out) as { clients: Array<{ client: string; version?: string }> }).clients.find((c) => c.client === 'node-postgres');
+    // From package.json's declared version, not the linked lockfile's 9.0.0.
+    expect(pg?.version).toBe('8.11.3');
+  });
 });
 
 describe('writes', () => {
